@@ -1,0 +1,10 @@
+// Subcommands of the escalator binary. Each takes argv as main would see it
+// for the subcommand alone (argv[0] is the subcommand name) and returns the
+// process exit code (cli/flags.h). Each lives in its own cmd_<name>.cc.
+#pragma once
+
+namespace cli {
+
+int RunCheckConfig(int argc, char** argv);
+
+}  // namespace cli

@@ -1,0 +1,50 @@
+// The escalator binary: dispatches to one subcommand. The only place where the
+// real clock, consumer, store and sockets get built (inside the subcommands).
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/flags.h"
+
+namespace {
+
+struct Command {
+  const char* name;
+  int (*run)(int, char**);
+  const char* summary;
+};
+
+// One line per subcommand; keep sorted by role, not alphabetically.
+constexpr Command kCommands[] = {
+    {"check-config", cli::RunCheckConfig, "validate a configuration file"},
+};
+
+void PrintHelp(std::ostream& out) {
+  out << "usage: escalator <command> [flags]   (escalator <command> --help for details)\n\n"
+         "An event-sourced support-case router and pager.\n\ncommands:\n";
+  for (const auto& c : kCommands) {
+    out << "  " << c.name << std::string(16 - std::min<size_t>(15, std::strlen(c.name)), ' ')
+        << c.summary << "\n";
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    PrintHelp(std::cerr);
+    return cli::kExitUsage;
+  }
+  std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    PrintHelp(std::cout);
+    return cli::kExitOk;
+  }
+  for (const auto& c : kCommands) {
+    if (name == c.name) return c.run(argc - 1, argv + 1);
+  }
+  std::cerr << "escalator: unknown command '" << name << "'\n\n";
+  PrintHelp(std::cerr);
+  return cli::kExitUsage;
+}
