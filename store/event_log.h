@@ -1,0 +1,97 @@
+// store: the RocksDB event log. Knows bytes and keys, not cases: the domain
+// encoding lives in router/. One column family per concern; everything one
+// input causes is written in one atomic WriteBatch.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+
+namespace store {
+
+// Column families. Persisted (as RocksDB column family names): never rename.
+enum class Family {
+  kLog,          // "log": key = 8-byte big-endian sequence number -> event bytes
+  kIndex,        // "index": key = index key + 8-byte big-endian seq -> "" (e.g. a case's events)
+  kProjections,  // "projections": key -> current state bytes (e.g. per case)
+  kTimers,       // "timers": key = due instant + id -> payload
+  kOutbox,       // "outbox": key -> message not yet delivered
+  kOffsets,      // "offsets": key = topic/partition -> consumed offset
+  kDeadLetters,  // "dead_letters": key -> rejected input with its reason
+  kMeta,         // "meta": small bookkeeping values
+};
+
+struct Options {
+  bool sync = true;               // fsync the WAL on every Append (WAL is always on)
+  bool create_if_missing = true;  // false: opening a missing log is an error
+};
+
+// One key update in a column family other than kLog. `value` nullopt deletes.
+struct Put {
+  Family family;
+  std::string key;
+  std::optional<std::string> value;
+};
+
+// Everything one input causes. Append writes it as one WriteBatch: all or nothing.
+struct Batch {
+  struct Event {
+    std::string bytes;      // appended to kLog at the next sequence number
+    std::string index_key;  // non-empty: also indexed under this key in kIndex
+  };
+  std::vector<Event> events;
+  std::vector<Put> puts;
+  bool empty() const { return events.empty() && puts.empty(); }
+};
+
+// Encodes n as 8 big-endian bytes (so keys sort numerically).
+std::string EncodeSeq(uint64_t n);
+// REQUIRES: bytes.size() == 8.
+uint64_t DecodeSeq(std::string_view bytes);
+
+// The event log over one RocksDB directory. Append from one thread at a time;
+// reads may run concurrently with it (each sees a consistent prefix).
+class EventLog {
+ public:
+  // Opens or creates the log in `dir`. Verifies the log has no gap between its
+  // first and last sequence numbers; a gap is kCorruption.
+  static base::Result<std::unique_ptr<EventLog>> Open(const std::string& dir,
+                                                      const Options& options = {});
+  virtual ~EventLog() = default;
+
+  // Appends atomically. Returns the sequence number given to the batch's first
+  // event (events get consecutive numbers from 1 up); for a batch without
+  // events, the next sequence number. On error nothing was written.
+  virtual base::Result<uint64_t> Append(const Batch& batch) = 0;
+
+  // The sequence number the next appended event will get (1 for an empty log).
+  virtual uint64_t next_seq() const = 0;
+
+  // Calls fn(seq, bytes) for events with from <= seq < to, in order, until fn
+  // returns false.
+  virtual base::Status Read(uint64_t from, uint64_t to,
+                            const std::function<bool(uint64_t, std::string_view)>& fn) const = 0;
+
+  // Calls fn(seq, bytes) for every event indexed under `index_key`, in order.
+  virtual base::Status ReadIndexed(
+      std::string_view index_key,
+      const std::function<bool(uint64_t, std::string_view)>& fn) const = 0;
+
+  // The value under `key` in `family` (not kLog), or nullopt.
+  virtual base::Result<std::optional<std::string>> Get(Family family,
+                                                       std::string_view key) const = 0;
+
+  // Calls fn(key, value) for keys of `family` starting with `prefix`, in key
+  // order, until fn returns false.
+  virtual base::Status Scan(
+      Family family, std::string_view prefix,
+      const std::function<bool(std::string_view, std::string_view)>& fn) const = 0;
+};
+
+}  // namespace store
