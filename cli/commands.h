@@ -6,5 +6,7 @@
 namespace cli {
 
 int RunCheckConfig(int argc, char** argv);
+int RunDevBroker(int argc, char** argv);
+int RunPublish(int argc, char** argv);
 
 }  // namespace cli

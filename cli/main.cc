@@ -18,6 +18,8 @@ struct Command {
 // One line per subcommand; keep sorted by role, not alphabetically.
 constexpr Command kCommands[] = {
     {"check-config", cli::RunCheckConfig, "validate a configuration file"},
+    {"dev-broker", cli::RunDevBroker, "embedded Kafka-protocol broker for demos and tests"},
+    {"publish", cli::RunPublish, "send a JSON-lines file of feed events to Kafka"},
 };
 
 void PrintHelp(std::ostream& out) {

@@ -1,0 +1,80 @@
+// The support feed's wire format: raw Kafka message bytes -> a validated
+// router::FeedEvent, or the precise reason the bytes were rejected. Pure: no
+// clock, no I/O; simdjson does the parsing because this is the ingest hot path.
+//
+// Two shapes are accepted:
+//  1. The EventBridge `Support Case Update` envelope: `id`, `time`, `account`,
+//     `detail.case-id`, `detail.event-name` (CreateCase | AddCommunicationToCase |
+//     ResolveCase | ReopenCase), `detail.origin` ("" | AWS | CUSTOMER), optional
+//     `detail.display-id` and `detail.communication-id`, and the case's
+//     CaseDetails under `detail.case` (required on CreateCase).
+//  2. A bare CaseDetails object (has `caseId`, no `detail`), as the support
+//     API's DescribeCases returns it. It is read as a CreateCase: a snapshot of a
+//     case is how a case first becomes known when there is no envelope. Its
+//     instant is `timeCreated` (required); its account is the 12-digit account
+//     in the case id (`case-<account>-...`), else empty; its event id is
+//     "casedetails/<caseId>/<16 hex digits of FNV-1a of the bytes>", so a
+//     redelivery of the same bytes is a duplicate and a changed snapshot is not.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "router/inputs.h"
+
+namespace router {
+
+struct FeedParserOptions {
+  // Messages longer than this are rejected before parsing.
+  size_t max_message_bytes = 64 * 1024;
+  // severityCode -> level (config::Config::severity_map). A severityCode not in
+  // it is rejected. Empty: every severityCode is accepted.
+  std::map<std::string, int> severity_map;
+};
+
+// Why a message was rejected: one line, names the field and the offending
+// value, e.g. "field detail.case-id missing", "unknown event-name 'Foo'".
+struct FeedRejection {
+  std::string reason;
+};
+
+using FeedParseResult = std::variant<FeedEvent, FeedRejection>;
+
+// Parses feed messages. Keeps simdjson's buffers between calls, so reuse one
+// parser per thread; not thread-safe.
+class FeedParser {
+ public:
+  explicit FeedParser(FeedParserOptions options = {});
+  ~FeedParser();
+  FeedParser(const FeedParser&) = delete;
+  FeedParser& operator=(const FeedParser&) = delete;
+
+  // Parses one message. Never throws; any byte sequence gives a FeedEvent or a
+  // FeedRejection. Rejection reasons include "empty message", "message too
+  // large (N bytes > L)", "not UTF-8", "invalid JSON (...)", "field X missing",
+  // "field X: expected string, got number", "unknown event-name 'X'",
+  // "unknown origin 'X'", "unknown severity 'X'", "bad timestamp in X: '...'",
+  // "CreateCase without case details (detail.case missing)".
+  FeedParseResult Parse(std::string_view bytes);
+
+ private:
+  struct Impl;
+  FeedParserOptions options_;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The Kafka key a feed message is published under, so that every event of a
+// case reaches one partition: the envelope's `account`; else the account in the
+// case id (`detail.case-id` or a bare `caseId`); else the case id; else "".
+// Never fails: malformed messages get "" (any partition).
+std::string FeedPartitionKey(std::string_view bytes);
+
+// The 12-digit AWS account inside a support case id ("case-111122223333-..."),
+// or "" when the id has another shape.
+std::string AccountFromCaseId(std::string_view case_id);
+
+}  // namespace router
