@@ -176,7 +176,7 @@ struct ConfigError {
   std::string file;
   int line = 0;
   int column = 0;
-  std::string message;  // names the key and the offending value
+  std::string message;           // names the key and the offending value
   std::string ToString() const;  // "FILE:LINE:COLUMN: message"
 };
 
