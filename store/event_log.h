@@ -27,9 +27,16 @@ enum class Family {
   kMeta,         // "meta": small bookkeeping values
 };
 
+// How much of the log Open reads to prove it has no gap.
+enum class OpenCheck {
+  kFull,    // every key of the log: linear in its size (about 1 s per 2M events)
+  kBounds,  // first and last keys against the bounds recorded by Append: constant time
+};
+
 struct Options {
   bool sync = true;               // fsync the WAL on every Append (WAL is always on)
   bool create_if_missing = true;  // false: opening a missing log is an error
+  OpenCheck check = OpenCheck::kFull;
 };
 
 // One key update in a column family other than kLog. `value` nullopt deletes.
@@ -50,6 +57,9 @@ struct Batch {
   bool empty() const { return events.empty() && puts.empty(); }
 };
 
+// The family's persisted RocksDB column family name ("log", "index", ...).
+std::string_view FamilyName(Family family);
+
 // Encodes n as 8 big-endian bytes (so keys sort numerically).
 std::string EncodeSeq(uint64_t n);
 // REQUIRES: bytes.size() == 8.
@@ -59,8 +69,13 @@ uint64_t DecodeSeq(std::string_view bytes);
 // reads may run concurrently with it (each sees a consistent prefix).
 class EventLog {
  public:
-  // Opens or creates the log in `dir`. Verifies the log has no gap between its
-  // first and last sequence numbers; a gap is kCorruption.
+  // Opens or creates the log in `dir`, creating missing column families (unknown
+  // extra families of a newer version are kept and ignored). Verifies the log
+  // has no gap between its first and last sequence numbers and agrees with the
+  // bounds recorded by Append (how thoroughly: options.check).
+  // Errors: kCorruption for a gap, a malformed key or lost events; kNotFound if
+  // `dir` holds no log and !create_if_missing; kUnavailable if another process
+  // has it open; kIoError otherwise.
   static base::Result<std::unique_ptr<EventLog>> Open(const std::string& dir,
                                                       const Options& options = {});
   virtual ~EventLog() = default;
@@ -68,6 +83,8 @@ class EventLog {
   // Appends atomically. Returns the sequence number given to the batch's first
   // event (events get consecutive numbers from 1 up); for a batch without
   // events, the next sequence number. On error nothing was written.
+  // Errors: kInvalidInput for a put into kLog or under kMeta's reserved
+  // "store." prefix; kIoError (or kCorruption) from the disk.
   virtual base::Result<uint64_t> Append(const Batch& batch) = 0;
 
   // The sequence number the next appended event will get (1 for an empty log).
@@ -93,5 +110,10 @@ class EventLog {
       Family family, std::string_view prefix,
       const std::function<bool(std::string_view, std::string_view)>& fn) const = 0;
 };
+
+// Reads the whole log and checks that its sequence numbers are consecutive and
+// end at next_seq() - 1. Works on any EventLog. Errors: kCorruption naming the
+// first gap; the log's own read errors.
+base::Status VerifyLog(const EventLog& log);
 
 }  // namespace store

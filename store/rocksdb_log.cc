@@ -1,0 +1,347 @@
+// EventLog over RocksDB: one column family per store::Family, one WriteBatch per
+// Append. RocksDB statuses become base::Status here and nowhere else.
+#include <rocksdb/db.h>
+#include <rocksdb/iterator.h>
+#include <rocksdb/options.h>
+#include <rocksdb/slice.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "store/event_log.h"
+
+namespace store {
+namespace {
+
+constexpr std::array<Family, 8> kFamilies = {
+    Family::kLog,    Family::kIndex,   Family::kProjections, Family::kTimers,
+    Family::kOutbox, Family::kOffsets, Family::kDeadLetters, Family::kMeta,
+};
+
+// Keys of kMeta that belong to the store; Append refuses puts under this prefix.
+constexpr std::string_view kReservedMetaPrefix = "store.";
+// Persisted: 16 bytes, big-endian first seq then last seq of the log. Written
+// in every Append that adds events, in the same WriteBatch, so the bounds and
+// the events can never disagree unless something other than Append wrote.
+constexpr std::string_view kBoundsKey = "store.log_bounds";
+
+base::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return base::Status::Ok();
+  std::string message = std::string(what) + ": " + s.ToString();
+  if (s.IsNotFound()) return base::Status::NotFound(std::move(message));
+  if (s.IsCorruption()) return base::Status::Corruption(std::move(message));
+  if (s.IsInvalidArgument() || s.IsNotSupported()) {
+    return base::Status::InvalidInput(std::move(message));
+  }
+  if (s.IsBusy() || s.IsTimedOut() || s.IsTryAgain() || s.IsIncomplete()) {
+    return base::Status::Unavailable(std::move(message));
+  }
+  // The LOCK file held by another process surfaces as an IOError.
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+    return base::Status::Unavailable(std::move(message));
+  }
+  return base::Status::IoError(std::move(message));
+}
+
+// Writes n as 8 big-endian bytes into out, without allocating.
+void PutSeq(char* out, uint64_t n) {
+  for (int i = 7; i >= 0; --i) {
+    out[i] = static_cast<char>(n & 0xff);
+    n >>= 8;
+  }
+}
+
+class RocksDbLog final : public EventLog {
+ public:
+  RocksDbLog(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
+             std::array<rocksdb::ColumnFamilyHandle*, kFamilies.size()> families,
+             const Options& options)
+      : db_(std::move(db)), handles_(std::move(handles)), families_(families) {
+    write_options_.sync = options.sync;
+    write_options_.disableWAL = false;
+  }
+
+  ~RocksDbLog() override {
+    for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+    db_->Close();
+  }
+
+  // Reads the log's bounds and, for OpenCheck::kFull, every key between them.
+  base::Status Recover(OpenCheck check) {
+    std::optional<std::pair<uint64_t, uint64_t>> recorded;
+    auto bounds = Get(Family::kMeta, kBoundsKey);
+    if (!bounds.ok()) return bounds.status();
+    if (bounds->has_value()) {
+      const std::string& b = **bounds;
+      if (b.size() != 16) return base::Status::Corruption("event log bounds record is malformed");
+      recorded.emplace(DecodeSeq(std::string_view(b).substr(0, 8)),
+                       DecodeSeq(std::string_view(b).substr(8, 8)));
+    }
+
+    rocksdb::ReadOptions ro;
+    ro.fill_cache = false;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(Family::kLog)));
+    it->SeekToFirst();
+    if (!it->Valid()) {
+      if (!it->status().ok()) return FromRocks(it->status(), "read event log");
+      if (recorded) {
+        return base::Status::Corruption("event log is empty but its bounds record says seqs " +
+                                        std::to_string(recorded->first) + ".." +
+                                        std::to_string(recorded->second));
+      }
+      next_seq_ = 1;
+      return base::Status::Ok();
+    }
+    if (!recorded) {
+      return base::Status::Corruption("event log has events but no bounds record");
+    }
+    if (it->key().size() != 8) return MalformedKey(it->key());
+    const uint64_t first = DecodeSeq(it->key().ToStringView());
+    uint64_t last = first;
+    if (check == OpenCheck::kFull) {
+      for (it->Next(); it->Valid(); it->Next()) {
+        if (it->key().size() != 8) return MalformedKey(it->key());
+        const uint64_t seq = DecodeSeq(it->key().ToStringView());
+        if (seq != last + 1) {
+          return base::Status::Corruption("event log gap: seq " + std::to_string(last) +
+                                          " is followed by seq " + std::to_string(seq));
+        }
+        last = seq;
+      }
+    } else {
+      it->SeekToLast();
+      if (it->Valid()) {
+        if (it->key().size() != 8) return MalformedKey(it->key());
+        last = DecodeSeq(it->key().ToStringView());
+      }
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "read event log");
+    if (first != recorded->first || last != recorded->second) {
+      return base::Status::Corruption("event log holds seqs " + std::to_string(first) + ".." +
+                                      std::to_string(last) + " but its bounds record says " +
+                                      std::to_string(recorded->first) + ".." +
+                                      std::to_string(recorded->second));
+    }
+    first_seq_ = first;
+    next_seq_ = last + 1;
+    return base::Status::Ok();
+  }
+
+  base::Result<uint64_t> Append(const Batch& batch) override {
+    std::lock_guard<std::mutex> lock(append_mu_);
+    const uint64_t first = next_seq_.load(std::memory_order_relaxed);
+    if (batch.empty()) return first;
+    for (const Put& put : batch.puts) {
+      if (auto s = CheckPut(put); !s.ok()) return s;
+    }
+    // Reused across appends so its buffer stays allocated; the single appender
+    // (append_mu_) owns it.
+    rocksdb::WriteBatch& wb = batch_;
+    wb.Clear();
+    char seq_key[8];
+    std::string index_key;
+    uint64_t seq = first;
+    for (const Batch::Event& event : batch.events) {
+      PutSeq(seq_key, seq);
+      wb.Put(cf(Family::kLog), rocksdb::Slice(seq_key, 8), event.bytes);
+      if (!event.index_key.empty()) {
+        index_key.assign(event.index_key);
+        index_key.append(seq_key, 8);
+        wb.Put(cf(Family::kIndex), index_key, rocksdb::Slice());
+      }
+      ++seq;
+    }
+    for (const Put& put : batch.puts) {
+      if (put.value) {
+        wb.Put(cf(put.family), put.key, *put.value);
+      } else {
+        wb.Delete(cf(put.family), put.key);
+      }
+    }
+    uint64_t new_first = first_seq_;
+    if (!batch.events.empty()) {
+      if (new_first == 0) new_first = first;
+      char bounds[16];
+      PutSeq(bounds, new_first);
+      PutSeq(bounds + 8, seq - 1);
+      wb.Put(cf(Family::kMeta), rocksdb::Slice(kBoundsKey.data(), kBoundsKey.size()),
+             rocksdb::Slice(bounds, 16));
+    }
+    auto s = db_->Write(write_options_, &wb);
+    if (!s.ok()) return FromRocks(s, "append to event log");
+    first_seq_ = new_first;
+    next_seq_.store(seq, std::memory_order_release);
+    return first;
+  }
+
+  uint64_t next_seq() const override { return next_seq_.load(std::memory_order_acquire); }
+
+  base::Status Read(uint64_t from, uint64_t to,
+                    const std::function<bool(uint64_t, std::string_view)>& fn) const override {
+    if (from >= to) return base::Status::Ok();
+    char from_key[8], to_key[8];
+    PutSeq(from_key, from);
+    PutSeq(to_key, to);
+    rocksdb::Slice upper(to_key, 8);
+    rocksdb::ReadOptions ro;
+    ro.iterate_upper_bound = &upper;
+    // An iterator reads an implicit snapshot: a consistent prefix of the log.
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(Family::kLog)));
+    for (it->Seek(rocksdb::Slice(from_key, 8)); it->Valid(); it->Next()) {
+      if (it->key().size() != 8) return MalformedKey(it->key());
+      if (!fn(DecodeSeq(it->key().ToStringView()), it->value().ToStringView())) break;
+    }
+    return FromRocks(it->status(), "read event log");
+  }
+
+  base::Status ReadIndexed(
+      std::string_view index_key,
+      const std::function<bool(uint64_t, std::string_view)>& fn) const override {
+    // One snapshot for both families, so every indexed event is found even
+    // while an Append runs.
+    const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+    struct Release {
+      rocksdb::DB* db;
+      const rocksdb::Snapshot* s;
+      ~Release() { db->ReleaseSnapshot(s); }
+    } release{db_.get(), snapshot};
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot;
+    std::unique_ptr<rocksdb::Iterator> index(db_->NewIterator(ro, cf(Family::kIndex)));
+    std::unique_ptr<rocksdb::Iterator> log(db_->NewIterator(ro, cf(Family::kLog)));
+    const rocksdb::Slice prefix(index_key.data(), index_key.size());
+    for (index->Seek(prefix); index->Valid() && index->key().starts_with(prefix); index->Next()) {
+      // Another index key may extend this one ("case-1" vs "case-10"): only
+      // keys of exactly index_key + 8 seq bytes belong to it.
+      if (index->key().size() != index_key.size() + 8) continue;
+      const std::string_view seq_bytes = index->key().ToStringView().substr(index_key.size());
+      log->Seek(rocksdb::Slice(seq_bytes.data(), 8));
+      if (!log->Valid() || log->key().ToStringView() != seq_bytes) {
+        if (!log->status().ok()) return FromRocks(log->status(), "read event log");
+        return base::Status::Corruption("index entry for '" + std::string(index_key) +
+                                        "' names seq " + std::to_string(DecodeSeq(seq_bytes)) +
+                                        " which is not in the log");
+      }
+      if (!fn(DecodeSeq(seq_bytes), log->value().ToStringView())) break;
+    }
+    return FromRocks(index->status(), "read event index");
+  }
+
+  base::Result<std::optional<std::string>> Get(Family family, std::string_view key) const override {
+    if (!Known(family)) return base::Status::InvalidInput("unknown column family");
+    std::string value;
+    auto s = db_->Get(rocksdb::ReadOptions(), cf(family), rocksdb::Slice(key.data(), key.size()),
+                      &value);
+    if (s.IsNotFound()) return std::optional<std::string>();
+    if (!s.ok()) return FromRocks(s, "get from " + std::string(FamilyName(family)));
+    return std::optional<std::string>(std::move(value));
+  }
+
+  base::Status Scan(
+      Family family, std::string_view prefix,
+      const std::function<bool(std::string_view, std::string_view)>& fn) const override {
+    if (!Known(family)) return base::Status::InvalidInput("unknown column family");
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(family)));
+    const rocksdb::Slice p(prefix.data(), prefix.size());
+    for (it->Seek(p); it->Valid() && it->key().starts_with(p); it->Next()) {
+      if (!fn(it->key().ToStringView(), it->value().ToStringView())) break;
+    }
+    return FromRocks(it->status(), "scan " + std::string(FamilyName(family)));
+  }
+
+ private:
+  static bool Known(Family family) { return static_cast<size_t>(family) < kFamilies.size(); }
+
+  static base::Status MalformedKey(const rocksdb::Slice& key) {
+    return base::Status::Corruption("event log key of " + std::to_string(key.size()) +
+                                    " bytes (expected 8)");
+  }
+
+  static base::Status CheckPut(const Put& put) {
+    if (!Known(put.family)) return base::Status::InvalidInput("put into an unknown column family");
+    if (put.family == Family::kLog) {
+      return base::Status::InvalidInput("put into the log family: events are appended, not put");
+    }
+    if (put.family == Family::kMeta && put.key.starts_with(kReservedMetaPrefix)) {
+      return base::Status::InvalidInput("put into meta under the store's reserved prefix: " +
+                                        put.key);
+    }
+    return base::Status::Ok();
+  }
+
+  rocksdb::ColumnFamilyHandle* cf(Family family) const {
+    return families_[static_cast<size_t>(family)];
+  }
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // all opened, including unknown ones
+  std::array<rocksdb::ColumnFamilyHandle*, kFamilies.size()> families_{};
+  rocksdb::WriteOptions write_options_;
+
+  std::mutex append_mu_;
+  rocksdb::WriteBatch batch_;  // guarded by append_mu_
+  uint64_t first_seq_ = 0;     // 0 while the log is empty; guarded by append_mu_
+  std::atomic<uint64_t> next_seq_{1};
+};
+
+}  // namespace
+
+base::Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir,
+                                                       const Options& options) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const bool exists = fs::exists(fs::path(dir) / "CURRENT", ec);
+  if (!exists && !options.create_if_missing) {
+    return base::Status::NotFound("no event log in " + dir);
+  }
+
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = options.create_if_missing;
+  db_options.create_missing_column_families = true;
+  // A torn WAL tail (crash mid-write) is cut at the last whole batch, which is
+  // what makes a batch all-or-nothing across crashes.
+  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+
+  std::vector<std::string> names;
+  if (exists) {
+    auto s = rocksdb::DB::ListColumnFamilies(db_options, dir, &names);
+    if (!s.ok()) return FromRocks(s, "list column families of " + dir);
+  }
+  if (std::find(names.begin(), names.end(), rocksdb::kDefaultColumnFamilyName) == names.end()) {
+    names.push_back(rocksdb::kDefaultColumnFamilyName);
+  }
+  for (Family f : kFamilies) {
+    if (std::find(names.begin(), names.end(), FamilyName(f)) == names.end()) {
+      names.emplace_back(FamilyName(f));
+    }
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const auto& name : names) {
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  }
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  auto s = rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw);
+  if (!s.ok()) return FromRocks(s, "open event log in " + dir);
+  std::unique_ptr<rocksdb::DB> db(raw);
+
+  std::array<rocksdb::ColumnFamilyHandle*, kFamilies.size()> families{};
+  for (size_t i = 0; i < names.size(); ++i) {
+    for (Family f : kFamilies) {
+      if (names[i] == FamilyName(f)) families[static_cast<size_t>(f)] = handles[i];
+    }
+  }
+  auto log = std::make_unique<RocksDbLog>(std::move(db), std::move(handles), families, options);
+  if (auto status = log->Recover(options.check); !status.ok()) return status;
+  return std::unique_ptr<EventLog>(std::move(log));
+}
+
+}  // namespace store
