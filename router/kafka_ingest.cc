@@ -1,0 +1,258 @@
+#include "router/kafka_ingest.h"
+
+#include <simdjson.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "router/kafka_consumer.h"
+#include "router/kafka_producer.h"
+
+namespace router {
+
+std::string OffsetKey(std::string_view topic, int32_t partition) {
+  return std::string(topic) + "/" + std::to_string(partition);
+}
+
+std::string EncodeOffset(int64_t next_offset) { return std::to_string(next_offset); }
+
+std::optional<int64_t> DecodeOffset(std::string_view value) {
+  if (value.empty() || value.size() > 19) return std::nullopt;
+  int64_t n = 0;
+  for (char c : value) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+std::string DeadLetterKey(std::string_view topic, int32_t partition, int64_t offset) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "/%010d/%020lld", partition, static_cast<long long>(offset));
+  return std::string(topic) + buf;
+}
+
+namespace {
+
+constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+std::string Base64(std::string_view in) {
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
+    for (int s = 18; s >= 0; s -= 6) out += kB64[(v >> s) & 63];
+  }
+  if (i + 1 == in.size()) {
+    uint32_t v = uint8_t(in[i]) << 16;
+    out += kB64[(v >> 18) & 63];
+    out += kB64[(v >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == in.size()) {
+    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
+    out += kB64[(v >> 18) & 63];
+    out += kB64[(v >> 12) & 63];
+    out += kB64[(v >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+std::optional<std::string> Unbase64(std::string_view in) {
+  std::string out;
+  uint32_t v = 0;
+  int bits = 0;
+  for (char c : in) {
+    if (c == '=') break;
+    const char* p = std::strchr(kB64, c);
+    if (!p || c == '\0') return std::nullopt;
+    v = (v << 6) | uint32_t(p - kB64);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += char((v >> bits) & 0xff);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string EncodeDeadLetter(const DeadLetter& d) {
+  bool utf8 = simdjson::validate_utf8(d.payload.data(), d.payload.size());
+  nlohmann::ordered_json j;
+  j["reason"] = d.reason;
+  j["topic"] = d.topic;
+  j["partition"] = d.partition;
+  j["offset"] = d.offset;
+  j["payload"] = utf8 ? d.payload : Base64(d.payload);
+  j["payload_encoding"] = utf8 ? "utf-8" : "base64";
+  return j.dump();
+}
+
+base::Result<DeadLetter> DecodeDeadLetter(std::string_view json) {
+  try {
+    auto j = nlohmann::json::parse(json);
+    DeadLetter d;
+    d.reason = j.at("reason").get<std::string>();
+    d.topic = j.at("topic").get<std::string>();
+    d.partition = j.at("partition").get<int32_t>();
+    d.offset = j.at("offset").get<int64_t>();
+    std::string payload = j.at("payload").get<std::string>();
+    if (j.value("payload_encoding", "utf-8") == "base64") {
+      auto raw = Unbase64(payload);
+      if (!raw) return base::Status::Corruption("dead letter payload is not base64");
+      d.payload = std::move(*raw);
+    } else {
+      d.payload = std::move(payload);
+    }
+    return d;
+  } catch (const std::exception& e) {
+    return base::Status::Corruption(std::string("bad dead letter record: ") + e.what());
+  }
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Logs a recurring problem at most once per interval, with how many were hidden.
+class RateLimitedLog {
+ public:
+  explicit RateLimitedLog(std::chrono::seconds interval) : interval_(interval) {}
+  void Warn(const std::string& what) {
+    auto now = Clock::now();
+    if (now - last_ < interval_) {
+      ++suppressed_;
+      return;
+    }
+    if (suppressed_ > 0) {
+      spdlog::warn("kafka: {} ({} similar messages suppressed)", what, suppressed_);
+    } else {
+      spdlog::warn("kafka: {}", what);
+    }
+    last_ = now;
+    suppressed_ = 0;
+  }
+
+ private:
+  std::chrono::seconds interval_;
+  Clock::time_point last_{};
+  uint64_t suppressed_ = 0;
+};
+
+}  // namespace
+
+base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& sink,
+                                    const std::atomic<bool>& stop) {
+  RateLimitedLog kafka_log(std::chrono::seconds(5));
+  KafkaConsumerOptions co;
+  co.brokers = options.brokers;
+  co.group = options.group;
+  co.topics = {options.topic};
+  co.session_timeout_ms = options.session_timeout_ms;
+  co.heartbeat_interval_ms = options.heartbeat_interval_ms;
+  co.stored_offset = [&sink](const std::string& topic, int32_t partition) {
+    return sink.StoredOffset(topic, partition);
+  };
+  co.on_error = [&kafka_log](const std::string& what) { kafka_log.Warn(what); };
+  co.on_rebalance = [](const std::string& what) { spdlog::info("kafka: {}", what); };
+  auto consumer = KafkaConsumer::Create(std::move(co));
+  if (!consumer.ok()) return consumer.status();
+
+  std::unique_ptr<KafkaProducer> dlq;
+  if (!options.dead_letter_topic.empty()) {
+    auto p = KafkaProducer::Create(options.brokers);
+    if (!p.ok()) return p.status();
+    dlq = std::move(*p);
+  }
+
+  FeedParser parser(options.parser);
+  IngestStats stats;
+  std::vector<KafkaMessage> messages;
+  std::vector<FeedParseResult> parsed;
+  std::vector<IngestItem> items;
+  messages.reserve(options.max_batch);
+  auto last_summary = Clock::now();
+
+  while (!stop.load()) {
+    messages.clear();
+    (*consumer)->Poll(options.max_batch, options.poll_timeout_ms, &messages);
+    if (!messages.empty()) {
+      parsed.clear();
+      items.clear();
+      parsed.reserve(messages.size());
+      for (const auto& m : messages) parsed.push_back(parser.Parse(m.payload()));
+      std::map<std::pair<std::string, int32_t>, int64_t> next;
+      for (size_t i = 0; i < messages.size(); ++i) {
+        const auto& m = messages[i];
+        IngestItem item;
+        item.topic = m.topic();
+        item.partition = m.partition();
+        item.offset = m.offset();
+        item.payload = m.payload();
+        if (const auto* ev = std::get_if<FeedEvent>(&parsed[i])) {
+          item.event = ev;
+        } else {
+          item.rejection = std::get<FeedRejection>(parsed[i]).reason;
+        }
+        items.push_back(item);
+        auto& n = next[{std::string(m.topic()), m.partition()}];
+        n = std::max(n, m.offset() + 1);
+      }
+      // The batch in hand is persisted even when a stop arrives meanwhile:
+      // retrying until the store accepts it, with backoff.
+      auto backoff = std::chrono::milliseconds(100);
+      base::Result<ApplyOutcome> outcome = base::Status::Unavailable("not applied yet");
+      while (true) {
+        outcome = sink.Apply(items);
+        if (outcome.ok()) break;
+        spdlog::error("store: cannot apply a batch of {} messages: {}; retrying in {} ms",
+                      items.size(), outcome.status().ToString(), backoff.count());
+        std::this_thread::sleep_for(backoff);
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(10000));
+      }
+      ++stats.batches;
+      stats.consumed += messages.size();
+      stats.appended += outcome->appended;
+      stats.duplicates += outcome->duplicates;
+      stats.dead_lettered += outcome->dead_letters.size();
+      for (const auto& d : outcome->dead_letters) {
+        spdlog::debug("dead letter {}[{}]@{}: {}", d.topic, d.partition, d.offset, d.reason);
+        if (dlq) {
+          auto s = dlq->Produce(options.dead_letter_topic,
+                                DeadLetterKey(d.topic, d.partition, d.offset), EncodeDeadLetter(d));
+          if (!s.ok()) kafka_log.Warn("dead-letter topic: " + s.message());
+        }
+      }
+      if (dlq) dlq->Poll(0);
+      (*consumer)->CommitAsync(next);
+      spdlog::debug("batch: {} messages, {} appended, {} duplicates, {} dead letters",
+                    messages.size(), outcome->appended, outcome->duplicates,
+                    outcome->dead_letters.size());
+    }
+    if (Clock::now() - last_summary >= std::chrono::seconds(options.summary_interval_s)) {
+      last_summary = Clock::now();
+      spdlog::info("ingest: consumed {}, appended {}, duplicates {}, dead-lettered {}, lag {}",
+                   stats.consumed, stats.appended, stats.duplicates, stats.dead_lettered,
+                   (*consumer)->Lag());
+    }
+  }
+  messages.clear();
+  (*consumer)->Close();
+  if (dlq) {
+    auto s = dlq->Flush(5000);
+    if (!s.ok()) spdlog::warn("dead-letter topic: {}", s.message());
+  }
+  spdlog::info("ingest stopped: consumed {}, appended {}, duplicates {}, dead-lettered {}",
+               stats.consumed, stats.appended, stats.duplicates, stats.dead_lettered);
+  return stats;
+}
+
+}  // namespace router

@@ -1,0 +1,110 @@
+// The ingest loop of `escalator serve`: consume the support feed from Kafka in
+// batches, parse each message (router::FeedParser), and hand the batch to an
+// IngestSink that writes, in ONE atomic store batch, the events, the dead
+// letters and each partition's next offset. On restart the consumer resumes
+// from those stored offsets, so every message lands in the log exactly once.
+// Also: the persisted encodings of offsets and dead letters.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "router/feed_parser.h"
+#include "router/inputs.h"
+
+namespace router {
+
+// Persisted key of a partition's offset in store::Family::kOffsets:
+// "<topic>/<partition>". Value: the next offset to consume, in decimal.
+std::string OffsetKey(std::string_view topic, int32_t partition);
+std::string EncodeOffset(int64_t next_offset);
+// nullopt for a value that is not a decimal number.
+std::optional<int64_t> DecodeOffset(std::string_view value);
+
+// A rejected message with why, as kept in store::Family::kDeadLetters.
+struct DeadLetter {
+  std::string reason;
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  std::string payload;  // the raw bytes
+  friend bool operator==(const DeadLetter&, const DeadLetter&) = default;
+};
+
+// Persisted key: "<topic>/<partition, 10 digits>/<offset, 20 digits>" so a scan
+// lists them in partition and offset order.
+std::string DeadLetterKey(std::string_view topic, int32_t partition, int64_t offset);
+// Persisted value: one JSON object {"reason","topic","partition","offset",
+// "payload","payload_encoding"}; payload is the bytes as a JSON string when they
+// are UTF-8 ("payload_encoding":"utf-8"), else base64 ("base64").
+std::string EncodeDeadLetter(const DeadLetter& letter);
+// Errors: kCorruption when `json` is not such an object.
+base::Result<DeadLetter> DecodeDeadLetter(std::string_view json);
+
+// One consumed message, parsed. Views point into the consumer's buffers and
+// live until the sink's Apply returns.
+struct IngestItem {
+  std::string_view topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  std::string_view payload;
+  const FeedEvent* event = nullptr;  // null: rejected by the parser, see `rejection`
+  std::string_view rejection;
+};
+
+struct ApplyOutcome {
+  uint64_t appended = 0;                 // events appended to the log
+  uint64_t duplicates = 0;               // redeliveries that changed nothing
+  std::vector<DeadLetter> dead_letters;  // everything written as a dead letter
+};
+
+// Where a batch goes. Implemented over router::Engine by `escalator serve`.
+class IngestSink {
+ public:
+  virtual ~IngestSink() = default;
+  // Applies `items` in order as ONE atomic write: each parsed event through the
+  // core, each rejection (parser's or core's, e.g. a case never opened) as a
+  // dead letter, and for each partition OffsetKey -> last offset + 1.
+  // Errors: the store's; nothing was written then, and the caller retries.
+  virtual base::Result<ApplyOutcome> Apply(const std::vector<IngestItem>& items) = 0;
+  // The next offset to consume for a partition, or nullopt when none is stored.
+  virtual std::optional<int64_t> StoredOffset(const std::string& topic, int32_t partition) = 0;
+};
+
+struct IngestOptions {
+  std::string brokers;
+  std::string topic = "support.cases";
+  std::string group = "escalator";
+  int session_timeout_ms = 45000;
+  int heartbeat_interval_ms = 3000;
+  std::string dead_letter_topic;  // empty: dead letters only in the store
+  size_t max_batch = 5000;
+  int poll_timeout_ms = 100;
+  int summary_interval_s = 10;
+  FeedParserOptions parser;
+};
+
+struct IngestStats {
+  uint64_t consumed = 0;
+  uint64_t appended = 0;
+  uint64_t duplicates = 0;
+  uint64_t dead_lettered = 0;
+  uint64_t batches = 0;
+};
+
+// Runs the loop until *stop becomes true, then persists the batch in hand,
+// leaves the group and returns. Broker trouble is retried forever (logged at
+// most every few seconds); a failing store write is retried with backoff.
+// Logs through spdlog: one line per batch at debug, a summary at info.
+// Errors: kInvalidInput for bad options (e.g. a rejected Kafka property).
+base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& sink,
+                                    const std::atomic<bool>& stop);
+
+}  // namespace router
