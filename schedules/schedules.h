@@ -19,13 +19,25 @@ using base::Timestamp;
 // ---------------------------------------------------------------------------
 // Business time over one calendar. "Open" instants are those inside a weekly
 // window, in the calendar's zone, on a day that is not a holiday.
+//
+// Wall-clock rule (shared by calendars, restrict windows and handoffs): a local
+// time means the FIRST instant at which the zone's clock shows it; a local time
+// skipped by spring-forward means the instant the clock jumps. So a window
+// 09:00-17:00 is 8 hours every day; a window 00:00-24:00 is the whole local day
+// (23 or 25 hours); a window containing the skipped hour (01:00-04:00 on
+// spring-forward day) is one hour shorter and one containing the repeated hour
+// one hour longer. Consecutive local days tile time with no overlap. Holidays
+// are whole local days (from the day's 00:00 to the next day's 00:00).
 
 // True when `t` is inside an open window of `cal`.
 bool IsOpen(const config::Calendar& cal, Timestamp t);
 
 // The instant at which `open_time` of open time has passed since `t`.
-// Add(cal, t, 0) is the first open instant at or after t. Exact to the
-// millisecond; jumps whole closed spans (no minute stepping).
+// Add(cal, t, 0) is the first open instant at or after t; when the open time
+// runs out exactly at a window's end, the result is that end (17:00, not the
+// next opening). Exact to the millisecond; walks local days, jumping whole
+// closed spans (no minute stepping). A calendar with no hours never opens:
+// Timestamp::max(). Negative open_time counts as zero.
 Timestamp Add(const config::Calendar& cal, Timestamp t, std::chrono::milliseconds open_time);
 
 // Open time elapsed in [from, to); zero when to <= from.
@@ -46,9 +58,21 @@ struct Shift {
   std::string source;  // layer name, or "override"; empty for a gap
 };
 
+// Rotation semantics: handoff k of a daily (weekly) rotation is at start's
+// local date + k days (7k days) at start's local time of day in the layer's
+// zone (wall-clock rule above), so handoffs keep local time across DST and a
+// shift spanning a DST change lasts 23 or 25 hours (167 or 169 for weekly);
+// custom handoff k is at start + k x length of elapsed time. Member k mod n
+// is on call from handoff k to k+1. Before `start` nobody is on call in that
+// layer. A layer with restrict windows has someone only inside a window (in
+// the layer's zone; a window may cross midnight). At each instant an override
+// containing it wins (the later-listed of overlapping overrides), else the
+// last layer that has someone, else nobody (a gap).
+
 // The shift containing `at`: who is on call, from which layer or override, and
 // until when (the next change of engineer or source). `start` is the instant
-// that shift began (searching back at most one rotation period or override span).
+// that shift began. Both ends are searched at most 400 days from `at` and
+// clamped there when nothing changes within that horizon.
 Shift OnCallAt(const config::Schedule& schedule, Timestamp at);
 
 // The final schedule over [from, to): consecutive shifts that tile the range
@@ -61,11 +85,11 @@ std::vector<Shift> Shifts(const config::Schedule& schedule, Timestamp from, Time
 
 struct CaseCalendars {
   const config::Customer* customer = nullptr;  // nullptr: unknown account
-  bool fallback = false;           // unknown account or service out of scope
+  bool fallback = false;                       // unknown account or service out of scope
   const config::Calendar* coverage = nullptr;  // when the specialist team is on the clock
   const config::Calendar* business = nullptr;  // the customer's business calendar
-  std::string plan;                // effective plan name ("enterprise" for fallback)
-  std::string reason;              // one line for explanations: why these calendars
+  std::string plan;                            // effective plan name ("enterprise" for fallback)
+  std::string reason;                          // one line for explanations: why these calendars
 };
 
 // Resolves coverage and business calendars per DESIGN.md:
@@ -91,8 +115,13 @@ struct Due {
   std::string first_schedule;  // the schedule that gets the first page
 };
 
-// When the first response is due for a case opened at `opened`.
-// Returns nullopt when the severity code is not in severity_map.
+// When the first response is due for a case opened at `opened`: Add(clock,
+// opened, target). first_schedule is services.fallback_schedule for a fallback
+// case and for a deferred case (opened outside its coverage calendar), else the
+// first `schedule/NAME` target of the level's first step (the fallback
+// schedule when that step names none).
+// Returns nullopt when the severity code is not in severity_map or its level
+// has no target.
 std::optional<Due> FirstResponseDue(const config::Config& config, const std::string& account,
                                     const std::string& service, const std::string& severity_code,
                                     Timestamp opened);
