@@ -1,0 +1,89 @@
+// The state of one case, as folded from its events. Evolve is the only way
+// state changes, so the projection stored by the engine always equals a fold
+// of the case's events from the log (replay, audit and simulation are exact).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "base/time.h"
+#include "router/events.h"
+
+namespace router {
+
+// Persisted (inside the projection encoding): never renumber.
+enum class CaseStatus : uint8_t { kNone = 0, kOpen = 1, kResolved = 2 };
+
+// How many envelope ids a case remembers for idempotency. A redelivery of an
+// envelope older than the last kSeenEventIds of its case is not recognised;
+// source offsets written with every batch stop Kafka redeliveries long before.
+inline constexpr size_t kSeenEventIds = 64;
+
+struct CaseState {
+  bool opened = false;  // a case_opened was folded
+  CaseStatus status = CaseStatus::kNone;
+  std::string case_id;
+  std::string display_id;
+  std::string account;
+  std::string service;
+  std::string severity_code;
+  int level = 0;
+  Timestamp opened_at{};
+  std::optional<Timestamp> resolved_at;
+  int reopen_count = 0;
+
+  // Routing, as last decided (Routed).
+  std::string coverage;
+  std::string business;
+  std::string plan;
+  bool fallback = false;
+
+  // The response clock: started at opening, reopen, or a customer follow-up
+  // after a response; stopped by the first acknowledgement or AWS communication.
+  Timestamp clock_start{};
+  bool awaiting_response = false;  // the clock is running
+  std::optional<Timestamp> due;
+  std::optional<Timestamp> first_response_at;  // of the current opening (reset on reopen)
+  std::optional<Timestamp> last_response_at;
+  bool warned = false;    // sla_warning recorded for the running clock
+  bool breached = false;  // breached recorded for the running clock
+  int breach_count = 0;   // over the case's life
+
+  // Escalation.
+  int step = 0;
+  int cycle = 0;
+  std::vector<std::string> paged;     // distinct engineers paged since the clock started
+  std::vector<std::string> acked_by;  // distinct engineers who acknowledged, in order
+  std::string owner;                  // who first acknowledged or responded
+  std::optional<Timestamp> next_action_at;
+
+  std::vector<std::string> seen_event_ids;  // newest last, at most kSeenEventIds
+  int rejected_inputs = 0;
+
+  bool SawEventId(std::string_view id) const;
+  friend bool operator==(const CaseState&, const CaseState&) = default;
+};
+
+// Folds one event into the state. Pure, total and deterministic: needs nothing
+// but the state and the event; an event that does not apply (e.g. a page for a
+// case never opened) is folded as far as it makes sense, never rejected here
+// (Decide refuses inputs; Evolve never refuses facts).
+CaseState Evolve(CaseState state, const Event& event);
+
+// The persisted projection of a case, in the event codec's wire format
+// (router/codec.h): version byte 1, then fields. Field numbers (never
+// renumber): 1 opened, 2 status, 3 case_id, 4 display_id, 5 account,
+// 6 service, 7 severity_code, 8 level, 9 opened_at, 10 resolved_at,
+// 11 reopen_count, 12 coverage, 13 business, 14 plan, 15 fallback,
+// 16 clock_start, 17 awaiting_response, 18 due, 19 first_response_at,
+// 20 last_response_at, 21 warned, 22 breached, 23 breach_count, 24 step,
+// 25 cycle, 26 paged (repeated), 27 acked_by (repeated), 28 owner,
+// 29 next_action_at, 30 seen_event_id (repeated), 31 rejected_inputs.
+std::string EncodeCaseState(const CaseState& state);
+// Errors: kCorruption naming the problem.
+base::Result<CaseState> DecodeCaseState(std::string_view bytes);
+
+}  // namespace router

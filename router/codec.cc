@@ -1,0 +1,669 @@
+#include "router/codec.h"
+
+#include <bit>
+#include <cstring>
+
+namespace router {
+namespace wire {
+
+void Writer::Varint(uint64_t v) {
+  char buf[10];
+  int n = 0;
+  while (v >= 0x80) {
+    buf[n++] = static_cast<char>(v | 0x80);
+    v >>= 7;
+  }
+  buf[n++] = static_cast<char>(v);
+  out_->append(buf, n);
+}
+
+void Writer::Uint(uint32_t field, uint64_t v) {
+  if (v == 0) return;
+  Key(field, Wire::kVarint);
+  Varint(v);
+}
+
+void Writer::Int(uint32_t field, int64_t v) {
+  if (v == 0) return;
+  Key(field, Wire::kVarint);
+  Varint(ZigZag(v));
+}
+
+void Writer::Double(uint32_t field, double v) {
+  uint64_t bits = std::bit_cast<uint64_t>(v);
+  if (bits == 0) return;
+  Key(field, Wire::kFixed64);
+  char buf[8];
+  for (int i = 0; i < 8; ++i) buf[i] = static_cast<char>(bits >> (8 * i));
+  out_->append(buf, 8);
+}
+
+void Writer::String(uint32_t field, std::string_view v) {
+  if (v.empty()) return;
+  Bytes(field, v);
+}
+
+void Writer::Bytes(uint32_t field, std::string_view v) {
+  Key(field, Wire::kBytes);
+  Varint(v.size());
+  out_->append(v.data(), v.size());
+}
+
+void Writer::Time(uint32_t field, Timestamp t) {
+  Key(field, Wire::kVarint);
+  Varint(ZigZag(base::ToUnixMillis(t)));
+}
+
+void Writer::OptTime(uint32_t field, const std::optional<Timestamp>& t) {
+  if (t) Time(field, *t);
+}
+
+base::Status Reader::status() const {
+  if (ok()) return base::Status::Ok();
+  return base::Status::Corruption(std::string(error_) + " at byte " +
+                                  std::to_string(error_offset_));
+}
+
+void Reader::Fail(const char* what) {
+  if (error_ != nullptr) return;
+  error_ = what;
+  error_offset_ = static_cast<size_t>(p_ - begin_);
+  p_ = end_;  // every later read sees the end
+}
+
+bool Reader::ReadByte(uint8_t* b) {
+  if (p_ == end_) {
+    Fail("unexpected end of record");
+    return false;
+  }
+  *b = static_cast<uint8_t>(*p_++);
+  return true;
+}
+
+bool Reader::ReadVarint(uint64_t* v) {
+  // Fast path: one byte, the common case for keys, tags, enums and small ints.
+  if (p_ != end_ && static_cast<uint8_t>(*p_) < 0x80) {
+    *v = static_cast<uint8_t>(*p_++);
+    return true;
+  }
+  uint64_t result = 0;
+  for (int shift = 0; shift < 70; shift += 7) {
+    if (p_ == end_) {
+      Fail("truncated varint");
+      return false;
+    }
+    uint8_t byte = static_cast<uint8_t>(*p_++);
+    if (shift == 63 && byte > 1) break;  // would overflow 64 bits
+    result |= uint64_t{byte & 0x7fu} << shift;
+    if (byte < 0x80) {
+      *v = result;
+      return true;
+    }
+  }
+  Fail("varint longer than 64 bits");
+  return false;
+}
+
+bool Reader::Next(uint32_t* field, Wire* wire) {
+  if (p_ == end_) return false;
+  uint64_t key = 0;
+  if (!ReadVarint(&key)) return false;
+  uint64_t w = key & 7;
+  if (w > 2) {
+    Fail("unknown wire type");
+    return false;
+  }
+  if ((key >> 3) == 0 || (key >> 3) > UINT32_MAX) {
+    Fail("invalid field number");
+    return false;
+  }
+  *field = static_cast<uint32_t>(key >> 3);
+  *wire = static_cast<Wire>(w);
+  return true;
+}
+
+void Reader::Skip(Wire wire) {
+  uint64_t v = 0;
+  switch (wire) {
+    case Wire::kVarint:
+      ReadVarint(&v);
+      return;
+    case Wire::kFixed64:
+      if (end_ - p_ < 8) return Fail("truncated fixed64");
+      p_ += 8;
+      return;
+    case Wire::kBytes:
+      Bytes(wire);
+      return;
+  }
+}
+
+bool Reader::Expect(Wire actual, Wire expected) {
+  if (actual == expected) return true;
+  Fail("field has the wrong wire type");
+  return false;
+}
+
+void Reader::Uint(Wire wire, uint64_t* out) {
+  if (Expect(wire, Wire::kVarint)) ReadVarint(out);
+}
+
+void Reader::Int(Wire wire, int64_t* out) {
+  uint64_t v = 0;
+  if (Expect(wire, Wire::kVarint) && ReadVarint(&v)) *out = UnZigZag(v);
+}
+
+void Reader::Int(Wire wire, int* out) {
+  int64_t v = 0;
+  Int(wire, &v);
+  if (!ok()) return;
+  if (v < INT32_MIN || v > INT32_MAX) return Fail("integer out of range");
+  *out = static_cast<int>(v);
+}
+
+void Reader::Bool(Wire wire, bool* out) {
+  uint64_t v = 0;
+  Uint(wire, &v);
+  if (ok()) *out = v != 0;
+}
+
+void Reader::Double(Wire wire, double* out) {
+  if (!Expect(wire, Wire::kFixed64)) return;
+  if (end_ - p_ < 8) return Fail("truncated fixed64");
+  uint64_t bits = 0;
+  for (int i = 0; i < 8; ++i) bits |= uint64_t{static_cast<uint8_t>(p_[i])} << (8 * i);
+  p_ += 8;
+  *out = std::bit_cast<double>(bits);
+}
+
+std::string_view Reader::Bytes(Wire wire) {
+  if (!Expect(wire, Wire::kBytes)) return {};
+  uint64_t n = 0;
+  if (!ReadVarint(&n)) return {};
+  if (n > static_cast<uint64_t>(end_ - p_)) {
+    Fail("length past the end of the record");
+    return {};
+  }
+  std::string_view s(p_, n);
+  p_ += n;
+  return s;
+}
+
+void Reader::String(Wire wire, std::string* out) {
+  std::string_view s = Bytes(wire);
+  if (ok()) out->assign(s.data(), s.size());
+}
+
+void Reader::Time(Wire wire, Timestamp* out) {
+  int64_t ms = 0;
+  Int(wire, &ms);
+  if (ok()) *out = base::FromUnixMillis(ms);
+}
+
+void Reader::OptTime(Wire wire, std::optional<Timestamp>* out) {
+  Timestamp t;
+  Time(wire, &t);
+  if (ok()) *out = t;
+}
+
+}  // namespace wire
+
+namespace {
+
+using wire::Reader;
+using wire::Wire;
+using wire::Writer;
+
+// ---- Encoding: one overload per event type, fields in ascending number.
+
+void Fields(Writer& w, const CaseOpened& e) {
+  w.String(3, e.display_id);
+  w.String(4, e.account);
+  w.String(5, e.subject);
+  w.String(6, e.service);
+  w.String(7, e.category);
+  w.String(8, e.severity_code);
+  w.Int(9, e.level);
+  w.String(10, e.submitted_by);
+  w.OptTime(11, e.time_created);
+  w.String(12, e.language);
+  w.String(13, e.event_id);
+}
+
+void Fields(Writer& w, const CommunicationAdded& e) {
+  w.Uint(3, static_cast<uint64_t>(e.origin));
+  w.String(4, e.communication_id);
+  w.String(5, e.event_id);
+  w.Bool(6, e.starts_clock);
+  w.OptTime(7, e.due);
+  w.OptTime(8, e.next_action_at);
+}
+
+void Fields(Writer& w, const SeverityChanged& e) {
+  w.String(3, e.from_code);
+  w.String(4, e.to_code);
+  w.Int(5, e.from_level);
+  w.Int(6, e.to_level);
+  w.String(7, e.event_id);
+  w.OptTime(8, e.due);
+  w.OptTime(9, e.next_action_at);
+}
+
+void Fields(Writer& w, const CaseResolved& e) { w.String(3, e.event_id); }
+
+void Fields(Writer& w, const CaseReopened& e) {
+  w.String(3, e.event_id);
+  w.OptTime(4, e.next_action_at);
+}
+
+void Fields(Writer& w, const Routed& e) {
+  w.Int(3, e.level);
+  w.String(4, e.coverage);
+  w.String(5, e.business);
+  w.String(6, e.plan);
+  w.Bool(7, e.fallback);
+  w.String(8, e.reason);
+  w.OptTime(9, e.clock_start);
+  w.OptTime(10, e.due);
+  std::string nested;
+  for (const Candidate& c : e.candidates) {
+    nested.clear();
+    Writer n(&nested);
+    n.String(1, c.engineer);
+    n.Double(2, c.score);
+    n.String(3, c.why);
+    w.Bytes(11, nested);
+  }
+  w.OptTime(12, e.next_action_at);
+}
+
+void Fields(Writer& w, const Paged& e) {
+  w.String(3, e.engineer);
+  w.Int(4, e.step);
+  w.Int(5, e.cycle);
+  w.String(6, e.target);
+  w.String(7, e.source);
+  w.String(8, e.reason);
+}
+
+void Fields(Writer& w, const Escalated& e) {
+  w.Int(3, e.step);
+  w.Int(4, e.cycle);
+  w.OptTime(5, e.next_action_at);
+}
+
+void Fields(Writer& w, const Acknowledged& e) { w.String(3, e.engineer); }
+
+void Fields(Writer& w, const Responded& e) {
+  w.Uint(3, static_cast<uint64_t>(e.how));
+  w.String(4, e.by);
+}
+
+void Fields(Writer& w, const Breached& e) {
+  w.Time(3, e.due);
+  w.OptTime(4, e.next_action_at);
+}
+
+void Fields(Writer& w, const SlaWarning& e) {
+  w.Time(3, e.due);
+  w.OptTime(4, e.next_action_at);
+}
+
+void Fields(Writer& w, const InputRejected& e) {
+  w.String(3, e.reason);
+  w.String(4, e.raw_summary);
+  w.String(5, e.event_id);
+}
+
+// ---- Decoding: one overload per event type. Returns false for a field number
+// it does not know, which the caller skips.
+
+bool Field(Reader& r, uint32_t f, Wire w, CaseOpened& e) {
+  switch (f) {
+    case 3:
+      r.String(w, &e.display_id);
+      return true;
+    case 4:
+      r.String(w, &e.account);
+      return true;
+    case 5:
+      r.String(w, &e.subject);
+      return true;
+    case 6:
+      r.String(w, &e.service);
+      return true;
+    case 7:
+      r.String(w, &e.category);
+      return true;
+    case 8:
+      r.String(w, &e.severity_code);
+      return true;
+    case 9:
+      r.Int(w, &e.level);
+      return true;
+    case 10:
+      r.String(w, &e.submitted_by);
+      return true;
+    case 11:
+      r.OptTime(w, &e.time_created);
+      return true;
+    case 12:
+      r.String(w, &e.language);
+      return true;
+    case 13:
+      r.String(w, &e.event_id);
+      return true;
+  }
+  return false;
+}
+
+bool Field(Reader& r, uint32_t f, Wire w, CommunicationAdded& e) {
+  switch (f) {
+    case 3:
+      r.Enum(w, &e.origin, 0, 2);
+      return true;
+    case 4:
+      r.String(w, &e.communication_id);
+      return true;
+    case 5:
+      r.String(w, &e.event_id);
+      return true;
+    case 6:
+      r.Bool(w, &e.starts_clock);
+      return true;
+    case 7:
+      r.OptTime(w, &e.due);
+      return true;
+    case 8:
+      r.OptTime(w, &e.next_action_at);
+      return true;
+  }
+  return false;
+}
+
+bool Field(Reader& r, uint32_t f, Wire w, SeverityChanged& e) {
+  switch (f) {
+    case 3:
+      r.String(w, &e.from_code);
+      return true;
+    case 4:
+      r.String(w, &e.to_code);
+      return true;
+    case 5:
+      r.Int(w, &e.from_level);
+      return true;
+    case 6:
+      r.Int(w, &e.to_level);
+      return true;
+    case 7:
+      r.String(w, &e.event_id);
+      return true;
+    case 8:
+      r.OptTime(w, &e.due);
+      return true;
+    case 9:
+      r.OptTime(w, &e.next_action_at);
+      return true;
+  }
+  return false;
+}
+
+bool Field(Reader& r, uint32_t f, Wire w, CaseResolved& e) {
+  if (f != 3) return false;
+  r.String(w, &e.event_id);
+  return true;
+}
+
+bool Field(Reader& r, uint32_t f, Wire w, CaseReopened& e) {
+  switch (f) {
+    case 3:
+      r.String(w, &e.event_id);
+      return true;
+    case 4:
+      r.OptTime(w, &e.next_action_at);
+      return true;
+  }
+  return false;
+}
+
+void DecodeCandidate(std::string_view bytes, Reader& outer, Candidate* c) {
+  Reader r(bytes);
+  uint32_t f;
+  Wire w;
+  while (r.Next(&f, &w)) {
+    switch (f) {
+      case 1:
+        r.String(w, &c->engineer);
+        break;
+      case 2:
+        r.Double(w, &c->score);
+        break;
+      case 3:
+        r.String(w, &c->why);
+        break;
+      default:
+        r.Skip(w);
+    }
+  }
+  if (!r.ok()) outer.Fail("corrupt candidate");
+}
+
+bool Field(Reader& r, uint32_t f, Wire w, Routed& e) {
+  switch (f) {
+    case 3:
+      r.Int(w, &e.level);
+      return true;
+    case 4:
+      r.String(w, &e.coverage);
+      return true;
+    case 5:
+      r.String(w, &e.business);
+      return true;
+    case 6:
+      r.String(w, &e.plan);
+      return true;
+    case 7:
+      r.Bool(w, &e.fallback);
+      return true;
+    case 8:
+      r.String(w, &e.reason);
+      return true;
+    case 9:
+      r.OptTime(w, &e.clock_start);
+      return true;
+    case 10:
+      r.OptTime(w, &e.due);
+      return true;
+    case 11: {
+      std::string_view bytes = r.Bytes(w);
+      if (r.ok()) DecodeCandidate(bytes, r, &e.candidates.emplace_back());
+      return true;
+    }
+    case 12:
+      r.OptTime(w, &e.next_action_at);
+      return true;
+  }
+  return false;
+}
+
+bool Field(Reader& r, uint32_t f, Wire w, Paged& e) {
+  switch (f) {
+    case 3:
+      r.String(w, &e.engineer);
+      return true;
+    case 4:
+      r.Int(w, &e.step);
+      return true;
+    case 5:
+      r.Int(w, &e.cycle);
+      return true;
+    case 6:
+      r.String(w, &e.target);
+      return true;
+    case 7:
+      r.String(w, &e.source);
+      return true;
+    case 8:
+      r.String(w, &e.reason);
+      return true;
+  }
+  return false;
+}
+
+bool Field(Reader& r, uint32_t f, Wire w, Escalated& e) {
+  switch (f) {
+    case 3:
+      r.Int(w, &e.step);
+      return true;
+    case 4:
+      r.Int(w, &e.cycle);
+      return true;
+    case 5:
+      r.OptTime(w, &e.next_action_at);
+      return true;
+  }
+  return false;
+}
+
+bool Field(Reader& r, uint32_t f, Wire w, Acknowledged& e) {
+  if (f != 3) return false;
+  r.String(w, &e.engineer);
+  return true;
+}
+
+bool Field(Reader& r, uint32_t f, Wire w, Responded& e) {
+  switch (f) {
+    case 3:
+      r.Enum(w, &e.how, 1, 2);
+      return true;
+    case 4:
+      r.String(w, &e.by);
+      return true;
+  }
+  return false;
+}
+
+bool Field(Reader& r, uint32_t f, Wire w, Breached& e) {
+  switch (f) {
+    case 3:
+      r.Time(w, &e.due);
+      return true;
+    case 4:
+      r.OptTime(w, &e.next_action_at);
+      return true;
+  }
+  return false;
+}
+
+bool Field(Reader& r, uint32_t f, Wire w, SlaWarning& e) {
+  switch (f) {
+    case 3:
+      r.Time(w, &e.due);
+      return true;
+    case 4:
+      r.OptTime(w, &e.next_action_at);
+      return true;
+  }
+  return false;
+}
+
+bool Field(Reader& r, uint32_t f, Wire w, InputRejected& e) {
+  switch (f) {
+    case 3:
+      r.String(w, &e.reason);
+      return true;
+    case 4:
+      r.String(w, &e.raw_summary);
+      return true;
+    case 5:
+      r.String(w, &e.event_id);
+      return true;
+  }
+  return false;
+}
+
+template <typename E>
+base::Result<Event> DecodeBody(Reader& r) {
+  Event event{std::in_place_type<E>};
+  E& e = std::get<E>(event);
+  bool have_at = false;
+  uint32_t f;
+  Wire w;
+  while (r.Next(&f, &w)) {
+    if (f == 1) {
+      r.String(w, &e.case_id);
+    } else if (f == 2) {
+      r.Time(w, &e.at);
+      have_at = true;
+    } else if (!Field(r, f, w, e)) {
+      r.Skip(w);
+    }
+  }
+  if (r.ok() && !have_at) r.Fail("record has no `at` field");
+  if (!r.ok()) return r.status();
+  return event;
+}
+
+}  // namespace
+
+void AppendEvent(const Event& event, std::string* out) {
+  Writer w(out);
+  w.Byte(kEventFormatVersion);
+  w.Varint(static_cast<uint64_t>(TypeOf(event)));
+  std::visit(
+      [&w](const auto& e) {
+        w.String(1, e.case_id);
+        w.Time(2, e.at);
+        Fields(w, e);
+      },
+      event);
+}
+
+std::string EncodeEvent(const Event& event) {
+  std::string out;
+  out.reserve(96);
+  AppendEvent(event, &out);
+  return out;
+}
+
+base::Result<Event> DecodeEvent(std::string_view bytes) {
+  Reader r(bytes);
+  uint8_t version = 0;
+  if (!r.ReadByte(&version)) return r.status();
+  if (version != kEventFormatVersion) {
+    return base::Status::Corruption("unknown event format version " + std::to_string(version));
+  }
+  uint64_t tag = 0;
+  if (!r.ReadVarint(&tag)) return r.status();
+  switch (static_cast<EventType>(tag)) {
+    case EventType::kCaseOpened:
+      return DecodeBody<CaseOpened>(r);
+    case EventType::kCommunicationAdded:
+      return DecodeBody<CommunicationAdded>(r);
+    case EventType::kSeverityChanged:
+      return DecodeBody<SeverityChanged>(r);
+    case EventType::kCaseResolved:
+      return DecodeBody<CaseResolved>(r);
+    case EventType::kCaseReopened:
+      return DecodeBody<CaseReopened>(r);
+    case EventType::kRouted:
+      return DecodeBody<Routed>(r);
+    case EventType::kPaged:
+      return DecodeBody<Paged>(r);
+    case EventType::kEscalated:
+      return DecodeBody<Escalated>(r);
+    case EventType::kAcknowledged:
+      return DecodeBody<Acknowledged>(r);
+    case EventType::kResponded:
+      return DecodeBody<Responded>(r);
+    case EventType::kBreached:
+      return DecodeBody<Breached>(r);
+    case EventType::kSlaWarning:
+      return DecodeBody<SlaWarning>(r);
+    case EventType::kInputRejected:
+      return DecodeBody<InputRejected>(r);
+  }
+  return base::Status::Corruption("unknown event type tag " + std::to_string(tag));
+}
+
+}  // namespace router

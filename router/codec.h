@@ -1,0 +1,166 @@
+// The binary encoding of domain events, as stored in the event log. Compact,
+// versioned and evolvable: a record written before a field existed still
+// decodes (the field takes its default), and a record carrying a field this
+// reader does not know still decodes (the field is skipped).
+//
+// FORMAT (version 1)
+//
+//   record   := version:byte(=1) type:varint field*
+//   field    := key:varint value
+//   key      := field_number << 3 | wire_type
+//   wire 0   varint: unsigned LEB128 (7 bits per byte, low groups first, high bit
+//            = more), at most 10 bytes. Enums and bools are plain varints;
+//            signed integers and instants (milliseconds since the Unix epoch)
+//            are zigzag-encoded first: (n << 1) ^ (n >> 63).
+//   wire 1   fixed64: 8 bytes little-endian; doubles as their IEEE 754 bits.
+//   wire 2   length-delimited: varint byte count, then the bytes. Strings (as
+//            received, normally UTF-8) and nested messages (fields, no header).
+//
+// Writers emit fields in ascending number and omit a field equal to its
+// default (empty string, 0, false, absent optional); `at` is always written.
+// Readers accept fields in any order; a repeated field appends; for a scalar
+// the last occurrence wins. Unknown field numbers are skipped by wire type.
+// Errors (kCorruption, never a crash): an unknown version or type tag, a wire
+// type 3..7, a varint over 10 bytes, a length past the end, a known field with
+// the wrong wire type, an enum value this reader does not know, or a missing
+// `at` field.
+//
+// EVOLUTION. Add a field under a new number; never reuse or retype a number
+// (retire it here instead). A new event type takes a new tag (router/events.h);
+// readers must learn a new type or enum value before writers emit it. The
+// version byte changes only for an incompatible layout, which this format is
+// designed never to need.
+//
+// FIELD NUMBERS. Persisted: never renumber. Every event: 1 case_id (string),
+// 2 at (instant). Then, per type (tag):
+//   case_opened (1)         3 display_id, 4 account, 5 subject, 6 service,
+//                           7 category, 8 severity_code, 9 level (int),
+//                           10 submitted_by, 11 time_created (instant),
+//                           12 language, 13 event_id
+//   communication_added (2) 3 origin (enum), 4 communication_id, 5 event_id,
+//                           6 starts_clock (bool), 7 due, 8 next_action_at
+//   severity_changed (3)    3 from_code, 4 to_code, 5 from_level (int),
+//                           6 to_level (int), 7 event_id, 8 due, 9 next_action_at
+//   case_resolved (4)       3 event_id
+//   case_reopened (5)       3 event_id, 4 next_action_at
+//   routed (6)              3 level (int), 4 coverage, 5 business, 6 plan,
+//                           7 fallback (bool), 8 reason, 9 clock_start, 10 due,
+//                           11 candidate (repeated message: 1 engineer,
+//                           2 score (fixed64 double), 3 why), 12 next_action_at
+//   paged (7)               3 engineer, 4 step (int), 5 cycle (int), 6 target,
+//                           7 source, 8 reason
+//   escalated (8)           3 step (int), 4 cycle (int), 5 next_action_at
+//   acknowledged (9)        3 engineer
+//   responded (10)          3 how (enum ResponseKind), 4 by
+//   breached (11)           3 due, 4 next_action_at
+//   sla_warning (12)        3 due, 4 next_action_at
+//   input_rejected (13)     3 reason, 4 raw_summary, 5 event_id
+// Instants not marked otherwise are optional instants: absent = nullopt.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "base/time.h"
+#include "router/events.h"
+
+namespace router {
+
+inline constexpr uint8_t kEventFormatVersion = 1;
+
+// Appends the encoding of `event` to `*out`. Never fails.
+void AppendEvent(const Event& event, std::string* out);
+std::string EncodeEvent(const Event& event);
+
+// Decodes one record. Errors: kCorruption naming the problem and its byte
+// offset. Never reads outside `bytes`, whatever they hold.
+base::Result<Event> DecodeEvent(std::string_view bytes);
+
+// The building blocks of the format, shared with other persisted encodings of
+// the domain (the case projection in router/case_state.h).
+namespace wire {
+
+enum class Wire : uint8_t { kVarint = 0, kFixed64 = 1, kBytes = 2 };
+
+inline uint64_t ZigZag(int64_t n) {
+  return (static_cast<uint64_t>(n) << 1) ^ static_cast<uint64_t>(n >> 63);
+}
+inline int64_t UnZigZag(uint64_t n) {
+  return static_cast<int64_t>(n >> 1) ^ -static_cast<int64_t>(n & 1);
+}
+
+// Appends fields to a string. Methods named after a type omit default values,
+// except Time, which always writes.
+class Writer {
+ public:
+  explicit Writer(std::string* out) : out_(out) {}
+  void Byte(uint8_t b) { out_->push_back(static_cast<char>(b)); }
+  void Varint(uint64_t v);
+  void Key(uint32_t field, Wire wire) { Varint(uint64_t{field} << 3 | static_cast<uint8_t>(wire)); }
+  void Uint(uint32_t field, uint64_t v);
+  void Int(uint32_t field, int64_t v);
+  void Bool(uint32_t field, bool v) { Uint(field, v ? 1 : 0); }
+  void Double(uint32_t field, double v);
+  void String(uint32_t field, std::string_view v);
+  void Bytes(uint32_t field, std::string_view v);  // written even when empty
+  void Time(uint32_t field, Timestamp t);
+  void OptTime(uint32_t field, const std::optional<Timestamp>& t);
+
+ private:
+  std::string* out_;
+};
+
+// Reads fields from bytes. After the first error every read is a no-op and
+// Next returns false; status() tells what went wrong and where.
+class Reader {
+ public:
+  explicit Reader(std::string_view in)
+      : begin_(in.data()), p_(in.data()), end_(in.data() + in.size()) {}
+
+  bool at_end() const { return p_ == end_; }
+  bool ok() const { return error_ == nullptr; }
+  base::Status status() const;
+
+  bool ReadByte(uint8_t* b);
+  bool ReadVarint(uint64_t* v);
+  // The next field's number and wire type; false at the end or on error.
+  bool Next(uint32_t* field, Wire* wire);
+  void Skip(Wire wire);
+
+  // Typed reads of the field just returned by Next; a wrong wire type is an error.
+  void Uint(Wire wire, uint64_t* out);
+  void Int(Wire wire, int64_t* out);
+  void Int(Wire wire, int* out);
+  void Bool(Wire wire, bool* out);
+  void Double(Wire wire, double* out);
+  void String(Wire wire, std::string* out);
+  std::string_view Bytes(Wire wire);
+  void Time(Wire wire, Timestamp* out);
+  void OptTime(Wire wire, std::optional<Timestamp>* out);
+  // REQUIRES: E is an enum whose known values are 0..max (0 may be unknown).
+  template <typename E>
+  void Enum(Wire wire, E* out, uint64_t min, uint64_t max) {
+    uint64_t v = 0;
+    Uint(wire, &v);
+    if (!ok()) return;
+    if (v < min || v > max) return Fail("unknown enum value");
+    *out = static_cast<E>(v);
+  }
+
+  void Fail(const char* what);
+
+ private:
+  bool Expect(Wire actual, Wire expected);
+  const char* begin_;
+  const char* p_;
+  const char* end_;
+  const char* error_ = nullptr;
+  size_t error_offset_ = 0;
+};
+
+}  // namespace wire
+
+}  // namespace router

@@ -1,0 +1,157 @@
+#include "router/event_json.h"
+
+namespace router {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// Field writers that leave out what an event does not carry, so every line
+// holds only facts.
+struct Out {
+  Json& j;
+  void Str(const char* k, const std::string& v) {
+    if (!v.empty()) j[k] = v;
+  }
+  void Int(const char* k, int v) { j[k] = v; }
+  void Time(const char* k, Timestamp t) { j[k] = base::FormatInstant(t); }
+  void Time(const char* k, const std::optional<Timestamp>& t) {
+    if (t) Time(k, *t);
+  }
+  void Bool(const char* k, bool v) { j[k] = v; }
+};
+
+struct Fields {
+  Out o;
+  void operator()(const CaseOpened& e) {
+    o.Str("display_id", e.display_id);
+    o.Str("account", e.account);
+    o.Str("subject", e.subject);
+    o.Str("service", e.service);
+    o.Str("category", e.category);
+    o.Str("severity_code", e.severity_code);
+    o.Int("level", e.level);
+    o.Str("submitted_by", e.submitted_by);
+    o.Time("time_created", e.time_created);
+    o.Str("language", e.language);
+    o.Str("event_id", e.event_id);
+  }
+  void operator()(const CommunicationAdded& e) {
+    o.Str("origin", std::string(OriginName(e.origin)));
+    o.Str("communication_id", e.communication_id);
+    o.Str("event_id", e.event_id);
+    if (e.starts_clock) o.Bool("starts_clock", true);
+    o.Time("due", e.due);
+    o.Time("next_action_at", e.next_action_at);
+  }
+  void operator()(const SeverityChanged& e) {
+    o.Str("from_code", e.from_code);
+    o.Str("to_code", e.to_code);
+    o.Int("from_level", e.from_level);
+    o.Int("to_level", e.to_level);
+    o.Str("event_id", e.event_id);
+    o.Time("due", e.due);
+    o.Time("next_action_at", e.next_action_at);
+  }
+  void operator()(const CaseResolved& e) { o.Str("event_id", e.event_id); }
+  void operator()(const CaseReopened& e) {
+    o.Str("event_id", e.event_id);
+    o.Time("next_action_at", e.next_action_at);
+  }
+  void operator()(const Routed& e) {
+    o.Int("level", e.level);
+    o.Str("coverage", e.coverage);
+    o.Str("business", e.business);
+    o.Str("plan", e.plan);
+    o.Bool("fallback", e.fallback);
+    o.Str("reason", e.reason);
+    o.Time("clock_start", e.clock_start);
+    o.Time("due", e.due);
+    Json candidates = Json::array();
+    for (const Candidate& c : e.candidates) {
+      Json cj;
+      cj["engineer"] = c.engineer;
+      cj["score"] = c.score;
+      cj["why"] = c.why;
+      candidates.push_back(std::move(cj));
+    }
+    o.j["candidates"] = std::move(candidates);
+    o.Time("next_action_at", e.next_action_at);
+  }
+  void operator()(const Paged& e) {
+    o.Str("engineer", e.engineer);
+    o.Int("step", e.step);
+    o.Int("cycle", e.cycle);
+    o.Str("target", e.target);
+    o.Str("source", e.source);
+    o.Str("reason", e.reason);
+  }
+  void operator()(const Escalated& e) {
+    o.Int("step", e.step);
+    o.Int("cycle", e.cycle);
+    o.Time("next_action_at", e.next_action_at);
+  }
+  void operator()(const Acknowledged& e) { o.Str("engineer", e.engineer); }
+  void operator()(const Responded& e) {
+    o.Str("how", std::string(ResponseKindName(e.how)));
+    o.Str("by", e.by);
+  }
+  void operator()(const Breached& e) {
+    o.Time("due", e.due);
+    o.Time("next_action_at", e.next_action_at);
+  }
+  void operator()(const SlaWarning& e) {
+    o.Time("due", e.due);
+    o.Time("next_action_at", e.next_action_at);
+  }
+  void operator()(const InputRejected& e) {
+    o.Str("reason", e.reason);
+    o.Str("raw_summary", e.raw_summary);
+    o.Str("event_id", e.event_id);
+  }
+};
+
+}  // namespace
+
+Json EventToJson(uint64_t seq, const Event& event) {
+  Json j;
+  j["seq"] = seq;
+  j["type"] = std::string(TypeName(event));
+  j["case"] = CaseIdOf(event);
+  j["at"] = base::FormatInstant(AtOf(event));
+  std::visit(Fields{Out{j}}, event);
+  return j;
+}
+
+std::string EventJsonLine(uint64_t seq, const Event& event) {
+  // Replace invalid UTF-8 rather than throw: a case subject is customer text.
+  return EventToJson(seq, event).dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string EventTextLine(uint64_t seq, const Event& event) {
+  Json j = EventToJson(seq, event);
+  std::string line = "#" + std::to_string(seq) + " " + j["at"].get<std::string>() + " " +
+                     j["type"].get<std::string>() + " " + j["case"].get<std::string>();
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& k = it.key();
+    if (k == "seq" || k == "type" || k == "case" || k == "at") continue;
+    line += " " + k + "=";
+    if (it->is_string()) {
+      const std::string& s = it->get_ref<const std::string&>();
+      bool quote = s.find(' ') != std::string::npos || s.empty();
+      line += quote ? Json(s).dump(-1, ' ', false, Json::error_handler_t::replace) : s;
+    } else if (k == "candidates") {
+      std::string list;
+      for (const auto& c : *it) {
+        if (!list.empty()) list += ",";
+        list += c["engineer"].get<std::string>() + ":" + c["score"].dump();
+      }
+      line += "[" + list + "]";
+    } else {
+      line += it->dump();
+    }
+  }
+  return line;
+}
+
+}  // namespace router

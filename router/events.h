@@ -1,0 +1,230 @@
+// Domain events: the past-tense facts the core decides (router/decide.h) and
+// the log keeps (router/codec.h encodes them). Each event carries everything
+// Evolve needs, so replaying an old log needs no config and no clock: whatever
+// was looked up while deciding (levels, due instants, who was paged and why,
+// the next timer) is written into the event.
+//
+// Scheduling contract: an event that has a `next_action_at` field states the
+// case's next timer AFTER that event (nullopt: nothing scheduled). Evolve
+// copies it into CaseState::next_action_at, overwriting. Events without the
+// field leave the timer alone, except Responded and CaseResolved, which stop
+// the escalation and clear it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "base/time.h"
+#include "router/inputs.h"
+
+namespace router {
+
+using base::Timestamp;
+
+// The support feed opened a case (CreateCase with its CaseDetails).
+struct CaseOpened {
+  std::string case_id{};
+  Timestamp at{};  // the envelope's time
+  std::string display_id{};
+  std::string account{};
+  std::string subject{};
+  std::string service{};
+  std::string category{};
+  std::string severity_code{};
+  int level = 0;  // severity_code through the configured severity_map, at opening
+  std::string submitted_by{};
+  std::optional<Timestamp> time_created{};
+  std::string language{};
+  std::string event_id{};  // the envelope id, remembered for idempotency
+  friend bool operator==(const CaseOpened&, const CaseOpened&) = default;
+};
+
+// A communication was added to the case.
+struct CommunicationAdded {
+  std::string case_id{};
+  Timestamp at{};
+  Origin origin = Origin::kNone;
+  std::string communication_id{};
+  std::string event_id{};
+  // A CUSTOMER follow-up after a response starts a next-response clock at `at`.
+  bool starts_clock = false;
+  std::optional<Timestamp> due{};  // of the clock it starts, when known
+  std::optional<Timestamp> next_action_at{};
+  friend bool operator==(const CommunicationAdded&, const CommunicationAdded&) = default;
+};
+
+// The case's severity changed (details of an incoming event carried another code).
+struct SeverityChanged {
+  std::string case_id{};
+  Timestamp at{};
+  std::string from_code{};
+  std::string to_code{};
+  int from_level = 0;
+  int to_level = 0;
+  std::string event_id{};
+  std::optional<Timestamp> due{};  // re-targeted from the opening, when known
+  std::optional<Timestamp> next_action_at{};
+  friend bool operator==(const SeverityChanged&, const SeverityChanged&) = default;
+};
+
+struct CaseResolved {
+  std::string case_id{};
+  Timestamp at{};
+  std::string event_id{};
+  friend bool operator==(const CaseResolved&, const CaseResolved&) = default;
+};
+
+// A resolved case was reopened: a new response clock starts at `at`.
+struct CaseReopened {
+  std::string case_id{};
+  Timestamp at{};
+  std::string event_id{};
+  std::optional<Timestamp> next_action_at{};
+  friend bool operator==(const CaseReopened&, const CaseReopened&) = default;
+};
+
+// One engineer considered for a case, with the score that ranked them.
+struct Candidate {
+  std::string engineer{};
+  double score = 0;
+  std::string why{};
+  friend bool operator==(const Candidate&, const Candidate&) = default;
+};
+
+// The router decided how the case is handled: level, calendars, plan, due
+// instant, and the ranked candidates. Starts a response clock at `clock_start`.
+struct Routed {
+  std::string case_id{};
+  Timestamp at{};
+  int level = 0;
+  std::string coverage{};  // coverage calendar name
+  std::string business{};  // business calendar name
+  std::string plan{};
+  bool fallback = false;  // unknown account or service out of scope
+  std::string reason{};
+  std::optional<Timestamp> clock_start{};  // nullopt: the clock keeps its current start
+  std::optional<Timestamp> due{};
+  std::vector<Candidate> candidates{};  // best first
+  std::optional<Timestamp> next_action_at{};
+  friend bool operator==(const Routed&, const Routed&) = default;
+};
+
+// An engineer was paged.
+struct Paged {
+  std::string case_id{};
+  Timestamp at{};
+  std::string engineer{};
+  int step = 0;          // index of the policy step, 0-based
+  int cycle = 0;         // 0-based repetition of the policy
+  std::string target{};  // the step target as written: "schedule/video-sme-primary", "edm", ...
+  std::string
+      source{};  // where the engineer came from: a layer name, "override", "designated", ...
+  std::string reason{};
+  friend bool operator==(const Paged&, const Paged&) = default;
+};
+
+// The escalation moved on to step `step` of cycle `cycle`.
+struct Escalated {
+  std::string case_id{};
+  Timestamp at{};
+  int step = 0;
+  int cycle = 0;
+  std::optional<Timestamp> next_action_at{};
+  friend bool operator==(const Escalated&, const Escalated&) = default;
+};
+
+// An engineer acknowledged a page for the case.
+struct Acknowledged {
+  std::string case_id{};
+  Timestamp at{};
+  std::string engineer{};
+  friend bool operator==(const Acknowledged&, const Acknowledged&) = default;
+};
+
+// Persisted (inside Responded): never renumber.
+enum class ResponseKind : uint8_t { kAck = 1, kAwsCommunication = 2 };
+
+// The running response clock stopped: the first acknowledgement or AWS-origin
+// communication since the clock started.
+struct Responded {
+  std::string case_id{};
+  Timestamp at{};
+  ResponseKind how = ResponseKind::kAck;
+  std::string by{};  // the engineer, or the communication id for an AWS communication
+  friend bool operator==(const Responded&, const Responded&) = default;
+};
+
+// The due instant passed without a response.
+struct Breached {
+  std::string case_id{};
+  Timestamp at{};
+  Timestamp due{};
+  std::optional<Timestamp> next_action_at{};
+  friend bool operator==(const Breached&, const Breached&) = default;
+};
+
+// The warning fraction of the target passed without a response.
+struct SlaWarning {
+  std::string case_id{};
+  Timestamp at{};
+  Timestamp due{};
+  std::optional<Timestamp> next_action_at{};
+  friend bool operator==(const SlaWarning&, const SlaWarning&) = default;
+};
+
+// An input was refused; the log explains why. `case_id` may be empty when the
+// input named no case.
+struct InputRejected {
+  std::string case_id{};
+  Timestamp at{};
+  std::string reason{};
+  std::string raw_summary{};  // a short description of the input (never the whole payload)
+  std::string event_id{};
+  friend bool operator==(const InputRejected&, const InputRejected&) = default;
+};
+
+using Event = std::variant<CaseOpened, CommunicationAdded, SeverityChanged, CaseResolved,
+                           CaseReopened, Routed, Paged, Escalated, Acknowledged, Responded,
+                           Breached, SlaWarning, InputRejected>;
+
+// Persisted type tags (the first field of every encoded event). Never renumber,
+// never reuse a retired number.
+enum class EventType : uint8_t {
+  kCaseOpened = 1,
+  kCommunicationAdded = 2,
+  kSeverityChanged = 3,
+  kCaseResolved = 4,
+  kCaseReopened = 5,
+  kRouted = 6,
+  kPaged = 7,
+  kEscalated = 8,
+  kAcknowledged = 9,
+  kResponded = 10,
+  kBreached = 11,
+  kSlaWarning = 12,
+  kInputRejected = 13,
+};
+
+// The persisted tag of an event.
+EventType TypeOf(const Event& event);
+// The JSON type name: "case_opened", "communication_added", ... (stable: part of
+// the `escalator log` output contract).
+std::string_view TypeName(EventType type);
+inline std::string_view TypeName(const Event& event) { return TypeName(TypeOf(event)); }
+
+inline const std::string& CaseIdOf(const Event& event) {
+  return std::visit([](const auto& e) -> const std::string& { return e.case_id; }, event);
+}
+inline Timestamp AtOf(const Event& event) {
+  return std::visit([](const auto& e) { return e.at; }, event);
+}
+
+// Stable names of persisted enums, for JSON and text output.
+std::string_view OriginName(Origin origin);            // "AWS", "CUSTOMER", ""
+std::string_view ResponseKindName(ResponseKind kind);  // "ack", "aws_communication"
+
+}  // namespace router

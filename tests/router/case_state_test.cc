@@ -1,0 +1,158 @@
+// Proves Evolve folds each event into the case state as the events' contract
+// says (clock, response, timers, idempotency ids), and that the projection
+// encoding round-trips and tolerates fields it does not know.
+#include "router/case_state.h"
+
+#include <catch2/catch.hpp>
+
+#include "router/codec.h"
+#include "tests/router/samples.h"
+
+namespace {
+
+using namespace router;
+using router_testing::T;
+
+const std::string kCase = "c-1";
+
+CaseState Fold(const std::vector<Event>& events) {
+  CaseState s;
+  for (const auto& e : events) s = Evolve(std::move(s), e);
+  return s;
+}
+
+CaseOpened Opened(const char* at = "2026-11-24T14:00:00Z") {
+  return CaseOpened{kCase,    T(at), "123", "acct",       "subj", "medialive", "cat",
+                    "urgent", 2,     "me",  std::nullopt, "en",   "ev-open"};
+}
+
+}  // namespace
+
+TEST_CASE("case_opened opens the case and starts the response clock") {
+  CaseState s = Fold({Opened()});
+  CHECK(s.opened);
+  CHECK(s.status == CaseStatus::kOpen);
+  CHECK(s.case_id == kCase);
+  CHECK(s.account == "acct");
+  CHECK(s.service == "medialive");
+  CHECK(s.severity_code == "urgent");
+  CHECK(s.level == 2);
+  CHECK(s.opened_at == T("2026-11-24T14:00:00Z"));
+  CHECK(s.clock_start == s.opened_at);
+  CHECK(s.awaiting_response);
+  CHECK(s.SawEventId("ev-open"));
+  CHECK_FALSE(s.SawEventId("ev-other"));
+}
+
+TEST_CASE("routed and escalated set the due instant and the next timer, overwriting") {
+  Routed r{kCase, T("2026-11-24T14:00:00Z"), 2, "always", "us-east-business", "annual"};
+  r.due = T("2026-11-24T15:00:00Z");
+  r.next_action_at = T("2026-11-24T14:00:00Z");
+  CaseState s = Fold({Opened(), r});
+  CHECK(s.due == T("2026-11-24T15:00:00Z"));
+  CHECK(s.next_action_at == T("2026-11-24T14:00:00Z"));
+  CHECK(s.coverage == "always");
+  CHECK(s.plan == "annual");
+  s = Evolve(s, Paged{kCase, T("2026-11-24T14:00:00Z"), "alice"});
+  s = Evolve(s, Paged{kCase, T("2026-11-24T14:05:00Z"), "alice"});
+  CHECK(s.paged == std::vector<std::string>{"alice"});
+  CHECK(s.next_action_at == T("2026-11-24T14:00:00Z"));  // a page schedules nothing
+  s = Evolve(s, Escalated{kCase, T("2026-11-24T14:05:00Z"), 1, 0, T("2026-11-24T14:10:00Z")});
+  CHECK(s.step == 1);
+  CHECK(s.next_action_at == T("2026-11-24T14:10:00Z"));
+  s = Evolve(s, Escalated{kCase, T("2026-11-24T14:10:00Z"), 2, 0, std::nullopt});
+  CHECK_FALSE(s.next_action_at.has_value());
+}
+
+TEST_CASE("the first response stops the clock and clears the timer; the acker owns the case") {
+  Routed r{kCase, T("2026-11-24T14:00:00Z"), 2};
+  r.next_action_at = T("2026-11-24T14:05:00Z");
+  CaseState s = Fold({Opened(), r, Acknowledged{kCase, T("2026-11-24T14:03:00Z"), "bob"},
+                      Responded{kCase, T("2026-11-24T14:03:00Z"), ResponseKind::kAck, "bob"},
+                      Acknowledged{kCase, T("2026-11-24T14:04:00Z"), "alice"}});
+  CHECK_FALSE(s.awaiting_response);
+  CHECK(s.first_response_at == T("2026-11-24T14:03:00Z"));
+  CHECK_FALSE(s.next_action_at.has_value());
+  CHECK(s.owner == "bob");
+  CHECK(s.acked_by == std::vector<std::string>{"bob", "alice"});
+}
+
+TEST_CASE("an AWS communication response does not make the communication id an owner") {
+  CaseState s = Fold({Opened(), Responded{kCase, T("2026-11-24T14:03:00Z"),
+                                          ResponseKind::kAwsCommunication, "comm-1"}});
+  CHECK(s.first_response_at == T("2026-11-24T14:03:00Z"));
+  CHECK(s.owner.empty());
+}
+
+TEST_CASE("a customer follow-up that starts a clock resets the running clock's marks") {
+  CaseState s = Fold(
+      {Opened(), Responded{kCase, T("2026-11-24T14:03:00Z"), ResponseKind::kAck, "bob"},
+       CommunicationAdded{kCase, T("2026-11-24T16:00:00Z"), Origin::kCustomer, "comm-2", "ev-2",
+                          true, T("2026-11-24T17:00:00Z"), T("2026-11-24T16:00:00Z")}});
+  CHECK(s.awaiting_response);
+  CHECK(s.clock_start == T("2026-11-24T16:00:00Z"));
+  CHECK(s.due == T("2026-11-24T17:00:00Z"));
+  CHECK(s.first_response_at == T("2026-11-24T14:03:00Z"));  // the first response stays
+  CHECK(s.next_action_at == T("2026-11-24T16:00:00Z"));
+}
+
+TEST_CASE("severity change, breach, warning, resolve and reopen") {
+  CaseState s = Fold(
+      {Opened(), SeverityChanged{kCase, T("2026-11-24T14:02:00Z"), "urgent", "critical", 2, 1,
+                                 "ev-2", T("2026-11-24T14:15:00Z"), T("2026-11-24T14:02:00Z")}});
+  CHECK(s.level == 1);
+  CHECK(s.severity_code == "critical");
+  CHECK(s.due == T("2026-11-24T14:15:00Z"));
+  s = Evolve(s, SlaWarning{kCase, T("2026-11-24T14:11:15Z"), T("2026-11-24T14:15:00Z"),
+                           T("2026-11-24T14:15:00Z")});
+  CHECK(s.warned);
+  s = Evolve(s, Breached{kCase, T("2026-11-24T14:15:00Z"), T("2026-11-24T14:15:00Z"),
+                         T("2026-11-24T14:20:00Z")});
+  CHECK(s.breached);
+  CHECK(s.breach_count == 1);
+  CHECK(s.next_action_at == T("2026-11-24T14:20:00Z"));  // a breach does not stop escalation
+  s = Evolve(s, CaseResolved{kCase, T("2026-11-24T15:00:00Z"), "ev-3"});
+  CHECK(s.status == CaseStatus::kResolved);
+  CHECK_FALSE(s.awaiting_response);
+  CHECK_FALSE(s.next_action_at.has_value());
+  s = Evolve(s, CaseReopened{kCase, T("2026-11-25T09:00:00Z"), "ev-4", T("2026-11-25T09:00:00Z")});
+  CHECK(s.status == CaseStatus::kOpen);
+  CHECK(s.reopen_count == 1);
+  CHECK(s.awaiting_response);
+  CHECK(s.clock_start == T("2026-11-25T09:00:00Z"));
+  CHECK_FALSE(s.breached);
+  CHECK_FALSE(s.warned);
+  CHECK_FALSE(s.first_response_at.has_value());
+  CHECK(s.breach_count == 1);
+  CHECK(s.SawEventId("ev-4"));
+}
+
+TEST_CASE("the idempotency memory is bounded, oldest ids forgotten first") {
+  CaseState s = Fold({Opened()});
+  for (size_t i = 0; i < kSeenEventIds + 5; ++i) {
+    s = Evolve(s, CommunicationAdded{kCase, T("2026-11-24T14:03:00Z"), Origin::kCustomer, "comm",
+                                     "id-" + std::to_string(i)});
+  }
+  CHECK(s.seen_event_ids.size() == kSeenEventIds);
+  CHECK_FALSE(s.SawEventId("ev-open"));
+  CHECK_FALSE(s.SawEventId("id-4"));
+  CHECK(s.SawEventId("id-5"));
+  CHECK(s.SawEventId("id-" + std::to_string(kSeenEventIds + 4)));
+}
+
+TEST_CASE("the case projection round-trips, and skips fields it does not know") {
+  CaseState s;
+  for (const auto& e : router_testing::EveryEventType()) s = Evolve(std::move(s), e);
+  s = Evolve(s, Paged{s.case_id, T("2026-11-24T17:00:00Z"), "alice"});
+  s = Evolve(s, Acknowledged{s.case_id, T("2026-11-24T17:01:00Z"), "alice"});
+  std::string bytes = EncodeCaseState(s);
+  auto back = DecodeCaseState(bytes);
+  REQUIRE(back.ok());
+  CHECK(*back == s);
+  wire::Writer(&bytes).Bytes(99, "future");
+  back = DecodeCaseState(bytes);
+  REQUIRE(back.ok());
+  CHECK(*back == s);
+  CHECK_FALSE(DecodeCaseState(bytes.substr(0, bytes.size() - 3)).ok());
+  CHECK_FALSE(DecodeCaseState("\x07").ok());
+}
