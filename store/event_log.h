@@ -29,7 +29,7 @@ enum class Family {
 
 // How much of the log Open reads to prove it has no gap.
 enum class OpenCheck {
-  kFull,    // every key of the log: linear in its size (about 1 s per 2M events)
+  kFull,    // every key of the log: linear in its size (~1.5 s per million events)
   kBounds,  // first and last keys against the bounds recorded by Append: constant time
 };
 

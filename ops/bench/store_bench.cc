@@ -1,0 +1,241 @@
+// store_bench: append throughput of store::EventLog against a raw rocksdb::WriteBatch of the
+// same bytes, same options, same run, a fresh database for every measurement.
+//
+// Each configuration (events per batch x fsync per batch) runs --runs times for both writers,
+// alternating which goes first. A run writes until --max-events or --seconds, whichever comes
+// first. Printed: medians in events/s and the ratio store/raw (the figure of merit, aim >= 0.8),
+// then how long Open takes to check a log of --open-events events.
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "cli/flags.h"
+#include "store/event_log.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+constexpr int kDistinctBatches = 16;  // prebuilt and reused, so building them is not timed
+
+struct Limits {
+  uint64_t max_events;
+  double seconds;
+};
+
+// A plausible encoded domain event (~200 bytes) for case `c`, varied so that compression
+// sees realistic entropy rather than repeated bytes.
+std::string MakeEvent(std::mt19937_64& rng, int c) {
+  static const char* kTypes[] = {"communication_added", "paged", "escalated", "case_opened",
+                                 "acknowledged"};
+  char buf[320];
+  int n = std::snprintf(
+      buf, sizeof buf,
+      "{\"v\":1,\"type\":\"%s\",\"case\":\"case-%010d-%04x\",\"at\":\"2024-05-%02dT%02d:%02d:%02d."
+      "%03dZ\",\"origin\":\"CUSTOMER\",\"service\":\"medialive\",\"severity\":\"urgent\","
+      "\"engineer\":\"eng-%03d\",\"step\":%d,\"cycle\":%d,\"corr\":\"%016llx\"}",
+      kTypes[rng() % 5], c, static_cast<unsigned>(rng() % 0xffff), static_cast<int>(1 + rng() % 28),
+      static_cast<int>(rng() % 24), static_cast<int>(rng() % 60), static_cast<int>(rng() % 60),
+      static_cast<int>(rng() % 1000), static_cast<int>(rng() % 200), static_cast<int>(rng() % 4),
+      static_cast<int>(rng() % 3), static_cast<unsigned long long>(rng()));
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+std::vector<store::Batch> MakeBatches(int events_per_batch) {
+  std::mt19937_64 rng(42);
+  std::vector<store::Batch> batches(kDistinctBatches);
+  for (int b = 0; b < kDistinctBatches; ++b) {
+    const int c = 1000 + b;
+    const std::string key = "case-" + std::to_string(c);
+    for (int i = 0; i < events_per_batch; ++i) {
+      batches[b].events.push_back({MakeEvent(rng, c), key});
+    }
+    std::string state = MakeEvent(rng, c);
+    state += state;  // a case projection is a little larger than one event
+    batches[b].puts.push_back({store::Family::kProjections, key, state});
+  }
+  return batches;
+}
+
+double EventsPerSecond(uint64_t events, Clock::time_point start) {
+  const double s = std::chrono::duration<double>(Clock::now() - start).count();
+  return static_cast<double>(events) / s;
+}
+
+void Die(const std::string& what) {
+  std::fprintf(stderr, "store_bench: %s\n", what.c_str());
+  std::exit(1);
+}
+
+double RunStore(const std::string& dir, bool sync, const std::vector<store::Batch>& batches,
+                const Limits& limits) {
+  store::Options options;
+  options.sync = sync;
+  auto log = store::EventLog::Open(dir, options);
+  if (!log.ok()) Die(log.status().ToString());
+  uint64_t events = 0;
+  const auto start = Clock::now();
+  const auto deadline = start + std::chrono::duration<double>(limits.seconds);
+  for (size_t i = 0; events < limits.max_events && Clock::now() < deadline; ++i) {
+    const store::Batch& batch = batches[i % batches.size()];
+    auto r = (*log)->Append(batch);
+    if (!r.ok()) Die(r.status().ToString());
+    events += batch.events.size();
+  }
+  return EventsPerSecond(events, start);
+}
+
+// The same database shape and options store::EventLog::Open uses (see store/rocksdb_log.cc),
+// the same keys and values, written the way a careful raw RocksDB user would: one reused
+// WriteBatch, keys built on the stack.
+double RunRaw(const std::string& dir, bool sync, const std::vector<store::Batch>& batches,
+              const Limits& limits) {
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
+  for (auto name :
+       {"log", "index", "projections", "timers", "outbox", "offsets", "dead_letters", "meta"}) {
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  auto s = rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw);
+  if (!s.ok()) Die(s.ToString());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  rocksdb::ColumnFamilyHandle* log_cf = handles[1];
+  rocksdb::ColumnFamilyHandle* index_cf = handles[2];
+  rocksdb::ColumnFamilyHandle* projections_cf = handles[3];
+  rocksdb::WriteOptions write_options;
+  write_options.sync = sync;
+
+  rocksdb::WriteBatch wb;
+  std::string index_key;
+  uint64_t seq = 1, events = 0;
+  const auto start = Clock::now();
+  const auto deadline = start + std::chrono::duration<double>(limits.seconds);
+  for (size_t i = 0; events < limits.max_events && Clock::now() < deadline; ++i) {
+    const store::Batch& batch = batches[i % batches.size()];
+    wb.Clear();
+    for (const auto& event : batch.events) {
+      char key[8];
+      for (int k = 7, n = 0; k >= 0; --k, ++n) key[k] = static_cast<char>(seq >> (8 * n));
+      wb.Put(log_cf, rocksdb::Slice(key, 8), event.bytes);
+      index_key.assign(event.index_key);
+      index_key.append(key, 8);
+      wb.Put(index_cf, index_key, rocksdb::Slice());
+      ++seq;
+    }
+    for (const auto& put : batch.puts) wb.Put(projections_cf, put.key, *put.value);
+    s = db->Write(write_options, &wb);
+    if (!s.ok()) Die(s.ToString());
+    events += batch.events.size();
+  }
+  const double rate = EventsPerSecond(events, start);
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  db->Close();
+  return rate;
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// Time to open (and check) a log of `events` events, each way.
+void MeasureOpen(const fs::path& root, uint64_t events) {
+  const std::string dir = (root / "open").string();
+  {
+    store::Options options;
+    options.sync = false;
+    auto log = store::EventLog::Open(dir, options);
+    if (!log.ok()) Die(log.status().ToString());
+    auto batches = MakeBatches(1024);
+    for (uint64_t written = 0; written < events; written += 1024) {
+      if (auto r = (*log)->Append(batches[(written / 1024) % batches.size()]); !r.ok()) {
+        Die(r.status().ToString());
+      }
+    }
+  }
+  for (auto check : {store::OpenCheck::kFull, store::OpenCheck::kBounds}) {
+    std::vector<double> ms;
+    for (int i = 0; i < 3; ++i) {
+      store::Options options;
+      options.check = check;
+      const auto start = Clock::now();
+      auto log = store::EventLog::Open(dir, options);
+      if (!log.ok()) Die(log.status().ToString());
+      ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    }
+    std::printf("open with check=%s of %llu events: %.0f ms (median of 3)\n",
+                check == store::OpenCheck::kFull ? "full" : "bounds",
+                static_cast<unsigned long long>(events), Median(ms));
+  }
+  fs::remove_all(dir);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto parsed = cli::ParseFlags(
+      "store_bench", "append throughput of the event log against raw RocksDB",
+      {
+          {"dir", true, false, "where the databases go (a real disk: fsync is measured)", ""},
+          {"runs", true, false, "runs per configuration and writer", "3"},
+          {"max-events", true, false, "events per run at most", "300000"},
+          {"seconds", true, false, "seconds per run at most", "3"},
+          {"open-events", true, false, "events in the log whose open is timed (0: skip)",
+           "1000000"},
+      },
+      argc, argv);
+  if (parsed.exit_code) return *parsed.exit_code;
+  const auto& flags = parsed.flags;
+  fs::path root = flags.Get("dir").value_or("");
+  if (root.empty()) root = fs::temp_directory_path() / ("store_bench-" + std::to_string(getpid()));
+  const int runs = std::stoi(*flags.Get("runs"));
+  const Limits limits{std::stoull(*flags.Get("max-events")), std::stod(*flags.Get("seconds"))};
+  fs::create_directories(root);
+
+  std::printf("%-6s %-5s %14s %14s %7s\n", "batch", "sync", "store ev/s", "raw ev/s", "ratio");
+  int run_id = 0;
+  for (bool sync : {true, false}) {
+    for (int size : {1, 64, 1024}) {
+      const auto batches = MakeBatches(size);
+      std::vector<double> store_rates, raw_rates;
+      for (int r = 0; r < runs; ++r) {
+        // Alternate who goes first so neither always gets the warmer machine.
+        for (int turn = 0; turn < 2; ++turn) {
+          const bool store_turn = (turn == 0) == (r % 2 == 0);
+          const fs::path dir = root / std::to_string(run_id++);
+          if (store_turn) {
+            store_rates.push_back(RunStore(dir.string(), sync, batches, limits));
+          } else {
+            raw_rates.push_back(RunRaw(dir.string(), sync, batches, limits));
+          }
+          fs::remove_all(dir);
+        }
+      }
+      const double s = Median(store_rates), w = Median(raw_rates);
+      std::printf("%-6d %-5s %14.0f %14.0f %7.2f\n", size, sync ? "on" : "off", s, w, s / w);
+      std::fflush(stdout);
+    }
+  }
+  const uint64_t open_events = std::stoull(*flags.Get("open-events"));
+  if (open_events > 0) MeasureOpen(root, open_events);
+  fs::remove_all(root);
+  return 0;
+}
