@@ -38,6 +38,7 @@ struct Folder {
 
   void operator()(const CaseOpened& e) {
     s.opened = true;
+    s.case_id = e.case_id;
     s.status = CaseStatus::kOpen;
     s.display_id = e.display_id;
     s.account = e.account;
@@ -123,6 +124,9 @@ struct Folder {
     s.next_action_at = e.next_action_at;
   }
   void operator()(const InputRejected& e) {
+    // A refusal for a case never opened leaves no trace in its state, so that
+    // an unopened case always equals the default state (and needs no projection).
+    if (!s.opened) return;
     ++s.rejected_inputs;
     Remember(s, e.event_id);
   }
@@ -131,7 +135,6 @@ struct Folder {
 }  // namespace
 
 CaseState Evolve(CaseState state, const Event& event) {
-  if (state.case_id.empty()) state.case_id = CaseIdOf(event);
   std::visit(Folder{state}, event);
   return state;
 }
