@@ -1,0 +1,386 @@
+#include "router/escalation.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+#include "router/escalation_clock.h"
+#include "schedules/schedules.h"
+
+namespace router {
+namespace {
+
+using std::chrono::milliseconds;
+
+// Bounds one Advance: every action moves time or the policy forward, so this
+// only trips on a bug (or an Advance spanning years of hourly handoffs).
+constexpr int kMaxActionsPerAdvance = 1'000'000;
+
+// Invariants stay checked in release builds (assert would vanish with NDEBUG).
+void Check(bool ok, const char* what) {
+  if (ok) return;
+  std::fprintf(stderr, "escalation: invariant violated: %s\n", what);
+  std::abort();
+}
+
+bool Contains(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+config::Target ScheduleTarget(const std::string& name) {
+  config::Target t;
+  t.kind = config::Target::Kind::kSchedule;
+  t.name = name;
+  t.text = "schedule/" + name;
+  return t;
+}
+
+// The steps the case runs: the level's policy, or for a fallback case one
+// step paging the fallback schedule (repeated like the level's policy).
+class PolicySteps {
+ public:
+  PolicySteps(const EscalationState& s, const config::Config& config) {
+    if (s.fallback) {
+      config::Step step;
+      step.notify.push_back(ScheduleTarget(config.services.fallback_schedule));
+      own_.push_back(std::move(step));
+      steps_ = &own_;
+      return;
+    }
+    auto it = config.escalation.find(s.level);
+    Check(it != config.escalation.end(), "the case's level has a policy");
+    steps_ = &it->second.steps;
+    Check(static_cast<int>(steps_->size()) == s.step_count, "the policy kept its steps");
+  }
+  const config::Step& operator[](int k) const { return (*steps_)[k]; }
+
+ private:
+  std::vector<config::Step> own_;
+  const std::vector<config::Step>* steps_ = nullptr;
+};
+
+const config::Calendar& ClockOf(const EscalationState& s, const config::Config& config) {
+  const auto* cal = config.FindCalendar(s.clock_calendar);
+  Check(cal != nullptr, "the clock's calendar is in the config");
+  return *cal;
+}
+
+// Sets the level's target, clock, policy position, due and warning, with the
+// policy starting at `base`. Keeps the warned/breached/stopped flags.
+base::Status Configure(EscalationState& s, const config::Config& config, int level,
+                       Timestamp base) {
+  auto target = config.targets.find(level);
+  if (target == config.targets.end())
+    return base::Status::InvalidInput("no first response target for level " +
+                                      std::to_string(level));
+  auto cals = schedules::ResolveCalendars(config, s.account, s.service);
+  if (cals.coverage == nullptr || cals.business == nullptr)
+    return base::Status::InvalidInput("no calendars for account " + s.account + ": " + cals.reason);
+  auto policy = config.escalation.find(level);
+  const bool has_policy = policy != config.escalation.end();
+  if (cals.fallback) {
+    if (config.services.fallback_schedule.empty())
+      return base::Status::InvalidInput("a fallback case but no services.fallback_schedule");
+    s.step_count = 1;
+  } else {
+    if (!has_policy || policy->second.steps.empty())
+      return base::Status::InvalidInput("no escalation policy with steps for level " +
+                                        std::to_string(level));
+    s.step_count = static_cast<int>(policy->second.steps.size());
+  }
+  const auto& clock = schedules::ClockCalendar(cals, target->second);
+  if (config.FindCalendar(clock.name) != &clock)
+    return base::Status::InvalidInput("the clock calendar is not named in the config: " +
+                                      clock.name);
+  s.fallback = cals.fallback;
+  s.level = level;
+  s.target = target->second;
+  s.clock_calendar = clock.name;
+  s.policy_base = base;
+  s.repeat = has_policy ? std::max(0, policy->second.repeat) : 0;
+  s.cycle = 0;
+  s.next_step = 0;
+  s.exhausted = false;
+  s.current_cycle = -1;
+  s.current_step = -1;
+  s.step_schedules.clear();
+  s.step_paged.clear();
+  s.watch_at.reset();
+  const config::DurationSpec first_after =
+      cals.fallback ? config::DurationSpec{} : policy->second.steps.front().after;
+  s.next_step_at = StepInstant(clock, base, s.target, 0, first_after);
+  s.due = DueInstant(clock, s.opened, s.target);
+  s.warning_at = WarningInstant(clock, s.opened, s.target, config.sla_warning_fraction);
+  return base::Status::Ok();
+}
+
+// The next instant after `from` at which the current step's schedules may
+// have someone new to page: a shift ends while the clock runs, or the closed
+// clock opens (a change of on-call while closed is seen at the opening).
+std::optional<Timestamp> NextWatch(const EscalationState& s, Timestamp from,
+                                   const config::Calendar& clock, const config::Config& config) {
+  if (s.step_schedules.empty()) return std::nullopt;
+  if (!schedules::IsOpen(clock, from)) return schedules::NextChange(clock, from);
+  std::optional<Timestamp> best;
+  for (const auto& name : s.step_schedules) {
+    const auto* schedule = config.FindSchedule(name);
+    if (schedule == nullptr) continue;
+    const Timestamp end = schedules::OnCallAt(*schedule, from).end;
+    if (end > from && (!best || end < *best)) best = end;
+  }
+  return best;
+}
+
+std::string Where(int cycle, int step) {
+  return "cycle " + std::to_string(cycle) + " step " + std::to_string(step);
+}
+
+void FireDeferred(EscalationState& s, Timestamp t, const config::Config& config,
+                  const RoutingFacts& facts, AdvanceResult& out) {
+  s.deferred_page_pending = false;
+  auto r = ResolveTarget(ScheduleTarget(config.services.fallback_schedule), t, facts);
+  StepFired fired{t, t, -1, -1, {r}, !r.engineer.has_value()};
+  if (r.engineer) {
+    Page page;
+    page.at = t;
+    page.engineer = *r.engineer;
+    page.cause = PageCause::kDeferred;
+    page.target = r.target;
+    page.source = r.source;
+    page.reason =
+        "opened outside coverage: the fallback schedule at once; " + r.target + ": " + r.why;
+    out.pages.push_back(std::move(page));
+  }
+  out.escalations.push_back(std::move(fired));
+}
+
+void FireStep(EscalationState& s, Timestamp t, const config::Calendar& clock,
+              const config::Config& config, const RoutingFacts& facts, AdvanceResult& out) {
+  PolicySteps steps(s, config);
+  const auto& step = steps[s.next_step];
+  const Timestamp scheduled = StepInstant(clock, s.policy_base, s.target, s.cycle, step.after);
+  auto res = ResolveStep(step, t, facts);
+  std::string prefix = Where(s.cycle, s.next_step);
+  if (t < scheduled)
+    prefix += " (brought forward from " + base::FormatInstant(scheduled) +
+              ": the previous step reached nobody)";
+  if (s.fallback) prefix += " (fallback case: " + facts.service + ")";
+  s.step_paged.clear();
+  for (auto& p : res.pages) {
+    Page page;
+    page.at = t;
+    page.engineer = p.engineer;
+    page.cause = PageCause::kStep;
+    page.cycle = s.cycle;
+    page.step = s.next_step;
+    page.target = std::move(p.target);
+    page.also_via = std::move(p.also_via);
+    page.source = std::move(p.source);
+    page.candidates = std::move(p.candidates);
+    page.reason = prefix + ": " + p.reason;
+    s.step_paged.push_back(page.engineer);
+    out.pages.push_back(std::move(page));
+  }
+  out.escalations.push_back(
+      StepFired{t, scheduled, s.cycle, s.next_step, std::move(res.targets), res.empty()});
+  s.current_cycle = s.cycle;
+  s.current_step = s.next_step;
+  s.step_schedules = res.schedules;
+
+  if (++s.next_step == s.step_count) {
+    s.next_step = 0;
+    ++s.cycle;
+  }
+  if (s.cycle > s.repeat) {
+    // No handoffs after the last step of the last cycle.
+    s.exhausted = true;
+    s.watch_at.reset();
+    return;
+  }
+  const Timestamp own =
+      StepInstant(clock, s.policy_base, s.target, s.cycle, steps[s.next_step].after);
+  s.next_step_at = res.empty() ? t : std::max(own, t);
+  s.watch_at = NextWatch(s, t, clock, config);
+}
+
+void CheckHandoffs(EscalationState& s, Timestamp t, const config::Calendar& clock,
+                   const config::Config& config, AdvanceResult& out) {
+  if (schedules::IsOpen(clock, t)) {
+    const bool resumed = !schedules::IsOpen(clock, t - milliseconds(1));
+    for (const auto& name : s.step_schedules) {
+      const auto* schedule = config.FindSchedule(name);
+      if (schedule == nullptr) continue;
+      auto shift = schedules::OnCallAt(*schedule, t);
+      if (!shift.engineer || Contains(s.step_paged, *shift.engineer)) continue;
+      Page page;
+      page.at = t;
+      page.engineer = *shift.engineer;
+      page.cause = resumed ? PageCause::kResume : PageCause::kHandoff;
+      page.cycle = s.current_cycle;
+      page.step = s.current_step;
+      page.target = "schedule/" + name;
+      page.source = shift.source;
+      page.reason = Where(s.current_cycle, s.current_step) + ": " +
+                    (resumed ? "clock resumed (" + clock.name + "), " : std::string("handoff, ")) +
+                    page.engineer + " now on call in " + name + " (" + shift.source + ") until " +
+                    base::FormatInstant(shift.end);
+      s.step_paged.push_back(page.engineer);
+      out.pages.push_back(std::move(page));
+    }
+  }
+  s.watch_at = NextWatch(s, t, clock, config);
+}
+
+void Run(EscalationState& s, Timestamp now, const EscalationContext& ctx, AdvanceResult& out) {
+  Check(ctx.config != nullptr, "EscalationContext.config is set");
+  if (s.stopped) return;
+  const auto& config = *ctx.config;
+  const auto& clock = ClockOf(s, config);
+  const RoutingFacts facts{&config, config.FindCustomer(s.account), s.service, ctx.history,
+                           ctx.open_cases};
+  enum class Kind { kNone, kDeferred, kWarn, kBreach, kStep, kWatch };
+  for (int guard = 0;; ++guard) {
+    Check(guard < kMaxActionsPerAdvance, "Advance terminates");
+    Kind kind = Kind::kNone;
+    Timestamp t{};
+    // Considered in tie order: at one instant the first considered fires first.
+    auto consider = [&](bool live, Timestamp at, Kind k) {
+      if (live && at <= now && (kind == Kind::kNone || at < t)) {
+        kind = k;
+        t = at;
+      }
+    };
+    consider(s.deferred_page_pending, s.opened, Kind::kDeferred);
+    consider(!s.warned, s.warning_at, Kind::kWarn);
+    consider(!s.breached, s.due, Kind::kBreach);
+    consider(!s.exhausted, s.next_step_at, Kind::kStep);
+    consider(!s.exhausted && s.watch_at.has_value(), s.watch_at.value_or(Timestamp{}),
+             Kind::kWatch);
+    switch (kind) {
+      case Kind::kNone:
+        return;
+      case Kind::kDeferred:
+        FireDeferred(s, t, config, facts, out);
+        break;
+      case Kind::kWarn:
+        s.warned = true;
+        out.warnings.push_back({t, s.due});
+        break;
+      case Kind::kBreach:
+        s.breached = true;
+        out.breaches.push_back({t, s.due});
+        break;
+      case Kind::kStep:
+        FireStep(s, t, clock, config, facts, out);
+        break;
+      case Kind::kWatch:
+        CheckHandoffs(s, t, clock, config, out);
+        break;
+    }
+  }
+}
+
+void Finish(AdvanceResult& out, Timestamp now) {
+  const auto& s = out.state;
+  out.next_action_at = NextActionAt(s);
+  out.finished = !s.stopped && !out.next_action_at.has_value();
+  // Every open, unanswered case whose policy still runs has a next action, and
+  // nothing due at or before `now` is left unfired.
+  Check(s.stopped || s.exhausted || out.next_action_at.has_value(),
+        "an escalating case has a next action");
+  Check(!out.next_action_at || *out.next_action_at > now, "nothing due is left unfired");
+}
+
+}  // namespace
+
+const char* PageCauseName(PageCause cause) {
+  switch (cause) {
+    case PageCause::kStep:
+      return "step";
+    case PageCause::kHandoff:
+      return "handoff";
+    case PageCause::kResume:
+      return "resume";
+    case PageCause::kDeferred:
+      return "deferred";
+  }
+  return "unknown";
+}
+
+base::Result<EscalationState> Start(const config::Config& config, const std::string& account,
+                                    const std::string& service, int level, Timestamp opened) {
+  EscalationState s;
+  s.account = account;
+  s.service = service;
+  s.opened = opened;
+  auto status = Configure(s, config, level, opened);
+  if (!status.ok()) return status;
+  if (!s.fallback) {
+    auto cals = schedules::ResolveCalendars(config, account, service);
+    s.deferred = !schedules::IsOpen(*cals.coverage, opened);
+    s.deferred_page_pending = s.deferred && !config.services.fallback_schedule.empty();
+  }
+  return s;
+}
+
+AdvanceResult Advance(const EscalationState& state, Timestamp now, const EscalationContext& ctx) {
+  AdvanceResult out;
+  out.state = state;
+  Run(out.state, now, ctx, out);
+  Finish(out, now);
+  return out;
+}
+
+std::optional<Timestamp> NextActionAt(const EscalationState& s) {
+  if (s.stopped) return std::nullopt;
+  std::optional<Timestamp> best;
+  auto consider = [&](bool live, Timestamp at) {
+    if (live && (!best || at < *best)) best = at;
+  };
+  consider(s.deferred_page_pending, s.opened);
+  consider(!s.warned, s.warning_at);
+  consider(!s.breached, s.due);
+  consider(!s.exhausted, s.next_step_at);
+  consider(!s.exhausted && s.watch_at.has_value(), s.watch_at.value_or(Timestamp{}));
+  return best;
+}
+
+AdvanceResult Stop(const EscalationState& state, Timestamp at, const EscalationContext& ctx) {
+  AdvanceResult out;
+  out.state = state;
+  Run(out.state, at - milliseconds(1), ctx, out);
+  auto& s = out.state;
+  if (!s.stopped) {
+    s.stopped = true;
+    s.stopped_at = at;
+  }
+  s.deferred_page_pending = false;
+  s.watch_at.reset();
+  Finish(out, at);
+  return out;
+}
+
+base::Result<AdvanceResult> ChangeSeverity(const EscalationState& state, int new_level,
+                                           Timestamp changed, const EscalationContext& ctx) {
+  Check(ctx.config != nullptr, "EscalationContext.config is set");
+  AdvanceResult out;
+  out.state = state;
+  Run(out.state, changed - milliseconds(1), ctx, out);
+  auto& s = out.state;
+  auto status = Configure(s, *ctx.config, new_level, changed);
+  if (!status.ok()) return status;
+  if (!s.stopped) {
+    if (!s.breached && s.due <= changed) {
+      // Already late under the new target: breached now; a warning would say nothing more.
+      s.breached = true;
+      s.warned = true;
+      out.breaches.push_back({changed, s.due});
+    }
+    if (!s.warned && s.warning_at < changed) s.warning_at = changed;
+    Run(s, changed, ctx, out);
+  }
+  Finish(out, changed);
+  return out;
+}
+
+}  // namespace router

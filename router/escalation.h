@@ -1,0 +1,162 @@
+// The escalation state machine of one case, as values: when each step of the
+// level's policy fires, whom it pages (through router/targets.h), handoffs and
+// clock resumes inside a step, the SLA warning and breach, severity changes
+// and the stop at first response. DESIGN.md "Escalation semantics, precisely"
+// is the specification; every instant counts on the case's one clock
+// (router/escalation_clock.h).
+//
+// Pure: no clock, no I/O; `now` is always an argument. The functions return
+// plain structs (not router events): the caller records them as events.
+// Thread-safe (reads only its arguments).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "base/time.h"
+#include "config/config.h"
+#include "router/targets.h"
+
+namespace router {
+
+// Why a page was sent. Persisted by callers that store it: never renumber.
+enum class PageCause : uint8_t {
+  kStep = 1,     // a policy step fired (fallback cases: a fallback cycle)
+  kHandoff = 2,  // the on-call engineer of a schedule the current step targets changed
+  kResume = 3,  // the clock reopened (after a night, weekend or holiday) with someone not yet paged
+  kDeferred = 4,  // the case opened outside coverage: the fallback schedule, at once
+};
+
+const char* PageCauseName(PageCause cause);  // "step", "handoff", "resume", "deferred"
+
+// The escalation of one case. A value: copy it, store it, compare it. Names
+// (not pointers) refer to the configuration, so a state outlives a config.
+struct EscalationState {
+  std::string account;
+  std::string service;
+  int level = 0;
+  bool fallback = false;  // unknown account or out-of-scope service: pages the fallback schedule
+  bool deferred = false;  // opened outside coverage
+  bool deferred_page_pending = false;  // the fallback page at opening has not fired yet
+
+  Timestamp opened{};
+  std::string clock_calendar;   // name of the calendar the clock counts on
+  config::DurationSpec target;  // the level's first response target
+  Timestamp policy_base{};      // the opening, or the last severity change
+  int repeat = 0;               // extra cycles after the first
+  int step_count = 0;           // steps per cycle
+
+  // Policy position: the next step to fire and its (possibly brought-forward) instant.
+  int cycle = 0;
+  int next_step = 0;
+  Timestamp next_step_at{};
+  bool exhausted = false;  // the last step of the last cycle fired
+
+  // The step that fired last, watched for handoffs until the next step fires.
+  int current_cycle = -1;
+  int current_step = -1;                    // -1: no step fired yet
+  std::vector<std::string> step_schedules;  // schedules it targeted
+  std::vector<std::string> step_paged;      // engineers it paged (including handoffs)
+  std::optional<Timestamp> watch_at;        // next handoff / clock-opening check
+
+  Timestamp due{};
+  Timestamp warning_at{};
+  bool warned = false;
+  bool breached = false;
+
+  bool stopped = false;  // first response or resolution
+  std::optional<Timestamp> stopped_at;
+
+  friend bool operator==(const EscalationState&, const EscalationState&) = default;
+};
+
+// One page to send.
+struct Page {
+  Timestamp at;
+  std::string engineer;
+  PageCause cause = PageCause::kStep;
+  int cycle = -1;      // -1 for the deferred fallback page
+  int step = -1;       // -1 for the deferred fallback page
+  std::string target;  // the target that reached them ("schedule/X", "familiar", ...)
+  std::vector<std::string> also_via;  // other targets of the step that reached them
+  std::string source;                 // layer name or "override" for schedule targets
+  std::vector<Candidate> candidates;  // when reached through familiar
+  std::string reason;                 // one line for people
+};
+
+// A step fired (whether or not it reached anyone). Step -1 is the deferred
+// fallback page at opening.
+struct StepFired {
+  Timestamp at;         // when it fired
+  Timestamp scheduled;  // its own instant; later than `at` when brought forward
+  int cycle = 0;
+  int step = 0;
+  std::vector<TargetResolution> targets;  // every target, resolved at `at`
+  bool empty = false;                     // reached nobody: the next step fires at `at` too
+};
+
+struct SlaWarning {
+  Timestamp at;
+  Timestamp due;
+};
+
+struct SlaBreach {
+  Timestamp at;  // the due instant, or the severity change that moved due into the past
+  Timestamp due;
+};
+
+// What one call decided, in time order within each list.
+struct AdvanceResult {
+  EscalationState state;  // the new state
+  std::vector<Page> pages;
+  std::vector<StepFired> escalations;
+  std::vector<SlaWarning> warnings;
+  std::vector<SlaBreach> breaches;
+  std::optional<Timestamp> next_action_at;  // NextActionAt(state)
+  bool finished = false;  // not stopped, yet nothing will ever happen again (policy exhausted)
+};
+
+// What escalation reads besides the state and the instant.
+struct EscalationContext {
+  const config::Config* config = nullptr;                  // REQUIRED
+  const std::vector<HandledCase>* history = nullptr;       // for familiar; may be null
+  const std::map<std::string, int>* open_cases = nullptr;  // for familiar; may be null
+};
+
+// Starts the escalation of a case opened at `opened` at `level`. Nothing fires
+// yet: call Advance(state, opened, ...) to fire what is due at the opening.
+// Errors (InvalidInput): the level has no target, or no policy with steps
+// (a non-fallback case), or the configured calendars are missing.
+base::Result<EscalationState> Start(const config::Config& config, const std::string& account,
+                                    const std::string& service, int level, Timestamp opened);
+
+// Fires everything due at or before `now`, in time order (at one instant:
+// deferred page, warning, breach, step, handoff check), and returns the new
+// state with what fired. A stopped state fires nothing.
+// REQUIRES: ctx.config; `state` from Start/Advance/ChangeSeverity/Stop with the same config.
+AdvanceResult Advance(const EscalationState& state, Timestamp now, const EscalationContext& ctx);
+
+// The earliest instant at which Advance would fire something; nullopt when
+// stopped or when nothing is left (policy exhausted, warning and breach fired).
+std::optional<Timestamp> NextActionAt(const EscalationState& state);
+
+// The first response (ack or AWS-origin communication) or the resolution at
+// `at`: fires what was due strictly before `at`, then cancels every step,
+// page, warning and breach not yet fired.
+// REQUIRES: ctx.config.
+AdvanceResult Stop(const EscalationState& state, Timestamp at, const EscalationContext& ctx);
+
+// A severity change to `new_level` at `changed`: fires what was due strictly
+// before `changed`, then starts the new level's policy over from `changed`
+// (step k of cycle c at add(changed, c × target + after_k)), re-targets due
+// to add(opened, new target) (warning likewise; one warning and one breach per
+// clock: flags already set stay set), breaches at `changed` when the new due
+// is not after it, and fires what is due at `changed`. A stopped state only
+// takes the new level and due. Errors as Start for the new level.
+base::Result<AdvanceResult> ChangeSeverity(const EscalationState& state, int new_level,
+                                           Timestamp changed, const EscalationContext& ctx);
+
+}  // namespace router

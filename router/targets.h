@@ -1,0 +1,100 @@
+// Resolving escalation step targets to engineers at one instant: who is on
+// call in a schedule, the customer's designated EAE (inside the customer's
+// business calendar only), the EDM, a named engineer, or the familiar
+// engineer (the on-shift engineer who best knows this case). Returns plain
+// values with the reasons, so a caller can record why each page went where.
+//
+// Pure: no clock, no I/O. Thread-safe (reads only its arguments).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/time.h"
+#include "config/config.h"
+
+namespace router {
+
+using base::Timestamp;
+
+// One earlier case an engineer handled for a customer (from the log).
+struct HandledCase {
+  std::string engineer;
+  std::string account;
+  Timestamp at;  // when they handled it (e.g. their first response)
+};
+
+// Everything target resolution reads besides the instant.
+struct RoutingFacts {
+  const config::Config* config = nullptr;                  // REQUIRED
+  const config::Customer* customer = nullptr;              // nullptr: unknown account
+  std::string service;                                     // the case's serviceCode
+  const std::vector<HandledCase>* history = nullptr;       // nullptr: no history
+  const std::map<std::string, int>* open_cases = nullptr;  // engineer -> open cases; nullptr: none
+};
+
+// One engineer considered by `familiar`, with how well they know the case.
+struct Candidate {
+  std::string engineer;
+  double score = 0;    // higher knows the case better
+  int open_cases = 0;  // the tie-breaker: fewer first
+  std::string why;     // e.g. "skill medialive +3; workflows live-linear +1; 2 cases before +3.41"
+};
+
+// Familiarity weights. A skill equal to the service counts most; each of the
+// customer's workflow tags among the skills counts one; each earlier case of
+// this customer counts two, halving every kHistoryHalfLife of age.
+inline constexpr double kServiceSkillScore = 3.0;
+inline constexpr double kWorkflowScore = 1.0;
+inline constexpr double kHandledCaseScore = 2.0;
+inline constexpr std::chrono::hours kHistoryHalfLife{24 * 30};
+
+// Ranks every engineer on call in any schedule at `at` (each once), best
+// first: by score, then fewest open cases, then id. Empty when nobody is on
+// call anywhere. History entries after `at` or of other accounts are ignored.
+// REQUIRES: facts.config.
+std::vector<Candidate> RankFamiliar(Timestamp at, const RoutingFacts& facts);
+
+// What one target resolved to at one instant.
+struct TargetResolution {
+  std::string target;                   // as written: "schedule/video-sme-primary"
+  std::optional<std::string> engineer;  // nullopt: nobody
+  std::string schedule;                 // schedule targets: the schedule name
+  std::string source;                   // schedule targets: layer name or "override"
+  std::optional<Timestamp> until;       // schedule targets: the end of that shift
+  std::vector<Candidate> candidates;    // familiar: the ranking, best first
+  std::string why;                      // one line: why this engineer, or why nobody
+};
+
+// Resolves one target at `at`. Unknown schedules, engineers, a missing
+// customer or an empty field resolve to nobody with the reason in `why`.
+// REQUIRES: facts.config.
+TargetResolution ResolveTarget(const config::Target& target, Timestamp at,
+                               const RoutingFacts& facts);
+
+// One page a step sends: each engineer once, through the first target (in
+// the step's order) that reached them.
+struct StepPage {
+  std::string engineer;
+  std::string target;                 // the first target that reached them
+  std::vector<std::string> also_via;  // the step's other targets that reached them
+  std::string source;                 // layer or "override" when `target` is a schedule
+  std::vector<Candidate> candidates;  // when `target` is familiar
+  std::string reason;                 // one line for people
+};
+
+// A whole step resolved at one instant.
+struct StepResolution {
+  std::vector<TargetResolution> targets;  // one per target, in the step's order
+  std::vector<StepPage> pages;            // deduplicated, in order of first reach
+  std::vector<std::string> schedules;     // schedules the step targets (watched for handoffs)
+  bool empty() const { return pages.empty(); }
+};
+
+// Resolves every target of `step` at `at` and deduplicates the engineers.
+// REQUIRES: facts.config.
+StepResolution ResolveStep(const config::Step& step, Timestamp at, const RoutingFacts& facts);
+
+}  // namespace router
