@@ -479,7 +479,7 @@ std::optional<Target> ParseTarget(Reader& r, const Field& f, Parsed& out) {
   } else {
     t.kind = Target::Kind::kEngineer;
     t.name = *text;
-    out.references.push_back({RefKind::kEngineer, t.name, f});
+    out.references.push_back({RefKind::kTarget, t.name, f});
   }
   return t;
 }
@@ -505,7 +505,7 @@ void ParseEscalation(Reader& r, const Field& f, Parsed& out) {
     if (const Field* steps = p->Require("steps", r)) {
       auto items = r.Sequence(*steps);
       if (items && items->empty()) r.Error(*steps, "a policy needs at least one step");
-      const Field* previous_at = nullptr;
+      std::string previous_text;  // the previous step's `after`, for the message
       for (size_t i = 0; items && i < items->size(); ++i) {
         auto s = r.Map((*items)[i], {"after", "notify"});
         if (!s) continue;
@@ -514,12 +514,11 @@ void ParseEscalation(Reader& r, const Field& f, Parsed& out) {
           if (auto d = Duration(r, *after)) {
             step.after = *d;
             out.step_delays.push_back({*level, *d, *after});
-            if (previous_at && !policy.steps.empty() &&
-                d->amount < policy.steps.back().after.amount)
+            if (!previous_text.empty() && d->amount < policy.steps.back().after.amount)
               r.Error(*after, "step after " + after->node.Scalar() +
-                                  " comes before the previous step (after " +
-                                  previous_at->node.Scalar() + "); list steps in order");
-            previous_at = after;
+                                  " comes before the previous step (after " + previous_text +
+                                  "); list steps in order");
+            previous_text = after->node.Scalar();
           }
         }
         if (const Field* notify = s->Require("notify", r)) {

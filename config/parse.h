@@ -13,7 +13,8 @@
 
 namespace config::internal {
 
-enum class RefKind { kEngineer, kCalendar, kSchedule, kPlan };
+// kTarget: an escalation target that is not a keyword, hence an engineer id.
+enum class RefKind { kEngineer, kCalendar, kSchedule, kPlan, kTarget };
 
 // A name used in one place that must be defined in another section.
 struct Reference {

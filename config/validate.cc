@@ -36,6 +36,14 @@ void ResolveReferences(const Parsed& parsed, Reader& r) {
   const std::set<std::string> calendars = Keys(c.calendars), schedules = Keys(c.schedules),
                               plans = Keys(c.plans);
   for (const auto& ref : parsed.references) {
+    if (ref.kind == RefKind::kTarget) {
+      if (!engineers.count(ref.name))
+        r.Error(ref.at, "unknown target '" + ref.name +
+                            "' (expected designated_eae, edm, familiar, schedule/NAME or an "
+                            "engineer id; " +
+                            Names(engineers) + ")");
+      continue;
+    }
     const std::set<std::string>* known = nullptr;
     const char* what = "";
     switch (ref.kind) {
@@ -54,6 +62,10 @@ void ResolveReferences(const Parsed& parsed, Reader& r) {
       case RefKind::kPlan:
         known = &plans;
         what = "plan";
+        break;
+      case RefKind::kTarget:  // handled above
+        known = &engineers;
+        what = "engineer";
         break;
     }
     if (!known->count(ref.name))
