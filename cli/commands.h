@@ -6,6 +6,7 @@
 namespace cli {
 
 int RunCheckConfig(int argc, char** argv);
+int RunLog(int argc, char** argv);
 int RunDevBroker(int argc, char** argv);
 int RunPublish(int argc, char** argv);
 

@@ -18,6 +18,7 @@ struct Command {
 // One line per subcommand; keep sorted by role, not alphabetically.
 constexpr Command kCommands[] = {
     {"check-config", cli::RunCheckConfig, "validate a configuration file"},
+    {"log", cli::RunLog, "the audit trail as JSON lines (or text)"},
     {"dev-broker", cli::RunDevBroker, "embedded Kafka-protocol broker for demos and tests"},
     {"publish", cli::RunPublish, "send a JSON-lines file of feed events to Kafka"},
 };
