@@ -9,5 +9,7 @@ int RunCheckConfig(int argc, char** argv);
 int RunLog(int argc, char** argv);
 int RunDevBroker(int argc, char** argv);
 int RunPublish(int argc, char** argv);
+int RunDeadLetters(int argc, char** argv);
+int RunServe(int argc, char** argv);
 
 }  // namespace cli

@@ -21,6 +21,8 @@ constexpr Command kCommands[] = {
     {"log", cli::RunLog, "the audit trail as JSON lines (or text)"},
     {"dev-broker", cli::RunDevBroker, "embedded Kafka-protocol broker for demos and tests"},
     {"publish", cli::RunPublish, "send a JSON-lines file of feed events to Kafka"},
+    {"serve", cli::RunServe, "the daemon: consume the feed into the log, exactly once"},
+    {"dead-letters", cli::RunDeadLetters, "list rejected input with reasons"},
 };
 
 void PrintHelp(std::ostream& out) {

@@ -64,6 +64,8 @@ struct KafkaConsumer::State {
           if (it != t->second.end()) next = std::max(next.value_or(0), it->second);
         }
         p.offset = next ? *next : RD_KAFKA_OFFSET_BEGINNING;
+        // Below the resume point everything is persisted: never hand it out again.
+        if (next) handed_next[p.topic][p.partition] = *next;
         what += " " + std::string(p.topic) + "[" + std::to_string(p.partition) + "]@" +
                 (next ? std::to_string(*next) : std::string("beginning"));
       }

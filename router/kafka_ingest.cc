@@ -184,6 +184,10 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
   while (!stop.load()) {
     messages.clear();
     (*consumer)->Poll(options.max_batch, options.poll_timeout_ms, &messages);
+    if (messages.empty() && options.exit_when_caught_up && (*consumer)->Lag() == 0) {
+      spdlog::info("ingest: caught up with every assigned partition");
+      break;
+    }
     if (!messages.empty()) {
       parsed.clear();
       items.clear();

@@ -89,6 +89,9 @@ struct IngestOptions {
   int poll_timeout_ms = 100;
   int summary_interval_s = 10;
   FeedParserOptions parser;
+  // Stop once every assigned partition is consumed to its end (lag 0 after an
+  // empty poll): for batch runs, tests and demos. A daemon leaves it false.
+  bool exit_when_caught_up = false;
 };
 
 struct IngestStats {

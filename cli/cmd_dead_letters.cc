@@ -1,0 +1,67 @@
+// `escalator dead-letters`: lists the rejected input kept in the log's
+// dead-letter column family, in topic/partition/offset order.
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/flags.h"
+#include "router/kafka_ingest.h"
+#include "store/event_log.h"
+
+namespace cli {
+namespace {
+constexpr char kCommand[] = "dead-letters";
+}  // namespace
+
+int RunDeadLetters(int argc, char** argv) {
+  auto parsed = ParseFlags(
+      kCommand,
+      "Lists rejected input with its reason. --format json: one object per line with reason,\n"
+      "topic, partition, offset, payload (and payload_encoding: utf-8 or base64).",
+      {
+          {"data", true, true, "the data directory (RocksDB log)", ""},
+          {"format", true, false, "text or json", "text"},
+      },
+      argc, argv);
+  if (parsed.exit_code) return *parsed.exit_code;
+  const auto& f = parsed.flags;
+  const std::string format = *f.Get("format");
+  if (format != "text" && format != "json") {
+    return UsageError(kCommand, "--format must be text or json, got '" + format + "'");
+  }
+  store::Options options;
+  options.create_if_missing = false;
+  options.sync = false;
+  options.check = store::OpenCheck::kBounds;
+  auto log = store::EventLog::Open(*f.Get("data"), options);
+  if (!log.ok()) {
+    std::cerr << "escalator dead-letters: " << log.status().ToString() << "\n";
+    return log.status().code() == base::Code::kNotFound ? kExitUsage : kExitFailure;
+  }
+  int bad = 0;
+  auto s = (*log)->Scan(
+      store::Family::kDeadLetters, "", [&](std::string_view key, std::string_view value) {
+        if (format == "json") {
+          std::cout << value << "\n";
+          return true;
+        }
+        auto d = router::DecodeDeadLetter(value);
+        if (!d.ok()) {
+          std::cerr << "escalator dead-letters: " << key << ": " << d.status().message() << "\n";
+          ++bad;
+          return true;
+        }
+        std::cout << d->topic << "[" << d->partition << "]@" << d->offset << ": " << d->reason
+                  << "\n";
+        return true;
+      });
+  std::cout.flush();
+  if (!s.ok()) {
+    std::cerr << "escalator dead-letters: " << s.ToString() << "\n";
+    return kExitFailure;
+  }
+  return bad == 0 ? kExitOk : kExitFailure;
+}
+
+}  // namespace cli
