@@ -11,5 +11,9 @@ int RunDevBroker(int argc, char** argv);
 int RunPublish(int argc, char** argv);
 int RunDeadLetters(int argc, char** argv);
 int RunServe(int argc, char** argv);
+int RunOncall(int argc, char** argv);
+int RunShifts(int argc, char** argv);
+int RunIcs(int argc, char** argv);
+int RunDue(int argc, char** argv);
 
 }  // namespace cli

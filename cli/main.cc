@@ -23,6 +23,10 @@ constexpr Command kCommands[] = {
     {"publish", cli::RunPublish, "send a JSON-lines file of feed events to Kafka"},
     {"serve", cli::RunServe, "the daemon: consume the feed into the log, exactly once"},
     {"dead-letters", cli::RunDeadLetters, "list rejected input with reasons"},
+    {"oncall", cli::RunOncall, "who is on call, from which layer, until when"},
+    {"shifts", cli::RunShifts, "the final schedule over a range, gaps visible"},
+    {"ics", cli::RunIcs, "the final schedule as iCalendar (RFC 5545)"},
+    {"due", cli::RunDue, "when a case's first response is due, and why"},
 };
 
 void PrintHelp(std::ostream& out) {

@@ -1,0 +1,82 @@
+// `escalator oncall`: who is on call in each schedule at one instant, from
+// which layer (or an override), and until when.
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/flags.h"
+#include "config/config.h"
+#include "schedules/schedules.h"
+
+namespace cli {
+namespace {
+constexpr char kCommand[] = "oncall";
+
+nlohmann::ordered_json ToJson(const std::string& schedule, base::Timestamp at,
+                              const schedules::Shift& s) {
+  nlohmann::ordered_json j;
+  j["schedule"] = schedule;
+  j["at"] = base::FormatInstant(at);
+  j["oncall"] = s.engineer ? nlohmann::ordered_json(*s.engineer) : nlohmann::ordered_json();
+  j["source"] = s.engineer ? nlohmann::ordered_json(s.source) : nlohmann::ordered_json();
+  j["until"] = base::FormatInstant(s.end);
+  return j;
+}
+}  // namespace
+
+int RunOncall(int argc, char** argv) {
+  auto parsed = ParseFlags(
+      kCommand,
+      "Who is on call at --at: per schedule, the engineer (null for a gap), the layer or\n"
+      "\"override\" that puts them there, and until when (the next change). Without\n"
+      "--schedule, every schedule; --format json prints one object per schedule per line:\n"
+      "{\"schedule\",\"at\",\"oncall\",\"source\",\"until\"} (times in UTC).",
+      {
+          {"config", true, true, "the configuration file", ""},
+          {"at", true, true, "the instant, ISO 8601 with Z or an offset", ""},
+          {"schedule", true, false, "one schedule (default: all)", ""},
+          {"format", true, false, "text or json", "text"},
+      },
+      argc, argv);
+  if (parsed.exit_code) return *parsed.exit_code;
+  const auto& f = parsed.flags;
+  const std::string format = *f.Get("format");
+  if (format != "text" && format != "json")
+    return UsageError(kCommand, "--format must be text or json, got '" + format + "'");
+  const std::string at_text = *f.Get("at");
+  auto at = base::ParseInstant(at_text);
+  if (!at)
+    return UsageError(kCommand, "--at '" + at_text +
+                                    "' is not an ISO 8601 instant with Z or an offset "
+                                    "(e.g. 2026-11-24T09:00:00-05:00)");
+  auto loaded = config::LoadConfigFile(*f.Get("config"));
+  if (!loaded.errors.empty()) {
+    for (const auto& e : loaded.errors) std::cerr << e.ToString() << "\n";
+    return kExitUsage;
+  }
+  const config::Config& cfg = *loaded.config;
+  std::vector<const config::Schedule*> chosen;
+  if (auto name = f.Get("schedule"); name && !name->empty()) {
+    const config::Schedule* s = cfg.FindSchedule(*name);
+    if (s == nullptr) return UsageError(kCommand, "unknown schedule '" + *name + "'");
+    chosen.push_back(s);
+  } else {
+    for (const auto& [name, s] : cfg.schedules) chosen.push_back(&s);
+  }
+  for (const config::Schedule* s : chosen) {
+    schedules::Shift shift = schedules::OnCallAt(*s, *at);
+    if (format == "json") {
+      std::cout << ToJson(s->name, *at, shift).dump() << "\n";
+    } else {
+      std::cout << s->name << ": "
+                << (shift.engineer ? *shift.engineer + " (" + shift.source + ")"
+                                   : std::string("nobody"))
+                << " since " << base::FormatInstant(shift.start) << " until "
+                << base::FormatInstant(shift.end) << "\n";
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace cli

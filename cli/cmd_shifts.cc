@@ -1,0 +1,80 @@
+// `escalator shifts`: the final schedule over a range — layers, restrictions
+// and overrides resolved — with gaps shown.
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/flags.h"
+#include "config/config.h"
+#include "schedules/schedules.h"
+
+namespace cli {
+namespace {
+constexpr char kCommand[] = "shifts";
+
+std::optional<base::Timestamp> ParseTimeFlag(const Flags& f, const std::string& name, int& exit) {
+  const std::string text = *f.Get(name);
+  auto t = base::ParseInstant(text);
+  if (!t)
+    exit = UsageError(kCommand, "--" + name + " '" + text +
+                                    "' is not an ISO 8601 instant with Z or an offset "
+                                    "(e.g. 2026-11-24T09:00:00-05:00)");
+  return t;
+}
+}  // namespace
+
+int RunShifts(int argc, char** argv) {
+  auto parsed = ParseFlags(
+      kCommand,
+      "The final schedule of --schedule over [--from, --to): consecutive shifts that tile\n"
+      "the range, adjacent shifts of one engineer from one source merged, uncovered time\n"
+      "as shifts with engineer null. --format json prints one object per line:\n"
+      "{\"engineer\",\"start\",\"end\",\"source\"} (times in UTC; source: layer name or\n"
+      "\"override\", null in a gap).",
+      {
+          {"config", true, true, "the configuration file", ""},
+          {"schedule", true, true, "the schedule", ""},
+          {"from", true, true, "start of the range, ISO 8601 with Z or an offset", ""},
+          {"to", true, true, "end of the range (exclusive)", ""},
+          {"format", true, false, "text or json", "text"},
+      },
+      argc, argv);
+  if (parsed.exit_code) return *parsed.exit_code;
+  const auto& f = parsed.flags;
+  const std::string format = *f.Get("format");
+  if (format != "text" && format != "json")
+    return UsageError(kCommand, "--format must be text or json, got '" + format + "'");
+  int exit = kExitOk;
+  auto from = ParseTimeFlag(f, "from", exit);
+  if (!from) return exit;
+  auto to = ParseTimeFlag(f, "to", exit);
+  if (!to) return exit;
+  if (!(*from < *to)) return UsageError(kCommand, "--from must be before --to");
+  auto loaded = config::LoadConfigFile(*f.Get("config"));
+  if (!loaded.errors.empty()) {
+    for (const auto& e : loaded.errors) std::cerr << e.ToString() << "\n";
+    return kExitUsage;
+  }
+  const std::string name = *f.Get("schedule");
+  const config::Schedule* schedule = loaded.config->FindSchedule(name);
+  if (schedule == nullptr) return UsageError(kCommand, "unknown schedule '" + name + "'");
+  for (const auto& s : schedules::Shifts(*schedule, *from, *to)) {
+    if (format == "json") {
+      nlohmann::ordered_json j;
+      j["engineer"] = s.engineer ? nlohmann::ordered_json(*s.engineer) : nlohmann::ordered_json();
+      j["start"] = base::FormatInstant(s.start);
+      j["end"] = base::FormatInstant(s.end);
+      j["source"] = s.engineer ? nlohmann::ordered_json(s.source) : nlohmann::ordered_json();
+      std::cout << j.dump() << "\n";
+    } else {
+      const auto hours = std::chrono::duration<double, std::ratio<3600>>(s.end - s.start).count();
+      std::cout << base::FormatInstant(s.start) << "  " << base::FormatInstant(s.end) << "  "
+                << (s.engineer ? *s.engineer + " (" + s.source + ")" : std::string("-- nobody --"))
+                << "  " << hours << "h\n";
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace cli
