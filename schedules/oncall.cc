@@ -171,9 +171,11 @@ class Evaluator {
     if (v.source == kOverride) return v;  // no layer matters inside the override
     for (size_t i = schedule_.layers.size(); i-- > 0;) {
       const auto& layer = schedule_.layers[i];
-      bool inside = InsideRestrict(layer, t, clocks_[i], piece, buf_);
+      // Outside its windows a layer has nobody whoever its rotation names, so
+      // its handoffs need not cut the piece.
+      if (!InsideRestrict(layer, t, clocks_[i], piece, buf_)) continue;
       std::optional<size_t> member = RotationAt(layer.rotation, t, clocks_[i], piece);
-      if (inside && member) {
+      if (member) {
         v = {static_cast<int>(i), &layer.rotation.members[*member]};
         return v;  // earlier layers are hidden for as long as this piece lasts
       }
