@@ -134,8 +134,10 @@ struct Folder {
 
 }  // namespace
 
+void EvolveInPlace(CaseState& state, const Event& event) { std::visit(Folder{state}, event); }
+
 CaseState Evolve(CaseState state, const Event& event) {
-  std::visit(Folder{state}, event);
+  EvolveInPlace(state, event);
   return state;
 }
 

@@ -72,6 +72,9 @@ struct CaseState {
 // case never opened) is folded as far as it makes sense, never rejected here
 // (Decide refuses inputs; Evolve never refuses facts).
 CaseState Evolve(CaseState state, const Event& event);
+// The same fold in place, for loops over many events (replay): saves moving
+// the whole state in and out for every event.
+void EvolveInPlace(CaseState& state, const Event& event);
 
 // The persisted projection of a case, in the event codec's wire format
 // (router/codec.h): version byte 1, then fields. Field numbers (never

@@ -14,7 +14,7 @@ class Emitter {
   explicit Emitter(const CaseState& state) : state_(state) {}
   const CaseState& state() const { return state_; }
   void Emit(Event e) {
-    state_ = Evolve(std::move(state_), e);
+    EvolveInPlace(state_, e);
     decision_.events.push_back(std::move(e));
   }
   Decision Reject(const std::string& case_id, Timestamp now, std::string reason,

@@ -97,7 +97,7 @@ base::Result<Staged> Engine::Stage(const Input& input, Timestamp now) {
   if (!entry.ok()) return entry.status();
   CaseState& state = (*entry)->state;
   Decision d = Decide(state, input, ctx);
-  for (const Event& e : d.events) state = Evolve(std::move(state), e);
+  for (const Event& e : d.events) EvolveInPlace(state, e);
   StageEvents(d.events);
   return Staged{d.events.size(), d.rejection};
 }
@@ -109,7 +109,7 @@ base::Status Engine::StageRejection(const std::string& reason, const std::string
     // Fold it like any event, so the projection keeps counting refusals.
     auto entry = Pending(case_id);
     if (!entry.ok()) return entry.status();
-    (*entry)->state = Evolve(std::move((*entry)->state), events[0]);
+    EvolveInPlace((*entry)->state, events[0]);
   }
   StageEvents(events);
   return base::Status::Ok();
@@ -253,7 +253,7 @@ base::Result<RebuildReport> Engine::Rebuild(bool repair) {
     const std::string& id = CaseIdOf(*event);
     if (id.empty()) return true;
     CaseState& s = folded[id];
-    s = Evolve(std::move(s), *event);
+    EvolveInPlace(s, *event);
     return true;
   });
   if (!read.ok()) return read;
