@@ -175,6 +175,8 @@ class RocksDbLog final : public EventLog {
              rocksdb::Slice(bounds, 16));
     }
     auto s = db_->Write(write_options_, &wb);
+    // Keep the buffer of ordinary batches, not of a rare huge one.
+    if (wb.GetDataSize() > (4u << 20)) batch_ = rocksdb::WriteBatch();
     if (!s.ok()) return FromRocks(s, "append to event log");
     first_seq_ = new_first;
     next_seq_.store(seq, std::memory_order_release);
@@ -300,6 +302,11 @@ base::Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir,
   const bool exists = fs::exists(fs::path(dir) / "CURRENT", ec);
   if (!exists && !options.create_if_missing) {
     return base::Status::NotFound("no event log in " + dir);
+  }
+  if (!exists) {
+    // RocksDB creates only the last path component; `--data a/b/c` should just work.
+    fs::create_directories(dir, ec);
+    if (ec) return base::Status::IoError("cannot create " + dir + ": " + ec.message());
   }
 
   rocksdb::DBOptions db_options;

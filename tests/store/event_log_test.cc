@@ -147,6 +147,15 @@ TEST_CASE("reopening keeps the events, next_seq and puts") {
   }
 }
 
+TEST_CASE("opening creates missing parent directories") {
+  testing_support::TempDir dir;
+  const std::string nested = (dir.path() / "a" / "b" / "data").string();
+  auto log = OpenOk(nested);
+  REQUIRE(log->Append(Events({"a"})).ok());
+  log.reset();
+  CHECK(OpenOk(nested)->next_seq() == 2);
+}
+
 TEST_CASE("opening a missing log without create_if_missing is kNotFound") {
   testing_support::TempDir dir;
   store::Options options;
