@@ -183,7 +183,9 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
 
   while (!stop.load()) {
     messages.clear();
+    auto t_poll = Clock::now();
     (*consumer)->Poll(options.max_batch, options.poll_timeout_ms, &messages);
+    auto t_parse = Clock::now();
     if (messages.empty() && options.exit_when_caught_up && (*consumer)->Lag() == 0) {
       spdlog::info("ingest: caught up with every assigned partition");
       break;
@@ -213,6 +215,7 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
       // The batch in hand is persisted even when a stop arrives meanwhile:
       // retrying until the store accepts it, with backoff.
       auto backoff = std::chrono::milliseconds(100);
+      auto t_apply = Clock::now();
       base::Result<ApplyOutcome> outcome = base::Status::Unavailable("not applied yet");
       while (true) {
         outcome = sink.Apply(items);
@@ -222,6 +225,10 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
         std::this_thread::sleep_for(backoff);
         backoff = std::min(backoff * 2, std::chrono::milliseconds(10000));
       }
+      auto t_done = Clock::now();
+      stats.poll_s += std::chrono::duration<double>(t_parse - t_poll).count();
+      stats.parse_s += std::chrono::duration<double>(t_apply - t_parse).count();
+      stats.apply_s += std::chrono::duration<double>(t_done - t_apply).count();
       ++stats.batches;
       stats.consumed += messages.size();
       stats.appended += outcome->appended;
@@ -254,8 +261,11 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
     auto s = dlq->Flush(5000);
     if (!s.ok()) spdlog::warn("dead-letter topic: {}", s.message());
   }
-  spdlog::info("ingest stopped: consumed {}, appended {}, duplicates {}, dead-lettered {}",
-               stats.consumed, stats.appended, stats.duplicates, stats.dead_lettered);
+  spdlog::info(
+      "ingest stopped: consumed {}, appended {}, duplicates {}, dead-lettered {}; seconds in "
+      "poll {:.2f}, parse {:.2f}, apply (engine + store write + fsync) {:.2f}",
+      stats.consumed, stats.appended, stats.duplicates, stats.dead_lettered, stats.poll_s,
+      stats.parse_s, stats.apply_s);
   return stats;
 }
 

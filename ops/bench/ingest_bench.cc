@@ -1,0 +1,237 @@
+// End-to-end ingest benchmark: preloads N feed-shaped events into the embedded
+// broker (`escalator dev-broker`), then times kcat consuming the topic to
+// /dev/null and `escalator serve` consuming it into a fresh log (fsync per
+// batch), in the same run. Prints one line per run and the medians.
+//
+// usage: ingest_bench --bin build/cli/escalator --config ../shared/samples/config.yaml
+//                     [--events 1000000] [--partitions 256] [--runs 3] [--max-batch 5000]
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "cli/flags.h"
+#include "router/feed_parser.h"
+#include "router/kafka_producer.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Child {
+  pid_t pid = -1;
+  int out_fd = -1;
+};
+
+// Starts argv with stdout to a pipe (or to `out_path` when given) and stderr to /dev/null.
+Child Spawn(const std::vector<std::string>& argv, const std::string& out_path = "") {
+  int fds[2];
+  if (pipe(fds) != 0) throw std::runtime_error("pipe");
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (out_path.empty()) {
+      dup2(fds[1], 1);
+    } else {
+      FILE* f = std::fopen(out_path.c_str(), "w");
+      dup2(fileno(f), 1);
+    }
+    FILE* null = std::fopen("/dev/null", "w");
+    dup2(fileno(null), 2);
+    FILE* in = std::fopen("/dev/null", "r");
+    dup2(fileno(in), 0);
+    close(fds[0]);
+    close(fds[1]);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(fds[1]);
+  return {pid, fds[0]};
+}
+
+std::string ReadLine(int fd) {
+  std::string line;
+  char c;
+  while (read(fd, &c, 1) == 1 && c != '\n') line += c;
+  return line;
+}
+
+std::string ReadAll(int fd) {
+  std::string s;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) s.append(buf, static_cast<size_t>(n));
+  return s;
+}
+
+struct Exit {
+  int code = -1;
+  long max_rss_kb = 0;
+};
+
+Exit Reap(pid_t pid) {
+  int status = 0;
+  rusage ru{};
+  wait4(pid, &status, 0, &ru);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), ru.ru_maxrss};
+}
+
+// A feed-shaped event: the sample's envelope, with CaseDetails on CreateCase.
+std::string Event(uint64_t n, int cases) {
+  uint64_t c = n % static_cast<uint64_t>(cases);
+  uint64_t step = n / static_cast<uint64_t>(cases);
+  std::string account = std::to_string(100000000000ull + c % 500);
+  std::string case_id = "case-" + account + "-muen-2026-" + std::to_string(c);
+  static const char* kServices[] = {"medialive", "mediapackage", "cloudfront", "amazon-rds"};
+  static const char* kSeverities[] = {"critical", "urgent", "high", "normal", "low"};
+  nlohmann::ordered_json j = {
+      {"version", "0"},
+      {"id", "bench-" + std::to_string(n)},
+      {"detail-type", "Support Case Update"},
+      {"source", "aws.support"},
+      {"account", account},
+      {"time", "2026-11-24T14:" + std::to_string(10 + step % 50) + ":11Z"},
+      {"region", "us-east-1"},
+      {"resources", nlohmann::json::array()},
+      {"detail",
+       {{"case-id", case_id},
+        {"display-id", std::to_string(1234560000 + c)},
+        {"communication-id", step == 0 ? "" : "ab12cd34ef56-" + std::to_string(n)},
+        {"event-name", step == 0 ? "CreateCase" : "AddCommunicationToCase"},
+        {"origin", step == 0 ? "" : (step % 2 ? "AWS" : "CUSTOMER")}}}};
+  if (step == 0) {
+    j["detail"]["case"] = {{"caseId", case_id},
+                           {"displayId", std::to_string(1234560000 + c)},
+                           {"subject", "MediaLive channel input loss on primary pipeline"},
+                           {"status", "opened"},
+                           {"serviceCode", kServices[c % 4]},
+                           {"categoryCode", "channel-failure"},
+                           {"severityCode", kSeverities[c % 5]},
+                           {"submittedBy", "ops@northwind.example"},
+                           {"timeCreated", "2026-11-24T14:02:09Z"},
+                           {"language", "en"}};
+  }
+  return j.dump();
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto parsed = cli::ParseFlags(
+      "ingest_bench", "End-to-end ingest: kcat vs escalator serve on the same preloaded topic.",
+      {
+          {"bin", true, true, "the escalator binary", ""},
+          {"config", true, true, "configuration for serve", ""},
+          {"events", true, false, "events to preload", "1000000"},
+          {"partitions", true, false, "partitions (each keeps ~5 MiB in the mock)", "256"},
+          {"runs", true, false, "runs", "3"},
+          {"max-batch", true, false, "serve --max-batch", "5000"},
+          {"work", true, false, "scratch directory", "/tmp/escalator-ingest-bench"},
+      },
+      argc, argv);
+  if (parsed.exit_code) return *parsed.exit_code;
+  const auto& f = parsed.flags;
+  const std::string bin = *f.Get("bin"), config = *f.Get("config"), work = *f.Get("work");
+  const uint64_t events = std::stoull(*f.Get("events"));
+  const int partitions = std::stoi(*f.Get("partitions")), runs = std::stoi(*f.Get("runs"));
+  const int cases = static_cast<int>(std::max<uint64_t>(1, events / 10));
+
+  std::vector<double> kcat_rates, serve_rates, ratios, rss_mb;
+  for (int run = 0; run < runs; ++run) {
+    std::filesystem::remove_all(work);
+    std::filesystem::create_directories(work);
+    Child broker = Spawn({bin, "dev-broker", "--partitions", std::to_string(partitions)});
+    std::string bootstrap = ReadLine(broker.out_fd);
+    if (bootstrap.empty()) {
+      std::cerr << "dev-broker did not start\n";
+      return 1;
+    }
+    {
+      auto producer =
+          router::KafkaProducer::Create(bootstrap, {{"linger.ms", "20"},
+                                                    {"batch.num.messages", "10000"},
+                                                    {"queue.buffering.max.messages", "500000"}});
+      if (!producer.ok()) return 1;
+      uint64_t bytes = 0;
+      for (uint64_t n = 0; n < events; ++n) {
+        std::string e = Event(n, cases);
+        bytes += e.size();
+        if (!(*producer)->Produce("support.cases", router::FeedPartitionKey(e), e).ok()) return 1;
+        if (n % 1000 == 0) (*producer)->Poll(0);
+      }
+      auto s = (*producer)->Flush(120000);
+      if (!s.ok() || (*producer)->delivered() != events) {
+        std::cerr << "preload failed: " << s.ToString() << "\n";
+        return 1;
+      }
+      std::cerr << "run " << run + 1 << ": preloaded " << events << " events, " << bytes / events
+                << " bytes each on average, " << partitions << " partitions\n";
+    }
+
+    auto t0 = Clock::now();
+    Child kcat = Spawn({"/usr/bin/kcat", "-C", "-b", bootstrap, "-t", "support.cases", "-o",
+                        "beginning", "-e", "-q"},
+                       "/dev/null");
+    Exit kexit = Reap(kcat.pid);
+    double kcat_s = std::chrono::duration<double>(Clock::now() - t0).count();
+    close(kcat.out_fd);
+    if (kexit.code != 0) return 1;
+
+    Child serve = Spawn({bin, "serve", "--config", config, "--data", work + "/data", "--brokers",
+                         bootstrap, "--exit-when-caught-up", "--max-batch", *f.Get("max-batch"),
+                         "--log-level", "warn", "--session-timeout-ms", "6000"});
+    std::string out = ReadAll(serve.out_fd);
+    Exit sexit = Reap(serve.pid);
+    close(serve.out_fd);
+    kill(broker.pid, SIGTERM);
+    Reap(broker.pid);
+    close(broker.out_fd);
+    if (sexit.code != 0 || out.empty()) {
+      std::cerr << "serve failed (exit " << sexit.code << ")\n";
+      return 1;
+    }
+    auto j = nlohmann::json::parse(out.substr(0, out.find('\n')));
+    if (j["consumed"].get<uint64_t>() != events) {
+      std::cerr << "serve consumed " << j["consumed"] << " of " << events
+                << " (the mock's retention dropped data: use more partitions)\n";
+      return 1;
+    }
+    double serve_s = j["first_to_last_durable_ms"].get<double>() / 1000.0;
+    kcat_rates.push_back(events / kcat_s);
+    serve_rates.push_back(events / serve_s);
+    ratios.push_back(kcat_s / serve_s);
+    rss_mb.push_back(sexit.max_rss_kb / 1024.0);
+    std::printf(
+        "run %d: kcat %.0f events/s (%.2f s); serve %.0f events/s (%.2f s, %llu appended, "
+        "%llu batches), %.2f of kcat; serve peak RSS %.0f MiB\n",
+        run + 1, kcat_rates.back(), kcat_s, serve_rates.back(), serve_s,
+        static_cast<unsigned long long>(j["appended"].get<uint64_t>()),
+        static_cast<unsigned long long>(j["batches"].get<uint64_t>()), ratios.back(),
+        rss_mb.back());
+    std::fflush(stdout);
+  }
+  std::printf(
+      "median of %d: kcat %.0f events/s; serve %.0f events/s; ratio %.2f; serve peak RSS "
+      "%.0f MiB\n",
+      runs, Median(kcat_rates), Median(serve_rates), Median(ratios), Median(rss_mb));
+  std::filesystem::remove_all(work);
+  return 0;
+}
