@@ -23,7 +23,9 @@
 
 #include "cli/flags.h"
 #include "router/feed_parser.h"
+#include "router/kafka_ingest.h"
 #include "router/kafka_producer.h"
+#include "router/kafka_store_sink.h"
 
 namespace {
 
@@ -127,6 +129,17 @@ std::string Event(uint64_t n, int cases) {
   return j.dump();
 }
 
+// Consumes and parses like serve, but writes nothing: the Kafka + parse share.
+class NullSink : public router::IngestSink {
+ public:
+  base::Result<router::ApplyOutcome> Apply(const std::vector<router::IngestItem>& items) override {
+    router::ApplyOutcome o;
+    for (const auto& i : items) o.appended += i.event != nullptr;
+    return o;
+  }
+  std::optional<int64_t> StoredOffset(const std::string&, int32_t) override { return std::nullopt; }
+};
+
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -154,7 +167,7 @@ int main(int argc, char** argv) {
   const int partitions = std::stoi(*f.Get("partitions")), runs = std::stoi(*f.Get("runs"));
   const int cases = static_cast<int>(std::max<uint64_t>(1, events / 10));
 
-  std::vector<double> kcat_rates, serve_rates, ratios, rss_mb;
+  std::vector<double> kcat_rates, serve_rates, ratios, rss_mb, parse_rates;
   for (int run = 0; run < runs; ++run) {
     std::filesystem::remove_all(work);
     std::filesystem::create_directories(work);
@@ -201,6 +214,20 @@ int main(int argc, char** argv) {
     std::string out = ReadAll(serve.out_fd);
     Exit sexit = Reap(serve.pid);
     close(serve.out_fd);
+    double parse_s = 0;
+    {
+      router::IngestOptions io;
+      io.brokers = bootstrap;
+      io.group = "bench-null";
+      io.max_batch = 5000;
+      io.summary_interval_s = 3600;
+      NullSink null_sink;
+      std::atomic<bool> stop{false};
+      router::StopAfter counted(null_sink, events, stop);
+      auto stats = router::RunIngest(io, counted, stop);
+      if (!stats.ok() || stats->consumed != events) return 1;
+      parse_s = counted.first_to_last_ms() / 1000.0;
+    }
     kill(broker.pid, SIGTERM);
     Reap(broker.pid);
     close(broker.out_fd);
@@ -219,19 +246,22 @@ int main(int argc, char** argv) {
     serve_rates.push_back(events / serve_s);
     ratios.push_back(kcat_s / serve_s);
     rss_mb.push_back(sexit.max_rss_kb / 1024.0);
+    parse_rates.push_back(events / parse_s);
     std::printf(
         "run %d: kcat %.0f events/s (%.2f s); serve %.0f events/s (%.2f s, %llu appended, "
-        "%llu batches), %.2f of kcat; serve peak RSS %.0f MiB\n",
+        "%llu batches), %.2f of kcat; serve peak RSS %.0f MiB; consume+parse without the "
+        "store %.0f events/s\n",
         run + 1, kcat_rates.back(), kcat_s, serve_rates.back(), serve_s,
         static_cast<unsigned long long>(j["appended"].get<uint64_t>()),
-        static_cast<unsigned long long>(j["batches"].get<uint64_t>()), ratios.back(),
-        rss_mb.back());
+        static_cast<unsigned long long>(j["batches"].get<uint64_t>()), ratios.back(), rss_mb.back(),
+        parse_rates.back());
     std::fflush(stdout);
   }
   std::printf(
       "median of %d: kcat %.0f events/s; serve %.0f events/s; ratio %.2f; serve peak RSS "
-      "%.0f MiB\n",
-      runs, Median(kcat_rates), Median(serve_rates), Median(ratios), Median(rss_mb));
+      "%.0f MiB; consume+parse without the store %.0f events/s\n",
+      runs, Median(kcat_rates), Median(serve_rates), Median(ratios), Median(rss_mb),
+      Median(parse_rates));
   std::filesystem::remove_all(work);
   return 0;
 }
