@@ -53,7 +53,8 @@ struct KafkaConsumer::State {
   void Rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts) {
     std::string what;
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-      what = "assigned";
+      int resumed = 0;
+      std::string detail;
       for (int i = 0; i < parts->cnt; ++i) {
         auto& p = parts->elems[i];
         std::optional<int64_t> next;
@@ -66,16 +67,19 @@ struct KafkaConsumer::State {
         p.offset = next ? *next : RD_KAFKA_OFFSET_BEGINNING;
         // Below the resume point everything is persisted: never hand it out again.
         if (next) handed_next[p.topic][p.partition] = *next;
-        what += " " + std::string(p.topic) + "[" + std::to_string(p.partition) + "]@" +
-                (next ? std::to_string(*next) : std::string("beginning"));
+        resumed += next.has_value();
+        if (detail.size() < 400) {
+          detail += " " + std::string(p.topic) + "[" + std::to_string(p.partition) + "]@" +
+                    (next ? std::to_string(*next) : std::string("beginning"));
+        } else if (detail.back() != '.') {
+          detail += " ...";
+        }
       }
       rd_kafka_assign(rk, parts);
+      what = "assigned " + std::to_string(parts->cnt) + " partitions (" + std::to_string(resumed) +
+             " resumed from stored offsets):" + detail;
     } else {
-      what = "revoked";
-      for (int i = 0; i < parts->cnt; ++i) {
-        what += " " + std::string(parts->elems[i].topic) + "[" +
-                std::to_string(parts->elems[i].partition) + "]";
-      }
+      what = "revoked " + std::to_string(parts->cnt) + " partitions";
       if (err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
         what += std::string(" (") + rd_kafka_err2str(err) + ")";
       }

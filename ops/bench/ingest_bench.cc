@@ -6,6 +6,7 @@
 // usage: ingest_bench --bin build/cli/escalator --config ../shared/samples/config.yaml
 //                     [--events 1000000] [--partitions 256] [--runs 3] [--max-batch 5000]
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -162,6 +163,7 @@ int main(int argc, char** argv) {
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   const auto& f = parsed.flags;
+  spdlog::set_level(spdlog::level::warn);  // the in-process null-sink run logs like serve
   const std::string bin = *f.Get("bin"), config = *f.Get("config"), work = *f.Get("work");
   const uint64_t events = std::stoull(*f.Get("events"));
   const int partitions = std::stoi(*f.Get("partitions")), runs = std::stoi(*f.Get("runs"));

@@ -14,8 +14,6 @@
 #include <thread>
 #include <vector>
 
-#include "router/codec.h"
-#include "store/event_log.h"
 #include "tests/ingest/child_process.h"
 #include "tests/test_support.h"
 
@@ -141,7 +139,8 @@ void ServeUntilCaughtUp(const Broker& b, const std::string& data, const std::str
   REQUIRE(*code == 0);
 }
 
-// What the log holds about feed input: (kind, case id, envelope id) in log order.
+// What `escalator log --format json` shows of feed input: (kind, case id, envelope
+// id) in log order.
 struct Entry {
   std::string kind;
   std::string case_id;
@@ -149,32 +148,22 @@ struct Entry {
 };
 
 std::vector<Entry> FeedEntries(const std::string& data) {
-  store::Options o;
-  o.create_if_missing = false;
-  o.sync = false;
-  auto log = store::EventLog::Open(data, o);
-  REQUIRE(log.ok());
+  auto r = ingest_test::Run({Bin(), "log", "--data", data, "--format", "json"}, 120);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  static const std::map<std::string, std::string> kFeedTypes = {
+      {"case_opened", "opened"},
+      {"communication_added", "communication"},
+      {"case_resolved", "resolved"},
+      {"case_reopened", "reopened"}};
   std::vector<Entry> out;
-  auto s = (*log)->Read(1, (*log)->next_seq(), [&](uint64_t, std::string_view bytes) {
-    auto ev = router::DecodeEvent(bytes);
-    REQUIRE(ev.ok());
-    std::visit(
-        [&](const auto& e) {
-          using T = std::decay_t<decltype(e)>;
-          if constexpr (std::is_same_v<T, router::CaseOpened>) {
-            out.push_back({"opened", e.case_id, e.event_id});
-          } else if constexpr (std::is_same_v<T, router::CommunicationAdded>) {
-            out.push_back({"communication", e.case_id, e.event_id});
-          } else if constexpr (std::is_same_v<T, router::CaseResolved>) {
-            out.push_back({"resolved", e.case_id, e.event_id});
-          } else if constexpr (std::is_same_v<T, router::CaseReopened>) {
-            out.push_back({"reopened", e.case_id, e.event_id});
-          }
-        },
-        *ev);
-    return true;
-  });
-  REQUIRE(s.ok());
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) {
+    auto j = json::parse(line);
+    auto kind = kFeedTypes.find(j.at("type").get<std::string>());
+    if (kind == kFeedTypes.end()) continue;
+    out.push_back({kind->second, j.at("case"), j.at("event_id")});
+  }
   return out;
 }
 
