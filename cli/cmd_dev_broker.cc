@@ -91,9 +91,17 @@ int RunDevBroker(int argc, char** argv) {
   auto parsed = ParseFlags(
       kCommand,
       "Runs an embedded Kafka-protocol broker (librdkafka's mock cluster) on 127.0.0.1 until\n"
-      "SIGINT/SIGTERM. Prints the bootstrap address as the first line of stdout. Fault\n"
-      "injection: see the control commands read from stdin (cli/cmd_dev_broker.cc).\n"
-      "Each partition keeps only about 5 MiB; older messages are silently dropped.",
+      "SIGINT/SIGTERM. Prints the bootstrap address as the first line of stdout. Each\n"
+      "partition keeps only about 5 MiB; older messages are silently dropped.\n\n"
+      "Fault injection: one command per line on stdin, each answered on stdout with\n"
+      "'ok <command>' or 'error <reason>':\n"
+      "  down ID                  take broker ID (1..N) down\n"
+      "  up ID                    bring it back\n"
+      "  errors API COUNT [CODE]  fail the next COUNT requests of Kafka API key API\n"
+      "                           (Fetch=1, OffsetCommit=8, JoinGroup=11, Heartbeat=12)\n"
+      "                           with Kafka error CODE (default 7, REQUEST_TIMED_OUT)\n"
+      "  rtt ID MS                add MS of latency to broker ID's responses\n"
+      "  topic NAME PARTITIONS    create one more topic",
       {
           {"brokers", true, false, "number of brokers", "1"},
           {"partitions", true, false, "partitions of each feed topic", "4"},

@@ -1,6 +1,9 @@
 // `escalator publish`: sends a JSON-lines file of feed events to a Kafka topic,
 // each keyed by its account (router::FeedPartitionKey) so that all events of a
 // case reach one partition. Lines are sent as they are, malformed ones too.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -43,6 +46,8 @@ int RunPublish(int argc, char** argv) {
     if (!file) return UsageError(kCommand, "cannot read '" + path + "'");
     in = &file;
   }
+  // stdout carries the counts; librdkafka's complaints go to stderr.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("publish"));
   auto producer = router::KafkaProducer::Create(*f.Get("brokers"));
   if (!producer.ok()) return UsageError(kCommand, producer.status().message());
   const std::string topic = *f.Get("topic");

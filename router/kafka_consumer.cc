@@ -1,6 +1,7 @@
 #include "router/kafka_consumer.h"
 
 #include <librdkafka/rdkafka.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
@@ -117,6 +118,15 @@ base::Result<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(KafkaConsumer
     }
   }
   rd_kafka_conf_set_opaque(conf, state);
+  // librdkafka's own log lines go through spdlog (syslog levels). Errors (<= 3)
+  // also reach on_error, which the caller rate-limits, so they log at debug here.
+  rd_kafka_conf_set_log_cb(conf,
+                           [](const rd_kafka_t*, int level, const char* fac, const char* buf) {
+                             spdlog::log(level <= 3   ? spdlog::level::debug
+                                         : level == 4 ? spdlog::level::warn
+                                                      : spdlog::level::trace,
+                                         "librdkafka {}: {}", fac, buf);
+                           });
   rd_kafka_conf_set_rebalance_cb(
       conf, [](rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
                void* opaque) { static_cast<State*>(opaque)->Rebalance(err, parts); });

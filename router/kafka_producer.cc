@@ -1,6 +1,7 @@
 #include "router/kafka_producer.h"
 
 #include <librdkafka/rdkafka.h>
+#include <spdlog/spdlog.h>
 
 namespace router {
 
@@ -35,6 +36,11 @@ base::Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(
   }
   State* state = p->state_.get();
   rd_kafka_conf_set_opaque(conf, state);
+  rd_kafka_conf_set_log_cb(conf,
+                           [](const rd_kafka_t*, int level, const char* fac, const char* buf) {
+                             spdlog::log(level <= 4 ? spdlog::level::warn : spdlog::level::debug,
+                                         "librdkafka {}: {}", fac, buf);
+                           });
   rd_kafka_conf_set_dr_msg_cb(conf, [](rd_kafka_t*, const rd_kafka_message_t* msg, void* opaque) {
     auto* s = static_cast<State*>(opaque);
     if (msg->err) {

@@ -407,3 +407,52 @@ TEST_CASE("broker down and up, fetch and commit errors: no loss, no duplicate, r
     CHECK(n == 1);
   }
 }
+
+TEST_CASE("publish keys by account: every case's events reach one partition; bad usage exits 2") {
+  TempDir dir;
+  const std::string err = (dir.path() / "stderr").string();
+  Broker broker(8, err);
+  std::string feed;
+  for (int c = 0; c < 60; ++c) {
+    std::string account = std::to_string(300000000000 + c % 12);
+    std::string case_id = "case-" + account + "-pub-" + std::to_string(c);
+    for (int step = 0; step < 4; ++step) {
+      feed += Envelope("pub-" + std::to_string(c) + "-" + std::to_string(step), account, case_id,
+                       step == 0 ? "CreateCase" : "AddCommunicationToCase",
+                       step == 0 ? "" : "CUSTOMER", step) +
+              "\n";
+    }
+  }
+  auto path = dir.path() / "feed.jsonl";
+  testing_support::WriteFile(path, feed);
+  auto sent = ingest_test::Run(
+      {Bin(), "publish", "--brokers", broker.bootstrap, "--topic", "support.cases", path.string()});
+  INFO(sent.err);
+  REQUIRE(sent.exit_code == 0);
+  CHECK(sent.out == "sent 240 failed 0\n");
+
+  auto r = ingest_test::Run({"/usr/bin/kcat", "-C", "-b", broker.bootstrap, "-t", "support.cases",
+                             "-o", "beginning", "-e", "-q", "-f", "%p\t%k\t%s\n"});
+  REQUIRE(r.exit_code == 0);
+  std::map<std::string, std::set<int>> partitions_of_case, partitions_of_key;
+  std::istringstream lines(r.out);
+  int n = 0;
+  for (std::string line; std::getline(lines, line); ++n) {
+    auto t1 = line.find('\t'), t2 = line.find('\t', t1 + 1);
+    int p = std::stoi(line.substr(0, t1));
+    auto j = json::parse(line.substr(t2 + 1));
+    CHECK(line.substr(t1 + 1, t2 - t1 - 1) == j["account"].get<std::string>());
+    partitions_of_case[j["detail"]["case-id"]].insert(p);
+    partitions_of_key[j["account"]].insert(p);
+  }
+  CHECK(n == 240);
+  for (const auto& [c, parts] : partitions_of_case) CHECK(parts.size() == 1);
+  std::set<int> used;
+  for (const auto& [k, parts] : partitions_of_key) used.insert(*parts.begin());
+  CHECK(used.size() > 1);
+
+  CHECK(ingest_test::Run({Bin(), "publish", "--brokers", broker.bootstrap,
+                          (dir.path() / "missing.jsonl").string()})
+            .exit_code == 2);
+  CHECK(ingest_test::Run({Bin(), "publish", path.string()}).exit_code == 2);
+}
