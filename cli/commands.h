@@ -15,5 +15,6 @@ int RunOncall(int argc, char** argv);
 int RunShifts(int argc, char** argv);
 int RunIcs(int argc, char** argv);
 int RunDue(int argc, char** argv);
+int RunSimulate(int argc, char** argv);
 
 }  // namespace cli

@@ -27,6 +27,7 @@ constexpr Command kCommands[] = {
     {"shifts", cli::RunShifts, "the final schedule over a range, gaps visible"},
     {"ics", cli::RunIcs, "the final schedule as iCalendar (RFC 5545)"},
     {"due", cli::RunDue, "when a case's first response is due, and why"},
+    {"simulate", cli::RunSimulate, "the whole pipeline on a simulated clock, from a file"},
 };
 
 void PrintHelp(std::ostream& out) {

@@ -1,0 +1,128 @@
+#include "router/timer_index.h"
+
+#include <algorithm>
+
+#include "router/engine.h"
+
+namespace router {
+
+base::Result<TimerIndex> TimerIndex::Load(const store::EventLog& log) {
+  TimerIndex index;
+  base::Status bad;
+  base::Status scan =
+      log.Scan(store::Family::kTimers, "", [&](std::string_view key, std::string_view) {
+        auto decoded = DecodeTimerKey(key);
+        if (!decoded.ok()) {
+          bad = decoded.status();
+          return false;
+        }
+        if (decoded->second.empty()) {
+          bad = base::Status::Corruption("timer key without a case id");
+          return false;
+        }
+        if (index.Get(decoded->second)) {
+          bad = base::Status::Corruption("two timers for case '" + decoded->second + "'");
+          return false;
+        }
+        index.Set(decoded->second, decoded->first);
+        return true;
+      });
+  if (!scan.ok()) return scan;
+  if (!bad.ok()) return bad;
+  return index;
+}
+
+uint32_t TimerIndex::SlotOf(std::string_view case_id) {
+  if (auto it = slots_.find(case_id); it != slots_.end()) return it->second;
+  auto slot = static_cast<uint32_t>(ids_.size());
+  ids_.emplace_back(case_id);
+  due_.push_back(kNone);
+  slots_.emplace(ids_.back(), slot);
+  return slot;
+}
+
+bool TimerIndex::Later(const HeapEntry& a, const HeapEntry& b) const {
+  if (a.due_ms != b.due_ms) return a.due_ms > b.due_ms;
+  return ids_[a.slot] > ids_[b.slot];
+}
+
+void TimerIndex::Set(std::string_view case_id, std::optional<base::Timestamp> due) {
+  if (!due) {
+    auto it = slots_.find(case_id);
+    if (it == slots_.end() || due_[it->second] == kNone) return;
+    due_[it->second] = kNone;
+    --live_;
+    DropStale();
+    return;
+  }
+  uint32_t slot = SlotOf(case_id);
+  int64_t ms = base::ToUnixMillis(*due);
+  if (due_[slot] == ms) return;  // already there: no second heap entry
+  if (due_[slot] == kNone) ++live_;
+  due_[slot] = ms;
+  heap_.push_back({ms, slot});
+  std::push_heap(heap_.begin(), heap_.end(), [this](auto& a, auto& b) { return Later(a, b); });
+  DropStale();
+  if (heap_.size() > 2 * live_ + 1024) Compact();
+}
+
+std::optional<base::Timestamp> TimerIndex::Get(std::string_view case_id) const {
+  auto it = slots_.find(case_id);
+  if (it == slots_.end() || due_[it->second] == kNone) return std::nullopt;
+  return base::FromUnixMillis(due_[it->second]);
+}
+
+std::optional<std::pair<base::Timestamp, std::string>> TimerIndex::Next() const {
+  if (heap_.empty()) return std::nullopt;
+  const HeapEntry& top = heap_.front();
+  return std::pair<base::Timestamp, std::string>(base::FromUnixMillis(top.due_ms), ids_[top.slot]);
+}
+
+std::optional<std::pair<base::Timestamp, std::string>> TimerIndex::PopDue(base::Timestamp now) {
+  auto next = Next();
+  if (!next || next->first > now) return std::nullopt;
+  due_[heap_.front().slot] = kNone;
+  --live_;
+  DropStale();
+  return next;
+}
+
+void TimerIndex::DropStale() {
+  auto later = [this](auto& a, auto& b) { return Later(a, b); };
+  while (!heap_.empty() && due_[heap_.front().slot] != heap_.front().due_ms) {
+    std::pop_heap(heap_.begin(), heap_.end(), later);
+    heap_.pop_back();
+  }
+}
+
+void TimerIndex::Compact() {
+  std::vector<HeapEntry> live;
+  live.reserve(live_);
+  for (const HeapEntry& e : heap_) {
+    // Two entries can match one slot (set, cleared, set again to the same
+    // instant); keep one.
+    if (due_[e.slot] == e.due_ms) live.push_back(e);
+  }
+  std::sort(live.begin(), live.end(),
+            [](const HeapEntry& a, const HeapEntry& b) { return a.slot < b.slot; });
+  live.erase(std::unique(live.begin(), live.end(),
+                         [](const HeapEntry& a, const HeapEntry& b) { return a.slot == b.slot; }),
+             live.end());
+  heap_ = std::move(live);
+  std::make_heap(heap_.begin(), heap_.end(), [this](auto& a, auto& b) { return Later(a, b); });
+}
+
+size_t TimerIndex::ApproximateMemory() const {
+  size_t bytes = heap_.capacity() * sizeof(HeapEntry) + due_.capacity() * sizeof(int64_t);
+  for (const std::string& id : ids_) {
+    bytes += sizeof(std::string);
+    if (id.capacity() > 15) bytes += id.capacity() + 1;
+  }
+  // unordered_map: one node (key, value, next pointer, cached hash) per slot
+  // plus the bucket array.
+  bytes += slots_.size() * (sizeof(std::string_view) + sizeof(uint32_t) + 2 * sizeof(void*)) +
+           slots_.bucket_count() * sizeof(void*);
+  return bytes;
+}
+
+}  // namespace router
