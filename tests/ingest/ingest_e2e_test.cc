@@ -294,23 +294,45 @@ TEST_CASE("exactly once across SIGKILLs: every event once, in per-partition orde
     }
   }
 
+  size_t produced_so_far = 0;
+  int killed_mid_stream = 0;
   for (int round = 0; round < kChunks; ++round) {
     KcatProduceKeyed(broker.bootstrap, chunks[round]);
+    produced_so_far += chunks[round].size();
     auto argv = ServeArgs(broker, data);
-    argv.insert(argv.end(), {"--max-batch", "250", "--log-level", "debug"});
-    ChildProcess serve(argv, err);
-    // Kill at a random moment after it started writing batches.
+    argv.insert(argv.end(), {"--max-batch", "100", "--log-level", "debug"});
     auto before = testing_support::ReadFile(err).size();
+    ChildProcess serve(argv, err);
+    // Kill at a random moment: after a random number (1..20) of persisted batches
+    // of 100, plus up to 20 ms, so the kill lands anywhere in a batch's life.
+    const size_t batches = 1 + rng() % 20;
+    auto count_batches = [&] {
+      auto text = testing_support::ReadFile(err);
+      size_t n = 0;
+      for (auto at = text.find("batch:", before); at != std::string::npos;
+           at = text.find("batch:", at + 1)) {
+        ++n;
+      }
+      return n;
+    };
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (testing_support::ReadFile(err).find("batch:", before) == std::string::npos) {
+    while (count_batches() < batches) {
       REQUIRE(std::chrono::steady_clock::now() < deadline);
       REQUIRE(serve.running());
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 400));
+    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 20));
     serve.Signal(SIGKILL);
     REQUIRE(serve.Wait(std::chrono::seconds(10)));
+    // Whatever a killed run left behind holds no event twice.
+    auto partial = FeedEntries(data);
+    std::set<std::string> ids;
+    for (const auto& e : partial) ids.insert(e.event_id);
+    CHECK(ids.size() == partial.size());
+    killed_mid_stream += partial.size() < produced_so_far;
   }
+  // The kills must really have interrupted consumption, or this proves nothing.
+  CHECK(killed_mid_stream >= 4);
   ServeUntilCaughtUp(broker, data, err);
 
   // Which partition each message went to, read back independently with kcat.
