@@ -9,26 +9,37 @@ namespace router {
 base::Result<TimerIndex> TimerIndex::Load(const store::EventLog& log) {
   TimerIndex index;
   base::Status bad;
+  // The store yields keys in (due, case id) order: appended in that order the
+  // heap array is already sorted, which is a valid min-heap (no sift needed).
   base::Status scan =
       log.Scan(store::Family::kTimers, "", [&](std::string_view key, std::string_view) {
-        auto decoded = DecodeTimerKey(key);
-        if (!decoded.ok()) {
-          bad = decoded.status();
+        if (key.size() < 8) {
+          bad = base::Status::Corruption("timer key shorter than 8 bytes");
           return false;
         }
-        if (decoded->second.empty()) {
+        std::string_view id = key.substr(8);
+        if (id.empty()) {
           bad = base::Status::Corruption("timer key without a case id");
           return false;
         }
-        if (index.Get(decoded->second)) {
-          bad = base::Status::Corruption("two timers for case '" + decoded->second + "'");
+        uint32_t slot = index.SlotOf(id);
+        if (index.due_[slot] != kNone) {
+          bad = base::Status::Corruption("two timers for case '" + std::string(id) + "'");
           return false;
         }
-        index.Set(decoded->second, decoded->first);
+        auto ms = static_cast<int64_t>(store::DecodeSeq(key.substr(0, 8)));
+        index.due_[slot] = ms;
+        ++index.live_;
+        index.heap_.push_back({ms, slot});
         return true;
       });
   if (!scan.ok()) return scan;
   if (!bad.ok()) return bad;
+  // Defensive: a store scanned out of key order would break the heap.
+  auto later = [&index](auto& a, auto& b) { return index.Later(a, b); };
+  if (!std::is_heap(index.heap_.begin(), index.heap_.end(), later)) {
+    std::make_heap(index.heap_.begin(), index.heap_.end(), later);
+  }
   return index;
 }
 
