@@ -1,0 +1,111 @@
+#include "pager/page.h"
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+
+namespace pager {
+
+namespace {
+
+using nlohmann::json;
+
+base::Status Invalid(const std::string& what) {
+  return base::Status::InvalidInput("page: " + what);
+}
+
+// A string field that must be present.
+base::Status RequireString(const json& j, const char* name, std::string* out) {
+  auto it = j.find(name);
+  if (it == j.end()) return Invalid(std::string("field ") + name + " missing");
+  if (!it->is_string()) {
+    return Invalid(std::string("field ") + name + ": expected string, got " + it->type_name());
+  }
+  *out = it->get<std::string>();
+  return base::Status::Ok();
+}
+
+// A string field that may be absent (then "").
+base::Status OptionalString(const json& j, const char* name, std::string* out) {
+  auto it = j.find(name);
+  if (it == j.end() || it->is_null()) return base::Status::Ok();
+  return RequireString(j, name, out);
+}
+
+}  // namespace
+
+std::string EncodePage(const Page& page) {
+  nlohmann::ordered_json j;
+  j["seq"] = page.seq;
+  j["case"] = page.case_id;
+  j["engineer"] = page.engineer;
+  j["at"] = base::FormatInstant(page.at);
+  j["step"] = page.step;
+  j["target"] = page.target;
+  j["reason"] = page.reason;
+  return j.dump();
+}
+
+base::Result<Page> DecodePage(std::string_view text) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Invalid("not JSON");
+  if (!j.is_object()) return Invalid(std::string("expected an object, got ") + j.type_name());
+  Page p;
+  auto seq = j.find("seq");
+  if (seq == j.end()) return Invalid("field seq missing");
+  if (!seq->is_number_unsigned()) return Invalid("field seq: expected a non-negative integer");
+  p.seq = seq->get<uint64_t>();
+  if (auto s = RequireString(j, "case", &p.case_id); !s.ok()) return s;
+  if (auto s = RequireString(j, "engineer", &p.engineer); !s.ok()) return s;
+  std::string at;
+  if (auto s = RequireString(j, "at", &at); !s.ok()) return s;
+  auto parsed = base::ParseInstant(at);
+  if (!parsed) return Invalid("field at: not an ISO 8601 instant with offset: '" + at + "'");
+  p.at = *parsed;
+  if (auto step = j.find("step"); step != j.end() && !step->is_null()) {
+    if (!step->is_number_integer()) return Invalid("field step: expected an integer");
+    p.step = step->get<int>();
+  }
+  if (auto s = OptionalString(j, "target", &p.target); !s.ok()) return s;
+  if (auto s = OptionalString(j, "reason", &p.reason); !s.ok()) return s;
+  if (p.case_id.empty()) return Invalid("field case is empty");
+  if (p.engineer.empty()) return Invalid("field engineer is empty");
+  return p;
+}
+
+base::Result<OutboundPage> FromOutbox(std::string_view key, std::string_view value) {
+  if (key.size() != 8) {
+    return base::Status::Corruption("outbox key of " + std::to_string(key.size()) +
+                                    " bytes (expected an 8-byte sequence number)");
+  }
+  // Big-endian, like store::EncodeSeq (not called: this target links no store).
+  uint64_t seq = 0;
+  for (char c : key) seq = (seq << 8) | static_cast<uint8_t>(c);
+  nlohmann::ordered_json j =
+      nlohmann::ordered_json::parse(value, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) {
+    return base::Status::Corruption("outbox entry " + std::to_string(seq) +
+                                    " is not a JSON object");
+  }
+  j["seq"] = seq;
+  OutboundPage out;
+  out.seq = seq;
+  out.wire = j.dump();
+  auto page = DecodePage(out.wire);
+  if (!page.ok()) {
+    return base::Status::Corruption("outbox entry " + std::to_string(seq) + ": " +
+                                    page.status().message());
+  }
+  out.engineer = page->engineer;
+  return out;
+}
+
+std::string FormatPageLine(const Page& p) {
+  std::string line =
+      base::FormatInstant(p.at) + "  case " + p.case_id + "  step " + std::to_string(p.step);
+  if (!p.target.empty()) line += " via " + p.target;
+  if (!p.reason.empty()) line += ": " + p.reason;
+  line += "  (seq " + std::to_string(p.seq) + ")";
+  return line;
+}
+
+}  // namespace pager
