@@ -36,11 +36,62 @@ void StartClock(CaseState& s, Timestamp at) {
 struct Folder {
   CaseState& s;
 
+  // As router::Stop leaves the state: nothing more fires.
+  void StopEscalation(Timestamp at) {
+    if (!s.escalation) return;
+    EscalationState& x = *s.escalation;
+    if (!x.stopped) {
+      x.stopped = true;
+      x.stopped_at = at;
+    }
+    x.deferred_page_pending = false;
+    x.watch_at.reset();
+  }
+
+  // As router::Start / StartFollowUp (a new clock) or ChangeSeverity's
+  // re-targeting (no clock_start) leave the state.
+  void RouteEscalation(const Routed& e) {
+    if (e.clock.empty()) {
+      s.escalation.reset();
+      return;
+    }
+    if (e.clock_start || !s.escalation) {
+      EscalationState fresh;
+      fresh.account = s.account;
+      fresh.service = s.service;
+      fresh.deferred = e.deferred;
+      fresh.deferred_page_pending = e.deferred_page;
+      fresh.opened = e.clock_start.value_or(e.at);
+      fresh.owner = e.owner;
+      s.escalation = std::move(fresh);
+    }
+    EscalationState& x = *s.escalation;
+    x.level = e.level;
+    x.fallback = e.fallback;
+    x.clock_calendar = e.clock;
+    x.target = config::DurationSpec{std::chrono::seconds(e.target_s), e.target_business};
+    x.policy_base = e.policy_base.value_or(e.at);
+    x.repeat = e.repeat;
+    x.step_count = e.steps;
+    x.cycle = 0;
+    x.next_step = 0;
+    x.next_step_at = e.first_step_at.value_or(e.at);
+    x.exhausted = false;
+    x.current_cycle = -1;
+    x.current_step = -1;
+    x.step_schedules.clear();
+    x.step_paged.clear();
+    x.watch_at.reset();
+    if (e.due) x.due = *e.due;
+    if (e.warning_at) x.warning_at = *e.warning_at;
+  }
+
   void operator()(const CaseOpened& e) {
     s.opened = true;
     s.case_id = e.case_id;
     s.status = CaseStatus::kOpen;
     s.display_id = e.display_id;
+    s.subject = e.subject;
     s.account = e.account;
     s.service = e.service;
     s.severity_code = e.severity_code;
@@ -48,6 +99,7 @@ struct Folder {
     s.opened_at = e.at;
     s.first_response_at.reset();
     s.due.reset();
+    s.escalation.reset();
     StartClock(s, e.at);
     Remember(s, e.event_id);
   }
@@ -74,6 +126,7 @@ struct Folder {
     s.resolved_at = e.at;
     s.awaiting_response = false;
     s.next_action_at.reset();
+    StopEscalation(e.at);
     Remember(s, e.event_id);
   }
   void operator()(const CaseReopened& e) {
@@ -96,12 +149,39 @@ struct Folder {
     if (e.clock_start) s.clock_start = *e.clock_start;
     s.due = e.due;
     s.next_action_at = e.next_action_at;
+    RouteEscalation(e);
   }
-  void operator()(const Paged& e) { AddDistinct(s.paged, e.engineer); }
+  void operator()(const Paged& e) {
+    AddDistinct(s.paged, e.engineer);
+    if (s.escalation && e.cause != PageCause::kDeferred) {
+      s.escalation->step_paged.push_back(e.engineer);
+    }
+  }
   void operator()(const Escalated& e) {
-    s.step = e.step;
-    s.cycle = e.cycle;
+    if (e.step >= 0) {
+      s.step = e.step;
+      s.cycle = e.cycle;
+    }
     s.next_action_at = e.next_action_at;
+    if (!s.escalation) return;
+    EscalationState& x = *s.escalation;
+    if (e.step < 0) {  // the fallback page at a deferred opening
+      x.deferred_page_pending = false;
+      return;
+    }
+    x.current_cycle = e.cycle;
+    x.current_step = e.step;
+    x.step_paged.clear();
+    x.cycle = e.next_cycle;
+    x.next_step = e.next_step;
+    if (e.next_step_at) x.next_step_at = *e.next_step_at;
+    x.exhausted = e.exhausted;
+    x.step_schedules = e.schedules;
+    x.watch_at = e.watch_at;
+  }
+  void operator()(const HandoffChecked& e) {
+    s.next_action_at = e.next_action_at;
+    if (s.escalation) s.escalation->watch_at = e.watch_at;
   }
   void operator()(const Acknowledged& e) {
     AddDistinct(s.acked_by, e.engineer);
@@ -113,15 +193,22 @@ struct Folder {
     s.awaiting_response = false;
     s.next_action_at.reset();
     if (s.owner.empty() && e.how == ResponseKind::kAck) s.owner = e.by;
+    StopEscalation(e.at);
   }
   void operator()(const Breached& e) {
     s.breached = true;
     ++s.breach_count;
     s.next_action_at = e.next_action_at;
+    if (s.escalation) {
+      s.escalation->breached = true;
+      // Late at once under a new level: a warning would say nothing more.
+      if (e.at_severity_change) s.escalation->warned = true;
+    }
   }
   void operator()(const SlaWarning& e) {
     s.warned = true;
     s.next_action_at = e.next_action_at;
+    if (s.escalation) s.escalation->warned = true;
   }
   void operator()(const InputRejected& e) {
     // A refusal for a case never opened leaves no trace in its state, so that
@@ -142,6 +229,150 @@ CaseState Evolve(CaseState state, const Event& event) {
 }
 
 // ---- Projection encoding.
+
+namespace {
+
+void EncodeEscalation(const EscalationState& x, std::string* out) {
+  wire::Writer w(out);
+  w.String(1, x.account);
+  w.String(2, x.service);
+  w.Int(3, x.level);
+  w.Bool(4, x.fallback);
+  w.Bool(5, x.deferred);
+  w.Bool(6, x.deferred_page_pending);
+  w.Time(7, x.opened);
+  w.String(8, x.clock_calendar);
+  w.Int(9, x.target.amount.count());
+  w.Bool(10, x.target.business);
+  w.Time(11, x.policy_base);
+  w.Int(12, x.repeat);
+  w.Int(13, x.step_count);
+  w.Int(14, x.cycle);
+  w.Int(15, x.next_step);
+  w.Time(16, x.next_step_at);
+  w.Bool(17, x.exhausted);
+  w.Int(18, x.current_cycle + 1);
+  w.Int(19, x.current_step + 1);
+  for (const auto& v : x.step_schedules) w.Bytes(20, v);
+  for (const auto& v : x.step_paged) w.Bytes(21, v);
+  w.OptTime(22, x.watch_at);
+  w.Time(23, x.due);
+  w.Time(24, x.warning_at);
+  w.Bool(25, x.warned);
+  w.Bool(26, x.breached);
+  w.Bool(27, x.stopped);
+  w.OptTime(28, x.stopped_at);
+  w.String(29, x.owner);
+}
+
+void DecodeEscalation(std::string_view bytes, wire::Reader& outer, EscalationState* x) {
+  wire::Reader r(bytes);
+  uint32_t f;
+  wire::Wire w;
+  int64_t target_s = 0;
+  x->current_cycle = 0;
+  x->current_step = 0;
+  while (r.Next(&f, &w)) {
+    switch (f) {
+      case 1:
+        r.String(w, &x->account);
+        break;
+      case 2:
+        r.String(w, &x->service);
+        break;
+      case 3:
+        r.Int(w, &x->level);
+        break;
+      case 4:
+        r.Bool(w, &x->fallback);
+        break;
+      case 5:
+        r.Bool(w, &x->deferred);
+        break;
+      case 6:
+        r.Bool(w, &x->deferred_page_pending);
+        break;
+      case 7:
+        r.Time(w, &x->opened);
+        break;
+      case 8:
+        r.String(w, &x->clock_calendar);
+        break;
+      case 9:
+        r.Int(w, &target_s);
+        break;
+      case 10:
+        r.Bool(w, &x->target.business);
+        break;
+      case 11:
+        r.Time(w, &x->policy_base);
+        break;
+      case 12:
+        r.Int(w, &x->repeat);
+        break;
+      case 13:
+        r.Int(w, &x->step_count);
+        break;
+      case 14:
+        r.Int(w, &x->cycle);
+        break;
+      case 15:
+        r.Int(w, &x->next_step);
+        break;
+      case 16:
+        r.Time(w, &x->next_step_at);
+        break;
+      case 17:
+        r.Bool(w, &x->exhausted);
+        break;
+      case 18:
+        r.Int(w, &x->current_cycle);
+        break;
+      case 19:
+        r.Int(w, &x->current_step);
+        break;
+      case 20:
+        r.String(w, &x->step_schedules.emplace_back());
+        break;
+      case 21:
+        r.String(w, &x->step_paged.emplace_back());
+        break;
+      case 22:
+        r.OptTime(w, &x->watch_at);
+        break;
+      case 23:
+        r.Time(w, &x->due);
+        break;
+      case 24:
+        r.Time(w, &x->warning_at);
+        break;
+      case 25:
+        r.Bool(w, &x->warned);
+        break;
+      case 26:
+        r.Bool(w, &x->breached);
+        break;
+      case 27:
+        r.Bool(w, &x->stopped);
+        break;
+      case 28:
+        r.OptTime(w, &x->stopped_at);
+        break;
+      case 29:
+        r.String(w, &x->owner);
+        break;
+      default:
+        r.Skip(w);
+    }
+  }
+  // Stored shifted by one so that "no step yet" (-1) is the zero default.
+  x->current_cycle -= 1;
+  x->current_step -= 1;
+  x->target.amount = std::chrono::seconds(target_s);
+  if (!r.ok()) outer.Fail("corrupt escalation state");
+}
+
+}  // namespace
 
 std::string EncodeCaseState(const CaseState& s) {
   std::string out;
@@ -179,6 +410,12 @@ std::string EncodeCaseState(const CaseState& s) {
   w.OptTime(29, s.next_action_at);
   for (const auto& id : s.seen_event_ids) w.Bytes(30, id);
   w.Int(31, s.rejected_inputs);
+  w.String(32, s.subject);
+  if (s.escalation) {
+    std::string nested;
+    EncodeEscalation(*s.escalation, &nested);
+    w.Bytes(33, nested);
+  }
   return out;
 }
 
@@ -287,6 +524,14 @@ base::Result<CaseState> DecodeCaseState(std::string_view bytes) {
       case 31:
         r.Int(w, &s.rejected_inputs);
         break;
+      case 32:
+        r.String(w, &s.subject);
+        break;
+      case 33: {
+        std::string_view bytes = r.Bytes(w);
+        if (r.ok()) DecodeEscalation(bytes, r, &s.escalation.emplace());
+        break;
+      }
       default:
         r.Skip(w);
     }

@@ -10,6 +10,7 @@
 
 #include "base/status.h"
 #include "base/time.h"
+#include "router/escalation.h"
 #include "router/events.h"
 
 namespace router {
@@ -27,6 +28,7 @@ struct CaseState {
   CaseStatus status = CaseStatus::kNone;
   std::string case_id;
   std::string display_id;
+  std::string subject;
   std::string account;
   std::string service;
   std::string severity_code;
@@ -63,6 +65,12 @@ struct CaseState {
   std::vector<std::string> seen_event_ids;  // newest last, at most kSeenEventIds
   int rejected_inputs = 0;
 
+  // The escalation state machine of the running (or last) clock, rebuilt by
+  // the fold from routed / escalated / paged / handoff_checked / sla_warning /
+  // breached / responded / case_resolved events alone. nullopt: never routed,
+  // or the routing failed (routed.clock empty).
+  std::optional<EscalationState> escalation;
+
   bool SawEventId(std::string_view id) const;
   friend bool operator==(const CaseState&, const CaseState&) = default;
 };
@@ -84,7 +92,14 @@ void EvolveInPlace(CaseState& state, const Event& event);
 // 16 clock_start, 17 awaiting_response, 18 due, 19 first_response_at,
 // 20 last_response_at, 21 warned, 22 breached, 23 breach_count, 24 step,
 // 25 cycle, 26 paged (repeated), 27 acked_by (repeated), 28 owner,
-// 29 next_action_at, 30 seen_event_id (repeated), 31 rejected_inputs.
+// 29 next_action_at, 30 seen_event_id (repeated), 31 rejected_inputs,
+// 32 subject, 33 escalation (message: 1 account, 2 service, 3 level,
+// 4 fallback, 5 deferred, 6 deferred_page_pending, 7 opened, 8 clock_calendar,
+// 9 target_s, 10 target_business, 11 policy_base, 12 repeat, 13 step_count,
+// 14 cycle, 15 next_step, 16 next_step_at, 17 exhausted, 18 current_cycle + 1,
+// 19 current_step + 1, 20 step_schedule (repeated), 21 step_paged (repeated),
+// 22 watch_at, 23 due, 24 warning_at, 25 warned, 26 breached, 27 stopped,
+// 28 stopped_at, 29 owner).
 std::string EncodeCaseState(const CaseState& state);
 // Errors: kCorruption naming the problem.
 base::Result<CaseState> DecodeCaseState(std::string_view bytes);

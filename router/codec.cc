@@ -256,6 +256,19 @@ void Fields(Writer& w, const CaseReopened& e) {
   w.OptTime(4, e.next_action_at);
 }
 
+void WriteCandidates(Writer& w, uint32_t field, const std::vector<Candidate>& candidates) {
+  std::string nested;
+  for (const Candidate& c : candidates) {
+    nested.clear();
+    Writer n(&nested);
+    n.String(1, c.engineer);
+    n.Double(2, c.score);
+    n.String(3, c.why);
+    n.Int(4, c.open_cases);
+    w.Bytes(field, nested);
+  }
+}
+
 void Fields(Writer& w, const Routed& e) {
   w.Int(3, e.level);
   w.String(4, e.coverage);
@@ -265,16 +278,19 @@ void Fields(Writer& w, const Routed& e) {
   w.String(8, e.reason);
   w.OptTime(9, e.clock_start);
   w.OptTime(10, e.due);
-  std::string nested;
-  for (const Candidate& c : e.candidates) {
-    nested.clear();
-    Writer n(&nested);
-    n.String(1, c.engineer);
-    n.Double(2, c.score);
-    n.String(3, c.why);
-    w.Bytes(11, nested);
-  }
+  WriteCandidates(w, 11, e.candidates);
   w.OptTime(12, e.next_action_at);
+  w.String(13, e.clock);
+  w.Int(14, e.target_s);
+  w.Bool(15, e.target_business);
+  w.OptTime(16, e.policy_base);
+  w.Int(17, e.repeat);
+  w.Int(18, e.steps);
+  w.OptTime(19, e.first_step_at);
+  w.OptTime(20, e.warning_at);
+  w.Bool(21, e.deferred);
+  w.Bool(22, e.deferred_page);
+  w.String(23, e.owner);
 }
 
 void Fields(Writer& w, const Paged& e) {
@@ -284,12 +300,41 @@ void Fields(Writer& w, const Paged& e) {
   w.String(6, e.target);
   w.String(7, e.source);
   w.String(8, e.reason);
+  if (e.cause != PageCause::kStep) w.Uint(9, static_cast<uint64_t>(e.cause));
+  for (const auto& v : e.also_via) w.Bytes(10, v);
+  WriteCandidates(w, 11, e.candidates);
 }
 
 void Fields(Writer& w, const Escalated& e) {
   w.Int(3, e.step);
   w.Int(4, e.cycle);
   w.OptTime(5, e.next_action_at);
+  w.OptTime(6, e.scheduled);
+  w.Bool(7, e.empty);
+  std::string nested;
+  for (const TargetResolution& t : e.targets) {
+    nested.clear();
+    Writer n(&nested);
+    n.String(1, t.target);
+    if (t.engineer) n.Bytes(2, *t.engineer);
+    n.String(3, t.schedule);
+    n.String(4, t.source);
+    n.OptTime(5, t.until);
+    WriteCandidates(n, 6, t.candidates);
+    n.String(7, t.why);
+    w.Bytes(8, nested);
+  }
+  w.Int(9, e.next_cycle);
+  w.Int(10, e.next_step);
+  w.OptTime(11, e.next_step_at);
+  w.Bool(12, e.exhausted);
+  for (const auto& v : e.schedules) w.Bytes(13, v);
+  w.OptTime(14, e.watch_at);
+}
+
+void Fields(Writer& w, const HandoffChecked& e) {
+  w.OptTime(3, e.watch_at);
+  w.OptTime(4, e.next_action_at);
 }
 
 void Fields(Writer& w, const Acknowledged& e) { w.String(3, e.engineer); }
@@ -302,6 +347,7 @@ void Fields(Writer& w, const Responded& e) {
 void Fields(Writer& w, const Breached& e) {
   w.Time(3, e.due);
   w.OptTime(4, e.next_action_at);
+  w.Bool(5, e.at_severity_change);
 }
 
 void Fields(Writer& w, const SlaWarning& e) {
@@ -441,6 +487,9 @@ void DecodeCandidate(std::string_view bytes, Reader& outer, Candidate* c) {
       case 3:
         r.String(w, &c->why);
         break;
+      case 4:
+        r.Int(w, &c->open_cases);
+        break;
       default:
         r.Skip(w);
     }
@@ -482,8 +531,80 @@ bool Field(Reader& r, uint32_t f, Wire w, Routed& e) {
     case 12:
       r.OptTime(w, &e.next_action_at);
       return true;
+    case 13:
+      r.String(w, &e.clock);
+      return true;
+    case 14:
+      r.Int(w, &e.target_s);
+      return true;
+    case 15:
+      r.Bool(w, &e.target_business);
+      return true;
+    case 16:
+      r.OptTime(w, &e.policy_base);
+      return true;
+    case 17:
+      r.Int(w, &e.repeat);
+      return true;
+    case 18:
+      r.Int(w, &e.steps);
+      return true;
+    case 19:
+      r.OptTime(w, &e.first_step_at);
+      return true;
+    case 20:
+      r.OptTime(w, &e.warning_at);
+      return true;
+    case 21:
+      r.Bool(w, &e.deferred);
+      return true;
+    case 22:
+      r.Bool(w, &e.deferred_page);
+      return true;
+    case 23:
+      r.String(w, &e.owner);
+      return true;
   }
   return false;
+}
+
+void ReadCandidate(Reader& r, Wire w, std::vector<Candidate>* out) {
+  std::string_view bytes = r.Bytes(w);
+  if (r.ok()) DecodeCandidate(bytes, r, &out->emplace_back());
+}
+
+void DecodeTarget(std::string_view bytes, Reader& outer, TargetResolution* t) {
+  Reader r(bytes);
+  uint32_t f;
+  Wire w;
+  while (r.Next(&f, &w)) {
+    switch (f) {
+      case 1:
+        r.String(w, &t->target);
+        break;
+      case 2:
+        r.String(w, &t->engineer.emplace());
+        break;
+      case 3:
+        r.String(w, &t->schedule);
+        break;
+      case 4:
+        r.String(w, &t->source);
+        break;
+      case 5:
+        r.OptTime(w, &t->until);
+        break;
+      case 6:
+        ReadCandidate(r, w, &t->candidates);
+        break;
+      case 7:
+        r.String(w, &t->why);
+        break;
+      default:
+        r.Skip(w);
+    }
+  }
+  if (!r.ok()) outer.Fail("corrupt target resolution");
 }
 
 bool Field(Reader& r, uint32_t f, Wire w, Paged& e) {
@@ -506,6 +627,15 @@ bool Field(Reader& r, uint32_t f, Wire w, Paged& e) {
     case 8:
       r.String(w, &e.reason);
       return true;
+    case 9:
+      r.Enum(w, &e.cause, 1, 4);
+      return true;
+    case 10:
+      r.String(w, &e.also_via.emplace_back());
+      return true;
+    case 11:
+      ReadCandidate(r, w, &e.candidates);
+      return true;
   }
   return false;
 }
@@ -519,6 +649,47 @@ bool Field(Reader& r, uint32_t f, Wire w, Escalated& e) {
       r.Int(w, &e.cycle);
       return true;
     case 5:
+      r.OptTime(w, &e.next_action_at);
+      return true;
+    case 6:
+      r.OptTime(w, &e.scheduled);
+      return true;
+    case 7:
+      r.Bool(w, &e.empty);
+      return true;
+    case 8: {
+      std::string_view bytes = r.Bytes(w);
+      if (r.ok()) DecodeTarget(bytes, r, &e.targets.emplace_back());
+      return true;
+    }
+    case 9:
+      r.Int(w, &e.next_cycle);
+      return true;
+    case 10:
+      r.Int(w, &e.next_step);
+      return true;
+    case 11:
+      r.OptTime(w, &e.next_step_at);
+      return true;
+    case 12:
+      r.Bool(w, &e.exhausted);
+      return true;
+    case 13:
+      r.String(w, &e.schedules.emplace_back());
+      return true;
+    case 14:
+      r.OptTime(w, &e.watch_at);
+      return true;
+  }
+  return false;
+}
+
+bool Field(Reader& r, uint32_t f, Wire w, HandoffChecked& e) {
+  switch (f) {
+    case 3:
+      r.OptTime(w, &e.watch_at);
+      return true;
+    case 4:
       r.OptTime(w, &e.next_action_at);
       return true;
   }
@@ -550,6 +721,9 @@ bool Field(Reader& r, uint32_t f, Wire w, Breached& e) {
       return true;
     case 4:
       r.OptTime(w, &e.next_action_at);
+      return true;
+    case 5:
+      r.Bool(w, &e.at_severity_change);
       return true;
   }
   return false;
@@ -662,6 +836,8 @@ base::Result<Event> DecodeEvent(std::string_view bytes) {
       return DecodeBody<SlaWarning>(r);
     case EventType::kInputRejected:
       return DecodeBody<InputRejected>(r);
+    case EventType::kHandoffChecked:
+      return DecodeBody<HandoffChecked>(r);
   }
   return base::Status::Corruption("unknown event type tag " + std::to_string(tag));
 }

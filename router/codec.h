@@ -46,15 +46,29 @@
 //   routed (6)              3 level (int), 4 coverage, 5 business, 6 plan,
 //                           7 fallback (bool), 8 reason, 9 clock_start, 10 due,
 //                           11 candidate (repeated message: 1 engineer,
-//                           2 score (fixed64 double), 3 why), 12 next_action_at
+//                           2 score (fixed64 double), 3 why, 4 open_cases
+//                           (int)), 12 next_action_at, 13 clock, 14 target_s
+//                           (int), 15 target_business (bool), 16 policy_base,
+//                           17 repeat (int), 18 steps (int), 19 first_step_at,
+//                           20 warning_at, 21 deferred (bool), 22 deferred_page
+//                           (bool), 23 owner
 //   paged (7)               3 engineer, 4 step (int), 5 cycle (int), 6 target,
-//                           7 source, 8 reason
-//   escalated (8)           3 step (int), 4 cycle (int), 5 next_action_at
+//                           7 source, 8 reason, 9 cause (enum PageCause; absent
+//                           = step), 10 also_via (repeated string),
+//                           11 candidate (repeated, as in routed)
+//   escalated (8)           3 step (int), 4 cycle (int), 5 next_action_at,
+//                           6 scheduled, 7 empty (bool), 8 target (repeated
+//                           message: 1 target, 2 engineer (absent = nobody),
+//                           3 schedule, 4 source, 5 until, 6 candidate
+//                           (repeated), 7 why), 9 next_cycle (int), 10 next_step
+//                           (int), 11 next_step_at, 12 exhausted (bool),
+//                           13 schedule (repeated string), 14 watch_at
 //   acknowledged (9)        3 engineer
 //   responded (10)          3 how (enum ResponseKind), 4 by
-//   breached (11)           3 due, 4 next_action_at
+//   breached (11)           3 due, 4 next_action_at, 5 at_severity_change (bool)
 //   sla_warning (12)        3 due, 4 next_action_at
 //   input_rejected (13)     3 reason, 4 raw_summary, 5 event_id
+//   handoff_checked (14)    3 watch_at, 4 next_action_at
 // Instants not marked otherwise are optional instants: absent = nullopt.
 #pragma once
 

@@ -1,10 +1,26 @@
 #include "router/decide.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <utility>
+
+#include "router/escalation.h"
+#include "schedules/schedules.h"
 
 namespace router {
 
 namespace {
+
+template <typename E>
+concept HasNextAction = requires(E e) {
+  e.next_action_at;
+};
+
+// The case's next timer as its escalation says (nullopt: none).
+std::optional<Timestamp> NextOf(const CaseState& s) {
+  if (!s.escalation) return std::nullopt;
+  return NextActionAt(*s.escalation);
+}
 
 // Collects the events of one input and folds each into a scratch state as it
 // is emitted, so every later rule of the same input sees the case as the
@@ -13,8 +29,18 @@ class Emitter {
  public:
   explicit Emitter(const CaseState& state) : state_(state) {}
   const CaseState& state() const { return state_; }
+  // Folds `e`, and writes the case's next timer after it into an event that
+  // has a next_action_at field, so that the fold of the event sets it again.
   void Emit(Event e) {
     EvolveInPlace(state_, e);
+    std::visit(
+        [&](auto& ev) {
+          if constexpr (HasNextAction<std::decay_t<decltype(ev)>>) {
+            ev.next_action_at = NextOf(state_);
+            state_.next_action_at = ev.next_action_at;
+          }
+        },
+        e);
     decision_.events.push_back(std::move(e));
   }
   Decision Reject(const std::string& case_id, Timestamp now, std::string reason,
@@ -62,36 +88,258 @@ std::optional<int> LevelOf(const config::Config& config, const std::string& code
   return it->second;
 }
 
-// ---- One function per input kind. The feed-level rules live here; the
-// routing and escalation rules (issue 5) extend them at the marked seams.
+// ---- Routing and escalation: the escalation state machine
+// (router/escalation.h) decides; these functions record what it decided as
+// events, in the order it happened, and check that folding those events
+// rebuilds exactly the state it returned (Evolve needs nothing else).
+
+EscalationContext ECtx(const Context& ctx) {
+  return EscalationContext{&ctx.config, ctx.history, ctx.open_cases};
+}
+
+// Folding the events must rebuild the escalation state exactly; anything else
+// is a bug that would make replay diverge from the live state.
+void Verify(const Emitter& out, const EscalationState& expected) {
+  const auto& got = out.state().escalation;
+  if (got && *got == expected && out.state().next_action_at == NextActionAt(expected)) return;
+  std::fprintf(stderr,
+               "decide: invariant violated: the fold of case %s's events differs from its "
+               "escalation state\n",
+               out.state().case_id.c_str());
+  std::abort();
+}
+
+std::string DurationText(const config::DurationSpec& d) {
+  const auto secs = d.amount.count();
+  if (secs % 3600 == 0) return std::to_string(secs / 3600) + (d.business ? "bh" : "h");
+  if (secs % 60 == 0) return std::to_string(secs / 60) + "m" + (d.business ? " (business)" : "");
+  return std::to_string(secs) + "s" + (d.business ? " (business)" : "");
+}
+
+Timestamp AtOfFired(const AdvanceResult& r, const Fired& f) {
+  switch (f.kind) {
+    case Fired::Kind::kPage:
+      return r.pages[f.index].at;
+    case Fired::Kind::kStep:
+      return r.escalations[f.index].at;
+    case Fired::Kind::kWarning:
+      return r.warnings[f.index].at;
+    case Fired::Kind::kBreach:
+      return r.breaches[f.index].at;
+    case Fired::Kind::kWatch:
+      return r.watches[f.index].at;
+  }
+  return Timestamp{};
+}
+
+// Emits r.order[from, to) as events. A breach at `changed` is the one a
+// severity change decided at once.
+void EmitFired(Emitter& out, const AdvanceResult& r, size_t from, size_t to,
+               std::optional<Timestamp> changed = std::nullopt) {
+  const std::string case_id = out.state().case_id;
+  for (size_t i = from; i < to; ++i) {
+    const Fired& f = r.order[i];
+    switch (f.kind) {
+      case Fired::Kind::kPage: {
+        const Page& p = r.pages[f.index];
+        Paged e;
+        e.case_id = case_id;
+        e.at = p.at;
+        e.engineer = p.engineer;
+        e.step = p.step;
+        e.cycle = p.cycle;
+        e.target = p.target;
+        e.source = p.source;
+        e.reason = p.reason;
+        e.cause = p.cause;
+        e.also_via = p.also_via;
+        e.candidates = p.candidates;
+        out.Emit(std::move(e));
+        break;
+      }
+      case Fired::Kind::kStep: {
+        const StepFired& x = r.escalations[f.index];
+        Escalated e;
+        e.case_id = case_id;
+        e.at = x.at;
+        e.step = x.step;
+        e.cycle = x.cycle;
+        e.scheduled = x.scheduled;
+        e.empty = x.empty;
+        e.targets = x.targets;
+        e.next_cycle = x.next_cycle;
+        e.next_step = x.next_step;
+        e.next_step_at = x.next_step_at;
+        e.exhausted = x.exhausted;
+        e.schedules = x.schedules;
+        e.watch_at = x.watch_at;
+        out.Emit(std::move(e));
+        break;
+      }
+      case Fired::Kind::kWarning: {
+        const WarningFired& w = r.warnings[f.index];
+        out.Emit(SlaWarning{case_id, w.at, w.due, std::nullopt});
+        break;
+      }
+      case Fired::Kind::kBreach: {
+        const SlaBreach& b = r.breaches[f.index];
+        out.Emit(Breached{case_id, b.at, b.due, std::nullopt, changed && b.at == *changed});
+        break;
+      }
+      case Fired::Kind::kWatch: {
+        const WatchChecked& w = r.watches[f.index];
+        out.Emit(HandoffChecked{case_id, w.at, w.watch_at, std::nullopt});
+        break;
+      }
+    }
+  }
+}
+
+// The routing facts of the case's account and service.
+Routed BaseRouted(const CaseState& s, const Context& ctx, Timestamp at,
+                  schedules::CaseCalendars* cals_out) {
+  auto cals = schedules::ResolveCalendars(ctx.config, s.account, s.service);
+  Routed r;
+  r.case_id = s.case_id;
+  r.at = at;
+  r.level = s.level;
+  r.coverage = cals.coverage ? cals.coverage->name : "";
+  r.business = cals.business ? cals.business->name : "";
+  r.plan = cals.plan;
+  r.fallback = cals.fallback;
+  RoutingFacts facts{&ctx.config, cals.customer, s.service, ctx.history, ctx.open_cases};
+  r.candidates = RankFamiliar(at, facts);
+  *cals_out = std::move(cals);
+  return r;
+}
+
+// Records the escalation plan of a freshly configured state (before anything fired).
+void FillPlan(Routed& r, const EscalationState& x) {
+  r.level = x.level;
+  r.fallback = x.fallback;
+  r.due = x.due;
+  r.clock = x.clock_calendar;
+  r.target_s = x.target.amount.count();
+  r.target_business = x.target.business;
+  r.policy_base = x.policy_base;
+  r.repeat = x.repeat;
+  r.steps = x.step_count;
+  r.first_step_at = x.next_step_at;
+  r.warning_at = x.warning_at;
+  r.deferred = x.deferred;
+  r.deferred_page = x.deferred_page_pending;
+  r.owner = x.owner;
+}
+
+std::string PlanReason(const EscalationState& x, const schedules::CaseCalendars& cals) {
+  std::string why = cals.reason + "; level " + std::to_string(x.level) + " target " +
+                    DurationText(x.target) + " on the " + x.clock_calendar + " clock, due " +
+                    base::FormatInstant(x.due);
+  if (x.due == Timestamp::max()) why += " (the clock's calendar never opens: nothing will fire)";
+  if (!x.owner.empty()) why += "; paging the case's owner " + x.owner;
+  if (x.deferred) {
+    why += "; opened outside coverage (" + std::string(cals.coverage ? cals.coverage->name : "") +
+           "): the fallback schedule at once, the policy from " +
+           base::FormatInstant(x.next_step_at);
+  }
+  return why;
+}
+
+// Starts a response clock at `at` with `started` (Start / StartFollowUp's
+// result): routed, then whatever fires at `at`.
+void StartClock(Emitter& out, const Context& ctx, Timestamp at,
+                const base::Result<EscalationState>& started, const std::string& why) {
+  schedules::CaseCalendars cals;
+  Routed r = BaseRouted(out.state(), ctx, at, &cals);
+  r.clock_start = at;
+  if (!started.ok()) {
+    r.reason = why + ": not routed: " + started.status().message();
+    out.Emit(std::move(r));
+    return;
+  }
+  FillPlan(r, *started);
+  r.reason = why + ": " + PlanReason(*started, cals);
+  out.Emit(std::move(r));
+  AdvanceResult fired = Advance(*started, at, ECtx(ctx));
+  EmitFired(out, fired, 0, fired.order.size());
+  Verify(out, fired.state);
+}
+
+base::Result<EscalationState> StartFor(const CaseState& s, const Context& ctx, Timestamp at) {
+  return Start(ctx.config, s.account, s.service, s.level, at);
+}
 
 void OnCaseOpened(Emitter& out, const Context& ctx) {
-  // SEAM (routing): resolve calendars and the due instant, emit Routed (with
-  // clock_start, due, candidates, next_action_at) and the first step's Paged
-  // events. Every open case without a response must have next_action_at set.
-  (void)out;
-  (void)ctx;
+  const CaseState& s = out.state();
+  StartClock(out, ctx, s.opened_at, StartFor(s, ctx, s.opened_at), "opened");
 }
 
-void OnCaseReopened(Emitter& out, const Context& ctx) {
-  // SEAM (routing): a new clock started at the reopen; route again as at opening.
-  (void)out;
-  (void)ctx;
+void OnCaseReopened(Emitter& out, const Context& ctx, Timestamp at) {
+  StartClock(out, ctx, at, StartFor(out.state(), ctx, at), "reopened: a new clock");
 }
 
-void OnSeverityChanged(Emitter& out, const Context& ctx) {
-  // SEAM (routing): restart the new level's policy from the change; the
-  // SeverityChanged event should then carry the re-targeted due and
-  // next_action_at (build it here instead of in DecideFeed), and a Breached
-  // follows at once when the new due has passed without a response.
-  (void)out;
-  (void)ctx;
+// The first response or the resolution at `at`: emits what was due strictly
+// before `at`. The caller then emits the stopping event and calls Verify with
+// the returned state. nullopt: no escalation to stop.
+std::optional<EscalationState> FireBeforeStop(Emitter& out, const Context& ctx, Timestamp at) {
+  const CaseState& s = out.state();
+  if (!s.escalation) return std::nullopt;
+  AdvanceResult r = Stop(*s.escalation, at, ECtx(ctx));
+  EmitFired(out, r, 0, r.order.size());
+  return r.state;
 }
 
-void OnCustomerFollowUp(Emitter& out, const Context& ctx) {
-  // SEAM (routing): a next-response clock started; page the case's owner.
-  (void)out;
-  (void)ctx;
+void VerifyStopped(const Emitter& out, const std::optional<EscalationState>& expected) {
+  if (expected) Verify(out, *expected);
+}
+
+void OnSeverityChanged(Emitter& out, const Context& ctx, const FeedEvent& fe,
+                       const std::string& to_code, int to_level) {
+  const CaseState& s = out.state();
+  SeverityChanged ev{fe.case_id, fe.at,       s.severity_code, to_code,     s.level,
+                     to_level,   fe.event_id, std::nullopt,    std::nullopt};
+  if (!s.escalation) {
+    out.Emit(std::move(ev));
+    return;
+  }
+  auto changed = ChangeSeverity(*s.escalation, to_level, fe.at, ECtx(ctx));
+  if (!changed.ok() || !changed->rerouted) {
+    // Impossible with a validated config (every level has a target and a
+    // policy): the old level's escalation keeps running.
+    out.Emit(std::move(ev));
+    return;
+  }
+  const AdvanceResult& r = *changed;
+  size_t split = 0;
+  while (split < r.order.size() && AtOfFired(r, r.order[split]) < fe.at) ++split;
+  EmitFired(out, r, 0, split);
+  ev.due = r.rerouted->due;
+  out.Emit(std::move(ev));
+  schedules::CaseCalendars cals;
+  Routed rt = BaseRouted(out.state(), ctx, fe.at, &cals);
+  FillPlan(rt, *r.rerouted);
+  rt.reason = "severity " + s.severity_code + " -> " + to_code + ": level " +
+              std::to_string(to_level) + "'s policy starts over from the change, due re-targeted " +
+              "from the opening; " + PlanReason(*r.rerouted, cals);
+  out.Emit(std::move(rt));
+  EmitFired(out, r, split, r.order.size(), fe.at);
+  Verify(out, r.state);
+}
+
+// A customer follow-up after a response at `at` (its communication_added is
+// emitted here, with the due of the clock it starts).
+void OnCustomerFollowUp(Emitter& out, const Context& ctx, const FeedEvent& fe) {
+  const CaseState& s = out.state();
+  const bool owned = !s.owner.empty() && ctx.config.FindEngineer(s.owner) != nullptr;
+  auto started = owned ? StartFollowUp(ctx.config, s.account, s.service, s.level, fe.at, s.owner)
+                       : StartFor(s, ctx, fe.at);
+  std::optional<Timestamp> due;
+  if (started.ok()) due = started->due;
+  out.Emit(CommunicationAdded{fe.case_id, fe.at, fe.origin, fe.communication_id, fe.event_id, true,
+                              due, std::nullopt});
+  StartClock(out, ctx, fe.at, started,
+             owned ? "customer follow-up: a next-response clock"
+                   : "customer follow-up: a next-response clock (no owner: the level's policy)");
 }
 
 Decision DecideCreate(const CaseState& state, const FeedEvent& fe, int level, const Context& ctx) {
@@ -137,10 +385,7 @@ Decision DecideFeed(const CaseState& state, const FeedEvent& fe, const Context& 
   }
 
   if (level && details->severity_code != state.severity_code) {
-    out.Emit(SeverityChanged{fe.case_id, fe.at, state.severity_code, details->severity_code,
-                             state.level, *level, fe.event_id, std::nullopt,
-                             out.state().next_action_at});
-    OnSeverityChanged(out, ctx);
+    OnSeverityChanged(out, ctx, fe, details->severity_code, *level);
   }
 
   switch (fe.action) {
@@ -152,25 +397,33 @@ Decision DecideFeed(const CaseState& state, const FeedEvent& fe, const Context& 
       bool follow_up = open && fe.origin == Origin::kCustomer && !s.awaiting_response &&
                        s.last_response_at.has_value();
       bool response = open && fe.origin == Origin::kAws && s.awaiting_response;
+      if (follow_up) {
+        OnCustomerFollowUp(out, ctx, fe);
+        break;
+      }
+      std::optional<EscalationState> stopped;
+      if (response) stopped = FireBeforeStop(out, ctx, fe.at);
       out.Emit(CommunicationAdded{fe.case_id, fe.at, fe.origin, fe.communication_id, fe.event_id,
-                                  follow_up, std::nullopt, s.next_action_at});
+                                  false, std::nullopt, std::nullopt});
       if (response) {
         out.Emit(
             Responded{fe.case_id, fe.at, ResponseKind::kAwsCommunication, fe.communication_id});
+        VerifyStopped(out, stopped);
       }
-      if (follow_up) OnCustomerFollowUp(out, ctx);
       break;
     }
     case FeedAction::kResolveCase:
       // Resolving a resolved case is a no-op, not an error: the feed may repeat itself.
       if (out.state().status == CaseStatus::kOpen) {
+        auto stopped = FireBeforeStop(out, ctx, fe.at);
         out.Emit(CaseResolved{fe.case_id, fe.at, fe.event_id});
+        VerifyStopped(out, stopped);
       }
       break;
     case FeedAction::kReopenCase:
       if (out.state().status == CaseStatus::kResolved) {
         out.Emit(CaseReopened{fe.case_id, fe.at, fe.event_id, std::nullopt});
-        OnCaseReopened(out, ctx);
+        OnCaseReopened(out, ctx, fe.at);
       }
       break;
   }
@@ -178,12 +431,14 @@ Decision DecideFeed(const CaseState& state, const FeedEvent& fe, const Context& 
 }
 
 Decision DecideTick(const CaseState& state, const Tick& tick, const Context& ctx) {
-  // SEAM (routing): fire what is due at or before tick.at (escalation steps,
-  // handoff pages, sla_warning, breached), each event recording the next timer.
-  (void)state;
-  (void)tick;
-  (void)ctx;
-  return {};
+  // A tick for a case with nothing running is a stale timer: nothing to do.
+  if (!state.opened || !state.escalation || state.escalation->stopped) return {};
+  Emitter out(state);
+  AdvanceResult fired = Advance(*state.escalation, tick.at, ECtx(ctx));
+  if (fired.order.empty()) return {};
+  EmitFired(out, fired, 0, fired.order.size());
+  Verify(out, fired.state);
+  return out.Finish();
 }
 
 Decision DecideAcknowledge(const CaseState& state, const Acknowledge& ack, const Context& ctx) {
@@ -202,9 +457,13 @@ Decision DecideAcknowledge(const CaseState& state, const Acknowledge& ack, const
   bool already = false;
   for (const auto& e : state.acked_by) already = already || e == ack.engineer;
   if (already && !response) return {};  // a repeated ack changes nothing
+  std::optional<EscalationState> stopped;
+  if (response) stopped = FireBeforeStop(out, ctx, ack.at);
   out.Emit(Acknowledged{ack.case_id, ack.at, ack.engineer});
-  if (response) out.Emit(Responded{ack.case_id, ack.at, ResponseKind::kAck, ack.engineer});
-  // SEAM (routing): nothing else; Responded already stops the escalation.
+  if (response) {
+    out.Emit(Responded{ack.case_id, ack.at, ResponseKind::kAck, ack.engineer});
+    VerifyStopped(out, stopped);
+  }
   return out.Finish();
 }
 

@@ -2,6 +2,7 @@
 // its arguments (no clock, no I/O), never throws, deterministic.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,14 +12,20 @@
 #include "router/case_state.h"
 #include "router/events.h"
 #include "router/inputs.h"
+#include "router/targets.h"
 
 namespace router {
 
-// What Decide may look at besides the case: the immutable configuration and
-// the instant the shell read from its clock for this step.
+// What Decide may look at besides the case: the immutable configuration, the
+// instant the shell read from its clock for this step, and the routing facts
+// beyond this one case that `familiar` ranks by (the engine keeps them as
+// projections of the log; null: none). Whatever Decide reads from them is
+// written into the events (candidates with scores), so replay needs neither.
 struct Context {
   const config::Config& config;
   Timestamp now;
+  const std::vector<HandledCase>* history = nullptr;       // cases of this customer handled
+  const std::map<std::string, int>* open_cases = nullptr;  // engineer -> open cases owned
 };
 
 // The outcome of one input. A refused input yields exactly one InputRejected
@@ -41,6 +48,15 @@ struct Decision {
 // another severityCode change the severity; an AWS communication, or an
 // acknowledgement, while the response clock runs is the response; a CUSTOMER
 // communication after a response starts a next-response clock.
+// Routing rules (DESIGN.md "Escalation semantics, precisely"): an opening,
+// reopen or follow-up routes the case (routed: level, calendars, plan, due,
+// candidates, the escalation plan) and fires what is due at that instant
+// (escalated, paged); a Tick fires everything due at or before tick.at
+// (escalated, paged, handoff_checked, sla_warning, breached); the first
+// response or the resolution fires what was due strictly before it, then
+// stops the escalation; a severity change fires what was due strictly before
+// it, then re-routes at the new level (routed without clock_start). Every
+// event that has a next_action_at field carries the case's next timer after it.
 Decision Decide(const CaseState& state, const Input& input, const Context& ctx);
 
 }  // namespace router

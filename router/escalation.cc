@@ -40,6 +40,17 @@ config::Target ScheduleTarget(const std::string& name) {
 class PolicySteps {
  public:
   PolicySteps(const EscalationState& s, const config::Config& config) {
+    if (!s.owner.empty()) {
+      config::Step step;
+      config::Target t;
+      t.kind = config::Target::Kind::kEngineer;
+      t.name = s.owner;
+      t.text = s.owner;
+      step.notify.push_back(std::move(t));
+      own_.push_back(std::move(step));
+      steps_ = &own_;
+      return;
+    }
     if (s.fallback) {
       config::Step step;
       step.notify.push_back(ScheduleTarget(config.services.fallback_schedule));
@@ -78,7 +89,9 @@ base::Status Configure(EscalationState& s, const config::Config& config, int lev
     return base::Status::InvalidInput("no calendars for account " + s.account + ": " + cals.reason);
   auto policy = config.escalation.find(level);
   const bool has_policy = policy != config.escalation.end();
-  if (cals.fallback) {
+  if (!s.owner.empty()) {
+    s.step_count = 1;
+  } else if (cals.fallback) {
     if (config.services.fallback_schedule.empty())
       return base::Status::InvalidInput("a fallback case but no services.fallback_schedule");
     s.step_count = 1;
@@ -106,8 +119,9 @@ base::Status Configure(EscalationState& s, const config::Config& config, int lev
   s.step_schedules.clear();
   s.step_paged.clear();
   s.watch_at.reset();
-  const config::DurationSpec first_after =
-      cals.fallback ? config::DurationSpec{} : policy->second.steps.front().after;
+  const config::DurationSpec first_after = (cals.fallback || !s.owner.empty())
+                                               ? config::DurationSpec{}
+                                               : policy->second.steps.front().after;
   s.next_step_at = StepInstant(clock, base, s.target, 0, first_after);
   s.due = DueInstant(clock, s.opened, s.target);
   s.warning_at = WarningInstant(clock, s.opened, s.target, config.sla_warning_fraction);
@@ -140,6 +154,14 @@ void FireDeferred(EscalationState& s, Timestamp t, const config::Config& config,
   s.deferred_page_pending = false;
   auto r = ResolveTarget(ScheduleTarget(config.services.fallback_schedule), t, facts);
   StepFired fired{t, t, -1, -1, {r}, !r.engineer.has_value()};
+  fired.next_cycle = s.cycle;
+  fired.next_step = s.next_step;
+  fired.next_step_at = s.next_step_at;
+  fired.exhausted = s.exhausted;
+  fired.schedules = s.step_schedules;
+  fired.watch_at = s.watch_at;
+  out.order.push_back({Fired::Kind::kStep, out.escalations.size()});
+  out.escalations.push_back(std::move(fired));
   if (r.engineer) {
     Page page;
     page.at = t;
@@ -149,9 +171,9 @@ void FireDeferred(EscalationState& s, Timestamp t, const config::Config& config,
     page.source = r.source;
     page.reason =
         "opened outside coverage: the fallback schedule at once; " + r.target + ": " + r.why;
+    out.order.push_back({Fired::Kind::kPage, out.pages.size()});
     out.pages.push_back(std::move(page));
   }
-  out.escalations.push_back(std::move(fired));
 }
 
 void FireStep(EscalationState& s, Timestamp t, const config::Calendar& clock,
@@ -166,6 +188,7 @@ void FireStep(EscalationState& s, Timestamp t, const config::Calendar& clock,
               ": the previous step reached nobody)";
   if (s.fallback) prefix += " (fallback case: " + facts.service + ")";
   s.step_paged.clear();
+  std::vector<Page> pages;
   for (auto& p : res.pages) {
     Page page;
     page.at = t;
@@ -179,10 +202,9 @@ void FireStep(EscalationState& s, Timestamp t, const config::Calendar& clock,
     page.candidates = std::move(p.candidates);
     page.reason = prefix + ": " + p.reason;
     s.step_paged.push_back(page.engineer);
-    out.pages.push_back(std::move(page));
+    pages.push_back(std::move(page));
   }
-  out.escalations.push_back(
-      StepFired{t, scheduled, s.cycle, s.next_step, std::move(res.targets), res.empty()});
+  StepFired fired{t, scheduled, s.cycle, s.next_step, std::move(res.targets), res.empty()};
   s.current_cycle = s.cycle;
   s.current_step = s.next_step;
   s.step_schedules = res.schedules;
@@ -195,12 +217,24 @@ void FireStep(EscalationState& s, Timestamp t, const config::Calendar& clock,
     // No handoffs after the last step of the last cycle.
     s.exhausted = true;
     s.watch_at.reset();
-    return;
+  } else {
+    const Timestamp own =
+        StepInstant(clock, s.policy_base, s.target, s.cycle, steps[s.next_step].after);
+    s.next_step_at = fired.empty ? t : std::max(own, t);
+    s.watch_at = NextWatch(s, t, clock, config);
   }
-  const Timestamp own =
-      StepInstant(clock, s.policy_base, s.target, s.cycle, steps[s.next_step].after);
-  s.next_step_at = res.empty() ? t : std::max(own, t);
-  s.watch_at = NextWatch(s, t, clock, config);
+  fired.next_cycle = s.cycle;
+  fired.next_step = s.next_step;
+  fired.next_step_at = s.next_step_at;
+  fired.exhausted = s.exhausted;
+  fired.schedules = s.step_schedules;
+  fired.watch_at = s.watch_at;
+  out.order.push_back({Fired::Kind::kStep, out.escalations.size()});
+  out.escalations.push_back(std::move(fired));
+  for (auto& page : pages) {
+    out.order.push_back({Fired::Kind::kPage, out.pages.size()});
+    out.pages.push_back(std::move(page));
+  }
 }
 
 void CheckHandoffs(EscalationState& s, Timestamp t, const config::Calendar& clock,
@@ -225,10 +259,13 @@ void CheckHandoffs(EscalationState& s, Timestamp t, const config::Calendar& cloc
                     page.engineer + " now on call in " + name + " (" + shift.source + ") until " +
                     base::FormatInstant(shift.end);
       s.step_paged.push_back(page.engineer);
+      out.order.push_back({Fired::Kind::kPage, out.pages.size()});
       out.pages.push_back(std::move(page));
     }
   }
   s.watch_at = NextWatch(s, t, clock, config);
+  out.order.push_back({Fired::Kind::kWatch, out.watches.size()});
+  out.watches.push_back({t, s.watch_at});
 }
 
 void Run(EscalationState& s, Timestamp now, const EscalationContext& ctx, AdvanceResult& out) {
@@ -264,10 +301,12 @@ void Run(EscalationState& s, Timestamp now, const EscalationContext& ctx, Advanc
         break;
       case Kind::kWarn:
         s.warned = true;
+        out.order.push_back({Fired::Kind::kWarning, out.warnings.size()});
         out.warnings.push_back({t, s.due});
         break;
       case Kind::kBreach:
         s.breached = true;
+        out.order.push_back({Fired::Kind::kBreach, out.breaches.size()});
         out.breaches.push_back({t, s.due});
         break;
       case Kind::kStep:
@@ -323,6 +362,20 @@ base::Result<EscalationState> Start(const config::Config& config, const std::str
   return s;
 }
 
+base::Result<EscalationState> StartFollowUp(const config::Config& config,
+                                            const std::string& account, const std::string& service,
+                                            int level, Timestamp at, const std::string& owner) {
+  Check(!owner.empty(), "a follow-up clock names its owner");
+  EscalationState s;
+  s.account = account;
+  s.service = service;
+  s.opened = at;
+  s.owner = owner;
+  auto status = Configure(s, config, level, at);
+  if (!status.ok()) return status;
+  return s;
+}
+
 AdvanceResult Advance(const EscalationState& state, Timestamp now, const EscalationContext& ctx) {
   AdvanceResult out;
   out.state = state;
@@ -374,10 +427,14 @@ base::Result<AdvanceResult> ChangeSeverity(const EscalationState& state, int new
       // Already late under the new target: breached now; a warning would say nothing more.
       s.breached = true;
       s.warned = true;
+      out.order.push_back({Fired::Kind::kBreach, out.breaches.size()});
       out.breaches.push_back({changed, s.due});
     }
     if (!s.warned && s.warning_at < changed) s.warning_at = changed;
+    out.rerouted = s;
     Run(s, changed, ctx, out);
+  } else {
+    out.rerouted = s;
   }
   Finish(out, changed);
   return out;

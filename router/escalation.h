@@ -70,6 +70,10 @@ struct EscalationState {
   bool stopped = false;  // first response or resolution
   std::optional<Timestamp> stopped_at;
 
+  // A next-response clock (a customer follow-up after a response): when set,
+  // the steps are one step paging this engineer, repeated like the level's policy.
+  std::string owner;
+
   friend bool operator==(const EscalationState&, const EscalationState&) = default;
 };
 
@@ -96,9 +100,24 @@ struct StepFired {
   int step = 0;
   std::vector<TargetResolution> targets;  // every target, resolved at `at`
   bool empty = false;                     // reached nobody: the next step fires at `at` too
+  // The policy position right after it fired (what a fold of the log needs to
+  // continue exactly where this left off). Unchanged for the deferred page.
+  int next_cycle = 0;
+  int next_step = 0;
+  Timestamp next_step_at{};
+  bool exhausted = false;
+  std::vector<std::string> schedules{};  // watched for handoffs until the next step
+  std::optional<Timestamp> watch_at{};
 };
 
-struct SlaWarning {
+// A handoff / clock-opening check of the current step's schedules (whether
+// or not it paged anyone): the watch moves on to `watch_at`.
+struct WatchChecked {
+  Timestamp at;
+  std::optional<Timestamp> watch_at;
+};
+
+struct WarningFired {
   Timestamp at;
   Timestamp due;
 };
@@ -108,14 +127,28 @@ struct SlaBreach {
   Timestamp due;
 };
 
-// What one call decided, in time order within each list.
+// One entry of AdvanceResult::order: which list, which element.
+struct Fired {
+  enum class Kind { kPage, kStep, kWarning, kBreach, kWatch };
+  Kind kind;
+  size_t index;
+};
+
+// What one call decided, in time order within each list; `order` interleaves
+// all of them in the order they happened (a step before the pages it sent, a
+// handoff page before the check that sent it).
 struct AdvanceResult {
   EscalationState state;  // the new state
   std::vector<Page> pages;
   std::vector<StepFired> escalations;
-  std::vector<SlaWarning> warnings;
+  std::vector<WarningFired> warnings;
   std::vector<SlaBreach> breaches;
+  std::vector<WatchChecked> watches;
+  std::vector<Fired> order;
   std::optional<Timestamp> next_action_at;  // NextActionAt(state)
+  // ChangeSeverity only: the state right after re-targeting (and the breach
+  // at the change), before anything fired at the change instant.
+  std::optional<EscalationState> rerouted;
   bool finished = false;  // not stopped, yet nothing will ever happen again (policy exhausted)
 };
 
@@ -132,6 +165,15 @@ struct EscalationContext {
 // (a non-fallback case), or the configured calendars are missing.
 base::Result<EscalationState> Start(const config::Config& config, const std::string& account,
                                     const std::string& service, int level, Timestamp opened);
+
+// Starts a next-response clock at `at` (a customer follow-up after a
+// response): the level's target from `at`, one step paging `owner` at once
+// and again each target duration, `repeat` times as the level's policy says.
+// Never deferred: outside coverage the owner is paged at the next opening.
+// REQUIRES: owner names an engineer. Errors as Start.
+base::Result<EscalationState> StartFollowUp(const config::Config& config,
+                                            const std::string& account, const std::string& service,
+                                            int level, Timestamp at, const std::string& owner);
 
 // Fires everything due at or before `now`, in time order (at one instant:
 // deferred page, warning, breach, step, handoff check), and returns the new

@@ -21,6 +21,19 @@ struct Out {
   void Bool(const char* k, bool v) { j[k] = v; }
 };
 
+Json CandidatesJson(const std::vector<Candidate>& candidates) {
+  Json out = Json::array();
+  for (const Candidate& c : candidates) {
+    Json cj;
+    cj["engineer"] = c.engineer;
+    cj["score"] = c.score;
+    cj["open_cases"] = c.open_cases;
+    cj["why"] = c.why;
+    out.push_back(std::move(cj));
+  }
+  return out;
+}
+
 struct Fields {
   Out o;
   void operator()(const CaseOpened& e) {
@@ -67,16 +80,22 @@ struct Fields {
     o.Str("reason", e.reason);
     o.Time("clock_start", e.clock_start);
     o.Time("due", e.due);
-    Json candidates = Json::array();
-    for (const Candidate& c : e.candidates) {
-      Json cj;
-      cj["engineer"] = c.engineer;
-      cj["score"] = c.score;
-      cj["why"] = c.why;
-      candidates.push_back(std::move(cj));
-    }
-    o.j["candidates"] = std::move(candidates);
+    o.j["candidates"] = CandidatesJson(e.candidates);
     o.Time("next_action_at", e.next_action_at);
+    if (e.clock.empty()) return;
+    Json plan;
+    plan["clock"] = e.clock;
+    plan["target_s"] = e.target_s;
+    plan["target_business"] = e.target_business;
+    if (e.policy_base) plan["policy_base"] = base::FormatInstant(*e.policy_base);
+    plan["repeat"] = e.repeat;
+    plan["steps"] = e.steps;
+    if (e.first_step_at) plan["first_step_at"] = base::FormatInstant(*e.first_step_at);
+    if (e.warning_at) plan["warning_at"] = base::FormatInstant(*e.warning_at);
+    if (e.deferred) plan["deferred"] = true;
+    if (e.deferred_page) plan["deferred_page"] = true;
+    if (!e.owner.empty()) plan["owner"] = e.owner;
+    o.j["plan_of_escalation"] = std::move(plan);
   }
   void operator()(const Paged& e) {
     o.Str("engineer", e.engineer);
@@ -85,10 +104,32 @@ struct Fields {
     o.Str("target", e.target);
     o.Str("source", e.source);
     o.Str("reason", e.reason);
+    o.Str("cause", PageCauseName(e.cause));
+    if (!e.also_via.empty()) o.j["also_via"] = e.also_via;
+    if (!e.candidates.empty()) o.j["candidates"] = CandidatesJson(e.candidates);
   }
   void operator()(const Escalated& e) {
     o.Int("step", e.step);
     o.Int("cycle", e.cycle);
+    o.Time("next_action_at", e.next_action_at);
+    if (e.scheduled && *e.scheduled != e.at) o.Time("scheduled", e.scheduled);
+    if (e.empty) o.Bool("empty", true);
+    Json targets = Json::array();
+    for (const auto& t : e.targets) {
+      Json tj;
+      tj["target"] = t.target;
+      if (t.engineer) tj["engineer"] = *t.engineer;
+      if (!t.source.empty()) tj["source"] = t.source;
+      if (t.until) tj["until"] = base::FormatInstant(*t.until);
+      tj["why"] = t.why;
+      targets.push_back(std::move(tj));
+    }
+    o.j["targets"] = std::move(targets);
+    if (e.exhausted) o.Bool("exhausted", true);
+    if (!e.schedules.empty()) o.j["watching"] = e.schedules;
+  }
+  void operator()(const HandoffChecked& e) {
+    o.Time("watch_at", e.watch_at);
     o.Time("next_action_at", e.next_action_at);
   }
   void operator()(const Acknowledged& e) { o.Str("engineer", e.engineer); }
@@ -99,6 +140,7 @@ struct Fields {
   void operator()(const Breached& e) {
     o.Time("due", e.due);
     o.Time("next_action_at", e.next_action_at);
+    if (e.at_severity_change) o.Bool("at_severity_change", true);
   }
   void operator()(const SlaWarning& e) {
     o.Time("due", e.due);
@@ -135,6 +177,8 @@ std::string EventTextLine(uint64_t seq, const Event& event) {
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& k = it.key();
     if (k == "seq" || k == "type" || k == "case" || k == "at") continue;
+    // Detail for programs (and `explain`); too long for one line.
+    if (k == "targets" || k == "plan_of_escalation") continue;
     line += " " + k + "=";
     if (it->is_string()) {
       const std::string& s = it->get_ref<const std::string&>();

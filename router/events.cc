@@ -18,6 +18,7 @@ constexpr EventType Tag(const Responded&) { return EventType::kResponded; }
 constexpr EventType Tag(const Breached&) { return EventType::kBreached; }
 constexpr EventType Tag(const SlaWarning&) { return EventType::kSlaWarning; }
 constexpr EventType Tag(const InputRejected&) { return EventType::kInputRejected; }
+constexpr EventType Tag(const HandoffChecked&) { return EventType::kHandoffChecked; }
 }  // namespace
 
 EventType TypeOf(const Event& event) {
@@ -52,6 +53,8 @@ std::string_view TypeName(EventType type) {
       return "sla_warning";
     case EventType::kInputRejected:
       return "input_rejected";
+    case EventType::kHandoffChecked:
+      return "handoff_checked";
   }
   return "unknown";
 }

@@ -19,7 +19,9 @@
 #include <vector>
 
 #include "base/time.h"
+#include "router/escalation.h"
 #include "router/inputs.h"
+#include "router/targets.h"
 
 namespace router {
 
@@ -87,13 +89,8 @@ struct CaseReopened {
   friend bool operator==(const CaseReopened&, const CaseReopened&) = default;
 };
 
-// One engineer considered for a case, with the score that ranked them.
-struct Candidate {
-  std::string engineer{};
-  double score = 0;
-  std::string why{};
-  friend bool operator==(const Candidate&, const Candidate&) = default;
-};
+// Candidate (an engineer considered by `familiar`, with the score that ranked
+// them) is router/targets.h's: events record the ranking as it was computed.
 
 // The router decided how the case is handled: level, calendars, plan, due
 // instant, and the ranked candidates. Starts a response clock at `clock_start`.
@@ -110,6 +107,22 @@ struct Routed {
   std::optional<Timestamp> due{};
   std::vector<Candidate> candidates{};  // best first
   std::optional<Timestamp> next_action_at{};
+  // The escalation plan (what the escalation state machine was configured
+  // with, so a fold of the log continues it without the config). `clock`
+  // empty: the case could not be routed (the reason says why) and escalates
+  // nothing. With clock_start set a new clock starts (opening, reopen,
+  // follow-up); without, the running clock is re-targeted (severity change).
+  std::string clock{};  // calendar the clock counts on
+  int64_t target_s = 0;
+  bool target_business = false;
+  std::optional<Timestamp> policy_base{};    // the policy's steps count from here
+  int repeat = 0;                            // extra cycles after the first
+  int steps = 0;                             // steps per cycle
+  std::optional<Timestamp> first_step_at{};  // step 0 of cycle 0
+  std::optional<Timestamp> warning_at{};
+  bool deferred = false;       // opened outside coverage
+  bool deferred_page = false;  // the fallback schedule is paged at the opening
+  std::string owner{};         // a follow-up clock paging the case's owner
   friend bool operator==(const Routed&, const Routed&) = default;
 };
 
@@ -124,17 +137,42 @@ struct Paged {
   std::string
       source{};  // where the engineer came from: a layer name, "override", "designated", ...
   std::string reason{};
+  PageCause cause = PageCause::kStep;
+  std::vector<std::string> also_via{};  // other targets of the step that reached them
+  std::vector<Candidate> candidates{};  // when `target` is familiar: the ranking, best first
   friend bool operator==(const Paged&, const Paged&) = default;
 };
 
 // The escalation moved on to step `step` of cycle `cycle`.
+// Step -1 (cycle -1) is the page of the fallback schedule at the opening of a
+// case opened outside coverage.
 struct Escalated {
   std::string case_id{};
   Timestamp at{};
   int step = 0;
   int cycle = 0;
   std::optional<Timestamp> next_action_at{};
+  std::optional<Timestamp> scheduled{};     // its own instant, when brought forward
+  bool empty = false;                       // reached nobody: the next step is brought forward
+  std::vector<TargetResolution> targets{};  // each target of the step, resolved at `at`
+  // The policy position after it fired.
+  int next_cycle = 0;
+  int next_step = 0;
+  std::optional<Timestamp> next_step_at{};
+  bool exhausted = false;                // the last step of the last cycle fired
+  std::vector<std::string> schedules{};  // watched for handoffs until the next step
+  std::optional<Timestamp> watch_at{};
   friend bool operator==(const Escalated&, const Escalated&) = default;
+};
+
+// The schedules of the current step were checked for a handoff or a clock
+// resume at `at` (the pages it sent precede it); the next check is `watch_at`.
+struct HandoffChecked {
+  std::string case_id{};
+  Timestamp at{};
+  std::optional<Timestamp> watch_at{};
+  std::optional<Timestamp> next_action_at{};
+  friend bool operator==(const HandoffChecked&, const HandoffChecked&) = default;
 };
 
 // An engineer acknowledged a page for the case.
@@ -164,6 +202,7 @@ struct Breached {
   Timestamp at{};
   Timestamp due{};
   std::optional<Timestamp> next_action_at{};
+  bool at_severity_change = false;  // the new level's due had already passed
   friend bool operator==(const Breached&, const Breached&) = default;
 };
 
@@ -189,7 +228,7 @@ struct InputRejected {
 
 using Event = std::variant<CaseOpened, CommunicationAdded, SeverityChanged, CaseResolved,
                            CaseReopened, Routed, Paged, Escalated, Acknowledged, Responded,
-                           Breached, SlaWarning, InputRejected>;
+                           Breached, SlaWarning, InputRejected, HandoffChecked>;
 
 // Persisted type tags (the first field of every encoded event). Never renumber,
 // never reuse a retired number.
@@ -207,6 +246,7 @@ enum class EventType : uint8_t {
   kBreached = 11,
   kSlaWarning = 12,
   kInputRejected = 13,
+  kHandoffChecked = 14,
 };
 
 // The persisted tag of an event.

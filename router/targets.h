@@ -41,6 +41,7 @@ struct Candidate {
   double score = 0;    // higher knows the case better
   int open_cases = 0;  // the tie-breaker: fewer first
   std::string why;     // e.g. "skill medialive +3; workflows live-linear +1; 2 cases before +3.41"
+  friend bool operator==(const Candidate&, const Candidate&) = default;
 };
 
 // Familiarity weights. A skill equal to the service counts most; each of the
@@ -66,6 +67,7 @@ struct TargetResolution {
   std::optional<Timestamp> until;       // schedule targets: the end of that shift
   std::vector<Candidate> candidates;    // familiar: the ranking, best first
   std::string why;                      // one line: why this engineer, or why nobody
+  friend bool operator==(const TargetResolution&, const TargetResolution&) = default;
 };
 
 // Resolves one target at `at`. Unknown schedules, engineers, a missing

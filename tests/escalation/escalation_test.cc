@@ -42,7 +42,7 @@ std::vector<std::string> Steps(const AdvanceResult& r) {
   return out;
 }
 
-std::vector<std::string> Instants(const std::vector<router::SlaWarning>& v) {
+std::vector<std::string> Instants(const std::vector<router::WarningFired>& v) {
   std::vector<std::string> out;
   for (const auto& w : v) out.push_back(Short(w.at) + " due " + Short(w.due));
   return out;

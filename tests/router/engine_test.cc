@@ -90,12 +90,17 @@ TEST_CASE("applying an input writes its events, index, projection and offset tog
   auto applied = engine.Apply(Feed("c-1", FeedAction::kCreateCase, "ev-1"),
                               SourceOffset{"support.cases", 2, 41}, kNow);
   REQUIRE(applied.ok());
-  CHECK(applied->outcome.events == 1);
   CHECK(applied->first_seq == 1);
   auto events = ReadAll(*log);
-  REQUIRE(events.size() == 1);
+  // case_opened, routed, then step 0 (escalated + its pages).
+  REQUIRE(events.size() >= 3);
+  CHECK(applied->outcome.events == events.size());
   CHECK(TypeOf(events[0].second) == EventType::kCaseOpened);
-  CHECK(CaseSeqs(*log, "c-1") == std::vector<uint64_t>{1});
+  CHECK(TypeOf(events[1].second) == EventType::kRouted);
+  CHECK(TypeOf(events[2].second) == EventType::kEscalated);
+  std::vector<uint64_t> all;
+  for (const auto& e : events) all.push_back(e.first);
+  CHECK(CaseSeqs(*log, "c-1") == all);
 
   auto projection = log->Get(store::Family::kProjections, "case/c-1");
   REQUIRE(projection.ok());
@@ -104,7 +109,11 @@ TEST_CASE("applying an input writes its events, index, projection and offset tog
   REQUIRE(state.ok());
   CHECK(state->opened);
   CHECK(state->level == 2);
-  CHECK(*state == Evolve(CaseState{}, events[0].second));
+  CaseState folded;
+  for (const auto& e : events) folded = Evolve(std::move(folded), e.second);
+  CHECK(*state == folded);
+  REQUIRE(state->next_action_at.has_value());
+  CHECK(TimerKeys(*log) == std::vector<std::string>{TimerKey(*state->next_action_at, "c-1")});
 
   auto offset = log->Get(store::Family::kOffsets, "support.cases/2");
   REQUIRE(offset.ok());
@@ -123,11 +132,12 @@ TEST_CASE("a redelivery changes nothing but the offset, also after a restart") {
     REQUIRE(
         engine.Apply(Feed("c-1", FeedAction::kCreateCase, "ev-1"), SourceOffset{"t", 0, 0}, kNow)
             .ok());
+    const uint64_t next = log->next_seq();
     auto again =
         engine.Apply(Feed("c-1", FeedAction::kCreateCase, "ev-1"), SourceOffset{"t", 0, 1}, kNow);
     REQUIRE(again.ok());
     CHECK(again->outcome.duplicate());
-    CHECK(log->next_seq() == 2);
+    CHECK(log->next_seq() == next);
     CHECK(engine.StoredOffset("t", 0)->value_or(-1) == 2);
   }
   auto log = OpenLog(dir);  // a restart: nothing in memory
@@ -135,10 +145,11 @@ TEST_CASE("a redelivery changes nothing but the offset, also after a restart") {
   auto state = engine.Load("c-1");
   REQUIRE(state.ok());
   CHECK(state->opened);
+  const uint64_t next = log->next_seq();
   auto again = engine.Apply(Feed("c-1", FeedAction::kCreateCase, "ev-1"), std::nullopt, kNow);
   REQUIRE(again.ok());
   CHECK(again->outcome.duplicate());
-  CHECK(log->next_seq() == 2);
+  CHECK(log->next_seq() == next);
 }
 
 TEST_CASE("a refused input is logged as input_rejected; a case never opened gets no projection") {
@@ -172,16 +183,17 @@ TEST_CASE("a refused input is logged as input_rejected; a case never opened gets
 TEST_CASE("the due timer follows next_action_at: written, moved and deleted with the projection") {
   TempDir dir;
   auto log = OpenLog(dir);
-  // A log as the routing core will write it: an opened case routed with a timer.
-  Routed routed{"c-1", T("2026-11-24T14:02:11Z"), 2};
-  routed.next_action_at = T("2026-11-24T14:07:11Z");
-  store::Batch raw;
-  raw.events.push_back(
-      {EncodeEvent(CaseOpened{"c-1", T("2026-11-24T14:02:11Z"), "", "acct", "", "medialive", "",
-                              "urgent", 2, "", std::nullopt, "", "ev-1"}),
-       CaseKey("c-1")});
-  raw.events.push_back({EncodeEvent(routed), CaseKey("c-1")});
-  REQUIRE(log->Append(raw).ok());
+  // A log as the routing core writes it, then its projection and timer lost.
+  {
+    Engine writer(*log, router_testing::SmallConfig());
+    REQUIRE(writer.Apply(Feed("c-1", FeedAction::kCreateCase, "ev-1"), std::nullopt, kNow).ok());
+  }
+  const auto timer = TimerKeys(*log);
+  REQUIRE(timer.size() == 1);
+  REQUIRE(log->Append(store::Batch{{},
+                                   {{store::Family::kProjections, "case/c-1", std::nullopt},
+                                    {store::Family::kTimers, timer[0], std::nullopt}}})
+              .ok());
 
   Engine engine(*log, router_testing::SmallConfig());
   auto report = engine.Rebuild();
@@ -190,10 +202,12 @@ TEST_CASE("the due timer follows next_action_at: written, moved and deleted with
   report = engine.Rebuild(/*repair=*/true);
   REQUIRE(report.ok());
   CHECK(report->repaired == 2);  // the projection and the timer
-  CHECK(TimerKeys(*log) == std::vector<std::string>{TimerKey(T("2026-11-24T14:07:11Z"), "c-1")});
+  CHECK(TimerKeys(*log) == timer);
   auto decoded = DecodeTimerKey(TimerKeys(*log)[0]);
   REQUIRE(decoded.ok());
-  CHECK(decoded->first == T("2026-11-24T14:07:11Z"));
+  // Level 2 opened 14:02:11 on a 24x7 clock: step 1 at +20m is the next action
+  // (the warning is at +45m, the due at +1h).
+  CHECK(decoded->first == T("2026-11-24T14:22:11Z"));
   CHECK(decoded->second == "c-1");
   CHECK(engine.Rebuild()->consistent());
 
@@ -206,7 +220,7 @@ TEST_CASE("the due timer follows next_action_at: written, moved and deleted with
   auto response = engine.Apply(Feed("c-1", FeedAction::kAddCommunication, "ev-3", Origin::kAws),
                                std::nullopt, kNow);
   REQUIRE(response.ok());
-  CHECK(response->outcome.events == 2);
+  CHECK(response->outcome.events == 2);  // communication_added + responded (same instant)
   CHECK(TimerKeys(*log).empty());
   CHECK_FALSE(engine.Load("c-1")->next_action_at.has_value());
   CHECK(engine.Rebuild()->consistent());
@@ -227,16 +241,21 @@ TEST_CASE("a batch of inputs is one append; each input sees the ones before it")
   auto applied = engine.ApplyBatch(items, kNow);
   REQUIRE(applied.ok());
   REQUIRE(applied->outcomes.size() == items.size());
-  CHECK(applied->outcomes[0].events == 1);
+  const size_t opened = applied->outcomes[0].events;  // case_opened, routed, step 0
+  CHECK(opened >= 3);
   CHECK(applied->outcomes[1].events == 2);  // communication_added + responded
   CHECK(applied->outcomes[2].duplicate());
   CHECK(applied->outcomes[3].rejection.has_value());
   CHECK(applied->outcomes[4].events == 1);  // acknowledged, no longer a response
   CHECK(applied->outcomes[5].events == 1);
-  CHECK(applied->events == 6);
+  CHECK(applied->events == opened + 5);
   CHECK(applied->first_seq == 1);
-  CHECK(log->next_seq() == 7);
-  CHECK(CaseSeqs(*log, "c-1") == std::vector<uint64_t>{1, 2, 3, 5, 6});
+  CHECK(log->next_seq() == opened + 6);
+  std::vector<uint64_t> c1;
+  for (uint64_t i = 1; i <= opened + 2; ++i) c1.push_back(i);
+  c1.push_back(opened + 4);
+  c1.push_back(opened + 5);
+  CHECK(CaseSeqs(*log, "c-1") == c1);
   CHECK(engine.StoredOffset("t", 0)->value_or(-1) == 14);
   CHECK(engine.StoredOffset("t", 1)->value_or(-1) == 6);
   auto s = engine.Load("c-1");
@@ -257,7 +276,7 @@ TEST_CASE("Abort forgets staged work: nothing written, the next input sees commi
   CHECK_FALSE(engine.StoredOffset("t", 0)->has_value());
   auto staged = engine.Stage(Feed("c-1", FeedAction::kCreateCase, "ev-1"), kNow);
   REQUIRE(staged.ok());
-  CHECK(staged->events == 1);  // not a duplicate: the aborted open never happened
+  CHECK(staged->events >= 3);  // not a duplicate: the aborted open never happened
   engine.StagePut({store::Family::kDeadLetters, "x", "y"});
   auto first = engine.Commit();
   REQUIRE(first.ok());

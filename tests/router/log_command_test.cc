@@ -66,18 +66,50 @@ TEST_CASE("escalator log prints every event as one JSON object per line") {
   auto lines = JsonLines(r.out);
   std::vector<std::string> types;
   for (const auto& j : lines) types.push_back(j["type"]);
-  CHECK(types == std::vector<std::string>{"case_opened", "case_opened", "communication_added",
-                                          "responded", "case_opened", "case_resolved",
-                                          "acknowledged", "responded", "input_rejected"});
+  // No timer fires here (no Tick): only what is due at each input's instant,
+  // and case 1's step 1 (14:07:11), due before its AWS response at 14:09:02.
+  CHECK(types == std::vector<std::string>{"case_opened",
+                                          "routed",
+                                          "escalated",
+                                          "paged",
+                                          "paged",
+                                          "paged",
+                                          "case_opened",
+                                          "routed",
+                                          "escalated",
+                                          "paged",
+                                          "escalated",
+                                          "paged",
+                                          "communication_added",
+                                          "responded",
+                                          "case_opened",
+                                          "routed",
+                                          "escalated",
+                                          "paged",
+                                          "case_resolved",
+                                          "acknowledged",
+                                          "responded",
+                                          "input_rejected"});
   for (size_t i = 0; i < lines.size(); ++i) CHECK(lines[i]["seq"] == i + 1);
   CHECK(lines[0]["case"] == kCase1);
   CHECK(lines[0]["at"] == "2026-11-24T14:02:11Z");
   CHECK(lines[0]["level"] == 1);
   CHECK(lines[0]["severity_code"] == "critical");
   CHECK(lines[0]["service"] == "medialive");
-  CHECK(lines[2]["origin"] == "AWS");
-  CHECK(lines[3]["how"] == "aws_communication");
-  CHECK(lines[8]["reason"] == "acknowledgement for a case never opened");
+  // routed carries level, coverage, due and the ranked candidates.
+  CHECK(lines[1]["level"] == 1);
+  CHECK(lines[1]["coverage"] == "always");
+  CHECK(lines[1]["due"] == "2026-11-24T14:17:11Z");
+  CHECK(lines[1]["candidates"].is_array());
+  CHECK_FALSE(lines[1]["candidates"].empty());
+  // paged carries engineer, step, target and reason.
+  CHECK(lines[3]["engineer"] == "alice");
+  CHECK(lines[3]["step"] == 0);
+  CHECK(lines[3]["target"] == "designated_eae");
+  CHECK_THAT(lines[3]["reason"].get<std::string>(), Catch::Contains("designated EAE"));
+  CHECK(lines[12]["origin"] == "AWS");
+  CHECK(lines[13]["how"] == "aws_communication");
+  CHECK(lines[21]["reason"] == "acknowledgement for a case never opened");
 }
 
 TEST_CASE("escalator log --case shows one case; --format text reads as one line per event") {
@@ -86,15 +118,15 @@ TEST_CASE("escalator log --case shows one case; --format text reads as one line 
   auto r = RunCommand({EscalatorBin(), "log", "--data", dir.str(), "--case", kCase1});
   REQUIRE(r.exit_code == 0);
   auto lines = JsonLines(r.out);
-  REQUIRE(lines.size() == 4);
+  REQUIRE(lines.size() == 11);
   for (const auto& j : lines) CHECK(j["case"] == kCase1);
-  CHECK(lines[3]["type"] == "case_resolved");
-  CHECK(lines[3]["seq"] == 6);
+  CHECK(lines[10]["type"] == "case_resolved");
+  CHECK(lines[10]["seq"] == 19);
 
   auto text = RunCommand({EscalatorBin(), "log", "--data", dir.str(), "--format", "text"});
   REQUIRE(text.exit_code == 0);
   CHECK_THAT(text.out, Catch::StartsWith("#1 2026-11-24T14:02:11Z case_opened " + kCase1));
-  CHECK(std::count(text.out.begin(), text.out.end(), '\n') == 9);
+  CHECK(std::count(text.out.begin(), text.out.end(), '\n') == 22);
 
   auto none = RunCommand({EscalatorBin(), "log", "--data", dir.str(), "--case", "case-nope"});
   CHECK(none.exit_code == 0);

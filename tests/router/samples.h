@@ -3,11 +3,13 @@
 #pragma once
 
 #include <memory>
+#include <stdexcept>
 #include <vector>
 
 #include "base/time.h"
 #include "config/config.h"
 #include "router/events.h"
+#include "tests/test_support.h"
 
 namespace router_testing {
 
@@ -37,32 +39,75 @@ inline std::vector<router::Event> EveryEventType() {
              "annual plan with the 24x7 add-on",
              T("2026-11-24T14:02:11Z"),
              T("2026-11-24T14:17:11Z"),
-             {{"alice", 3.25, "medialive skill, 2 cases of this customer"}, {"bob", -0.5, "load"}},
-             T("2026-11-24T14:07:11Z")},
-      Paged{c, T("2026-11-24T14:07:11Z"), "bob", 1, 2, "schedule/video-sme-secondary", "layer-1",
-            "on call in video-sme-secondary"},
-      Escalated{c, T("2026-11-24T14:07:11Z"), 1, 2, T("2026-11-24T14:12:11Z")},
+             {{"alice", 3.25, 2, "medialive skill, 2 cases of this customer"},
+              {"bob", -0.5, 0, "load"}},
+             T("2026-11-24T14:07:11Z"),
+             "always",
+             900,
+             true,
+             T("2026-11-24T14:02:12Z"),
+             2,
+             3,
+             T("2026-11-24T14:02:13Z"),
+             T("2026-11-24T14:13:26Z"),
+             true,
+             true,
+             "alice"},
+      Paged{c,
+            T("2026-11-24T14:07:11Z"),
+            "bob",
+            1,
+            2,
+            "schedule/video-sme-secondary",
+            "layer-1",
+            "on call in video-sme-secondary",
+            PageCause::kResume,
+            {"edm", "familiar"},
+            {{"bob", 4.5, 1, "skill"}}},
+      Escalated{c,
+                T("2026-11-24T14:07:11Z"),
+                1,
+                2,
+                T("2026-11-24T14:12:11Z"),
+                T("2026-11-24T14:07:10Z"),
+                true,
+                {TargetResolution{"schedule/video-sme-secondary",
+                                  "bob",
+                                  "video-sme-secondary",
+                                  "layer-1",
+                                  T("2026-11-30T14:00:00Z"),
+                                  {{"x", 1, 0, "y"}},
+                                  "why"},
+                 TargetResolution{"edm", std::nullopt, "", "", std::nullopt, {}, "nobody"}},
+                1,
+                2,
+                T("2026-11-24T14:12:11Z"),
+                true,
+                {"video-sme-secondary", "video-sme-primary"},
+                T("2026-11-24T14:30:00Z")},
       Acknowledged{c, T("2026-11-24T14:08:00Z"), "bob"},
       Responded{c, T("2026-11-24T14:08:00Z"), ResponseKind::kAwsCommunication, "comm-9"},
-      Breached{c, T("2026-11-24T14:17:11Z"), T("2026-11-24T14:17:11Z"), T("2026-11-24T14:22:11Z")},
+      Breached{c, T("2026-11-24T14:17:11Z"), T("2026-11-24T14:17:11Z"), T("2026-11-24T14:22:11Z"),
+               true},
       SlaWarning{c, T("2026-11-24T14:13:26Z"), T("2026-11-24T14:17:11Z"),
                  T("2026-11-24T14:17:11Z")},
       InputRejected{c, T("2026-11-24T14:30:00Z"), "unknown severityCode 'panic'",
                     "AddCommunicationToCase case=x", "ev-6"},
+      HandoffChecked{c, T("2026-11-24T14:20:00Z"), T("2026-11-24T15:00:00Z"),
+                     T("2026-11-24T14:25:00Z")},
   };
 }
 
-// A configuration with the sample's severity map and two engineers: enough for
-// the feed-level rules.
+// The sample configuration (../shared/samples/config.yaml), loaded once: the
+// routing rules need calendars, schedules, policies and customers.
 inline std::shared_ptr<const config::Config> SmallConfig() {
-  auto c = std::make_shared<config::Config>();
-  c->severity_map = {{"critical", 1}, {"urgent", 2}, {"high", 3}, {"normal", 4}, {"low", 4}};
-  config::Engineer alice;
-  alice.id = "alice";
-  config::Engineer bob;
-  bob.id = "bob";
-  c->engineers = {alice, bob};
-  return c;
+  static const std::shared_ptr<const config::Config> loaded = [] {
+    auto r =
+        config::LoadConfigFile((testing_support::SharedDir() / "samples" / "config.yaml").string());
+    if (!r.config) throw std::runtime_error("the sample configuration does not load");
+    return r.config;
+  }();
+  return loaded;
 }
 
 }  // namespace router_testing
