@@ -1,19 +1,27 @@
-// `escalator serve`: the daemon. Consumes the support feed (Kafka consumer
-// group, offsets kept in the log), applies each batch through router::Engine in
-// one atomic write, keeps rejects as dead letters. SIGTERM/SIGINT: persist the
-// batch in hand, leave the group, exit 0.
+// `escalator serve`: the daemon. Consumes the support feed and the commands
+// topic (acknowledgements) as one Kafka consumer group, offsets kept in the log;
+// applies each batch through router::Engine in one atomic write, keeps rejects
+// as dead letters. Between polls, on the same thread: fires every due timer as
+// a Tick (the poll never waits past the next one, nor more than 200 ms), then
+// hands the outbox's pages to the ZeroMQ publisher. SIGTERM/SIGINT: persist the
+// batch in hand, send the pages it caused, leave the group, exit 0.
 #include <signal.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <iostream>
+#include <memory>
 #include <string>
 
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "config/config.h"
+#include "pager/outbox.h"
+#include "pager/zmq_sink.h"
+#include "router/kafka_commands.h"
 #include "router/kafka_ingest.h"
 #include "router/kafka_store_sink.h"
 #include "store/event_log.h"
@@ -22,7 +30,36 @@ namespace cli {
 namespace {
 
 constexpr char kCommand[] = "serve";
+// The longest the loop waits between two looks at the timers: timers fire
+// within this (plus one batch's apply time) of their instant.
+constexpr int kMaxTimerWaitMs = 200;
 std::atomic<bool> g_stop{false};
+
+// Logs a recurring failure at most once per 5 s.
+class Throttled {
+ public:
+  template <typename... Args>
+  void Error(spdlog::format_string_t<Args...> fmt, Args&&... args) {
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::seconds(5)) return;
+    last_ = now;
+    spdlog::error(fmt, std::forward<Args>(args)...);
+  }
+
+ private:
+  std::chrono::steady_clock::time_point last_{};
+};
+
+// Sends what the outbox holds; logs what happened.
+void DeliverPages(pager::OutboxRelay& relay, Throttled& errors) {
+  auto round = relay.DeliverPending();
+  if (!round.ok()) {
+    errors.Error("pager: cannot read or trim the outbox: {}", round.status().ToString());
+    return;
+  }
+  if (round->sent > 0) spdlog::info("pager: sent {} page(s)", round->sent);
+  for (const auto& p : round->problems) spdlog::warn("pager: {}", p);
+}
 
 void OnStopSignal(int) { g_stop.store(true); }
 
@@ -42,14 +79,28 @@ bool ParseNumber(const Flags& f, const std::string& name, long long min, long lo
 int RunServe(int argc, char** argv) {
   auto parsed = ParseFlags(
       kCommand,
-      "Consumes the support feed from Kafka into the event log, exactly once: each batch's\n"
-      "events, dead letters and partition offsets are one atomic write; on assignment the\n"
-      "consumer resumes from the offsets in the log. Logs to stderr.",
+      "Consumes the support feed and the commands topic (acknowledgements) from Kafka into\n"
+      "the event log, exactly once: each batch's events, dead letters and partition offsets\n"
+      "are one atomic write; on assignment the consumer resumes from the offsets in the log.\n"
+      "Routes as it ingests: due escalation timers fire within a second of their instant\n"
+      "(overdue ones at once after a restart). With --pager-endpoint, pages go out over a\n"
+      "ZeroMQ PUB socket (frames: engineer id, page JSON with its log seq); without it they\n"
+      "wait in the store's outbox and are sent by the next serve that has one. Logs to stderr.",
       {
           {"config", true, true, "configuration file (YAML)", ""},
           {"data", true, true, "data directory (RocksDB log; created if missing)", ""},
           {"brokers", true, true, "Kafka bootstrap servers host:port,...", ""},
           {"topic", true, false, "feed topic", "support.cases"},
+          {"commands-topic", true, false, "acknowledgements topic (escalator ack); '' for none",
+           router::kDefaultCommandsTopic},
+          {"pager-endpoint", true, false,
+           "ZeroMQ endpoint to publish pages on (tcp://127.0.0.1:PORT or ipc://PATH); default: "
+           "none, pages stay in the outbox",
+           ""},
+          {"pager-grace-ms", true, false,
+           "after binding, wait this long before sending pages, so pager clients that were "
+           "connected before a restart are subscribed again",
+           "1000"},
           {"group", true, false, "consumer group", "escalator"},
           {"session-timeout-ms", true, false,
            "consumer session timeout: how long a dead member holds its partitions", "45000"},
@@ -67,7 +118,11 @@ int RunServe(int argc, char** argv) {
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   const auto& f = parsed.flags;
-  long long session = 0, heartbeat = 0, max_batch = 0, max_bytes = 0, summary = 0, stop_after = 0;
+  long long session = 0, heartbeat = 0, max_batch = 0, max_bytes = 0, summary = 0, stop_after = 0,
+            grace_ms = 0;
+  if (!ParseNumber(f, "pager-grace-ms", 0, &grace_ms)) {
+    return UsageError(kCommand, "--pager-grace-ms must be a number >= 0");
+  }
   if (!ParseNumber(f, "session-timeout-ms", 1000, &session)) {
     return UsageError(kCommand, "--session-timeout-ms must be a number >= 1000");
   }
@@ -111,6 +166,7 @@ int RunServe(int argc, char** argv) {
   router::IngestOptions options;
   options.brokers = *f.Get("brokers");
   options.topic = *f.Get("topic");
+  options.commands_topic = f.Get("commands-topic").value_or("");
   options.group = *f.Get("group");
   options.session_timeout_ms = static_cast<int>(session);
   options.heartbeat_interval_ms = static_cast<int>(heartbeat);
@@ -127,6 +183,47 @@ int RunServe(int argc, char** argv) {
     return kExitFailure;
   }
 
+  std::unique_ptr<pager::ZmqSink> publisher;
+  std::unique_ptr<pager::OutboxRelay> relay;
+  if (auto endpoint = f.Get("pager-endpoint").value_or(""); !endpoint.empty()) {
+    auto bound = pager::ZmqSink::Bind(endpoint);
+    if (!bound.ok()) {
+      std::cerr << "escalator serve: " << bound.status().ToString() << "\n";
+      return bound.status().code() == base::Code::kInvalidInput ? kExitUsage : kExitFailure;
+    }
+    publisher = std::move(*bound);
+    relay = std::make_unique<pager::OutboxRelay>(**log, *publisher);
+    spdlog::info("pager: publishing on {}", publisher->endpoint());
+  }
+  spdlog::info("timers: {} pending", (*sink)->pending_timers());
+
+  // PUB/SUB drops what is sent before a subscription arrives: pager clients
+  // reconnect within ~100 ms of the bind, so the outbox waits for them.
+  const auto deliver_from = std::chrono::steady_clock::now() + std::chrono::milliseconds(grace_ms);
+  Throttled timer_errors, pager_errors;
+  router::KafkaStoreSink& engine_sink = **sink;
+  options.between_polls = [&]() -> int {
+    auto round = engine_sink.FireDueTimers();
+    if (!round.ok()) {
+      timer_errors.Error("timers: cannot fire: {}", round.status().ToString());
+      return kMaxTimerWaitMs;
+    }
+    if (round->fired > 0) {
+      spdlog::info("timers: fired {} ({} events, latest {} ms after its instant)", round->fired,
+                   round->events, round->max_late_ms);
+    }
+    if (round->stalled > 0) {
+      spdlog::error("timers: {} case(s) still due after their tick; their timers are dropped",
+                    round->stalled);
+    }
+    if (relay && std::chrono::steady_clock::now() >= deliver_from) {
+      DeliverPages(*relay, pager_errors);
+    }
+    auto until = engine_sink.UntilNextTimer();
+    if (!until) return kMaxTimerWaitMs;
+    return static_cast<int>(std::min<int64_t>(kMaxTimerWaitMs, until->count()));
+  };
+
   struct sigaction sa {};
   sa.sa_handler = OnStopSignal;
   sigemptyset(&sa.sa_mask);
@@ -134,9 +231,11 @@ int RunServe(int argc, char** argv) {
   sigaction(SIGINT, &sa, nullptr);
 
   router::StopAfter stop_after_sink(**sink, static_cast<uint64_t>(stop_after), g_stop);
-  spdlog::info("serve: consuming {} as group {} from {}", options.topic, options.group,
+  spdlog::info("serve: consuming {} (commands: {}) as group {} from {}", options.topic,
+               options.commands_topic.empty() ? "none" : options.commands_topic, options.group,
                options.brokers);
   auto stats = router::RunIngest(options, stop_after_sink, g_stop);
+  if (relay) DeliverPages(*relay, pager_errors);  // the pages of the last batch
   if (!stats.ok()) {
     std::cerr << "escalator serve: " << stats.status().ToString() << "\n";
     return stats.status().code() == base::Code::kInvalidInput ? kExitUsage : kExitFailure;

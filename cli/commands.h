@@ -16,5 +16,7 @@ int RunShifts(int argc, char** argv);
 int RunIcs(int argc, char** argv);
 int RunDue(int argc, char** argv);
 int RunSimulate(int argc, char** argv);
+int RunAck(int argc, char** argv);
+int RunPager(int argc, char** argv);
 
 }  // namespace cli

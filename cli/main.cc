@@ -28,6 +28,8 @@ constexpr Command kCommands[] = {
     {"ics", cli::RunIcs, "the final schedule as iCalendar (RFC 5545)"},
     {"due", cli::RunDue, "when a case's first response is due, and why"},
     {"simulate", cli::RunSimulate, "the whole pipeline on a simulated clock, from a file"},
+    {"ack", cli::RunAck, "acknowledge a page (through the commands topic)"},
+    {"pager", cli::RunPager, "a pager client: shows one engineer's pages, acknowledges"},
 };
 
 void PrintHelp(std::ostream& out) {

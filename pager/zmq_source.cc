@@ -55,8 +55,9 @@ bool ZmqSource::WaitConnected(std::chrono::milliseconds timeout) {
   auto& m = sockets_->monitor;
   while (!m.connected) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    // At least one look, even with no time left: a zero timeout polls.
+    m.check_event(static_cast<int>(std::max<int64_t>(0, left.count())));
     if (left.count() <= 0) break;
-    m.check_event(static_cast<int>(left.count()));
   }
   return m.connected;
 }

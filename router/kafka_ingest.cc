@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "router/kafka_commands.h"
 #include "router/kafka_consumer.h"
 #include "router/kafka_producer.h"
 
@@ -156,6 +157,9 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
   co.brokers = options.brokers;
   co.group = options.group;
   co.topics = {options.topic};
+  if (!options.commands_topic.empty() && options.commands_topic != options.topic) {
+    co.topics.push_back(options.commands_topic);
+  }
   co.session_timeout_ms = options.session_timeout_ms;
   co.heartbeat_interval_ms = options.heartbeat_interval_ms;
   co.stored_offset = [&sink](const std::string& topic, int32_t partition) {
@@ -177,6 +181,7 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
   IngestStats stats;
   std::vector<KafkaMessage> messages;
   std::vector<FeedParseResult> parsed;
+  std::vector<base::Result<Acknowledge>> commands;
   std::vector<IngestItem> items;
   messages.reserve(options.max_batch);
   auto last_summary = Clock::now();
@@ -184,7 +189,10 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
   while (!stop.load()) {
     messages.clear();
     auto t_poll = Clock::now();
-    (*consumer)->Poll(options.max_batch, options.poll_timeout_ms, &messages);
+    int timeout_ms = options.poll_timeout_ms;
+    if (options.between_polls)
+      timeout_ms = std::max(0, std::min(timeout_ms, options.between_polls()));
+    (*consumer)->Poll(options.max_batch, timeout_ms, &messages);
     auto t_parse = Clock::now();
     if (messages.empty() && options.exit_when_caught_up && (*consumer)->Lag() == 0) {
       spdlog::info("ingest: caught up with every assigned partition");
@@ -192,9 +200,19 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
     }
     if (!messages.empty()) {
       parsed.clear();
+      commands.clear();
       items.clear();
       parsed.reserve(messages.size());
-      for (const auto& m : messages) parsed.push_back(parser.Parse(m.payload()));
+      commands.reserve(messages.size());
+      for (const auto& m : messages) {
+        if (!options.commands_topic.empty() && m.topic() == options.commands_topic) {
+          parsed.push_back(FeedRejection{});
+          commands.push_back(ParseCommand(m.payload()));
+        } else {
+          parsed.push_back(parser.Parse(m.payload()));
+          commands.push_back(base::Status::InvalidInput("not a command"));
+        }
+      }
       std::map<std::pair<std::string, int32_t>, int64_t> next;
       for (size_t i = 0; i < messages.size(); ++i) {
         const auto& m = messages[i];
@@ -203,7 +221,14 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
         item.partition = m.partition();
         item.offset = m.offset();
         item.payload = m.payload();
-        if (const auto* ev = std::get_if<FeedEvent>(&parsed[i])) {
+        const bool command = !options.commands_topic.empty() && m.topic() == options.commands_topic;
+        if (command) {
+          if (commands[i].ok()) {
+            item.ack = &*commands[i];
+          } else {
+            item.rejection = commands[i].status().message();
+          }
+        } else if (const auto* ev = std::get_if<FeedEvent>(&parsed[i])) {
           item.event = ev;
         } else {
           item.rejection = std::get<FeedRejection>(parsed[i]).reason;

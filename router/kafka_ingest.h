@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -55,8 +56,9 @@ struct IngestItem {
   int32_t partition = 0;
   int64_t offset = 0;
   std::string_view payload;
-  const FeedEvent* event = nullptr;  // null: rejected by the parser, see `rejection`
-  std::string_view rejection;
+  const FeedEvent* event = nullptr;  // a feed message, parsed
+  const Acknowledge* ack = nullptr;  // a command (router/kafka_commands.h), parsed
+  std::string_view rejection;        // neither: why the parser refused it
 };
 
 struct ApplyOutcome {
@@ -69,10 +71,10 @@ struct ApplyOutcome {
 class IngestSink {
  public:
   virtual ~IngestSink() = default;
-  // Applies `items` in order as ONE atomic write: each parsed event through the
-  // core, each rejection (parser's or core's, e.g. a case never opened) as a
-  // dead letter, and for each partition OffsetKey -> last offset + 1.
-  // Errors: the store's; nothing was written then, and the caller retries.
+  // Applies `items` in order as ONE atomic write: each parsed event or
+  // acknowledgement through the core, each rejection (parser's or core's, e.g. a case never opened)
+  // as a dead letter, and for each partition OffsetKey -> last offset + 1. Errors: the store's;
+  // nothing was written then, and the caller retries.
   virtual base::Result<ApplyOutcome> Apply(const std::vector<IngestItem>& items) = 0;
   // The next offset to consume for a partition, or nullopt when none is stored.
   virtual std::optional<int64_t> StoredOffset(const std::string& topic, int32_t partition) = 0;
@@ -81,6 +83,8 @@ class IngestSink {
 struct IngestOptions {
   std::string brokers;
   std::string topic = "support.cases";
+  // Also consumed, messages parsed as commands (router/kafka_commands.h); empty: none.
+  std::string commands_topic;
   std::string group = "escalator";
   int session_timeout_ms = 45000;
   int heartbeat_interval_ms = 3000;
@@ -92,6 +96,10 @@ struct IngestOptions {
   // Stop once every assigned partition is consumed to its end (lag 0 after an
   // empty poll): for batch runs, tests and demos. A daemon leaves it false.
   bool exit_when_caught_up = false;
+  // Called on the loop's thread before every poll (the shell's timer loop and
+  // pager live here); returns how long the poll may wait at most, in ms (the
+  // smaller of it and poll_timeout_ms is used). Null: nothing to do.
+  std::function<int()> between_polls;
 };
 
 struct IngestStats {

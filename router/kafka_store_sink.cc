@@ -3,26 +3,93 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <set>
 
 #include "router/engine.h"
+#include "router/timer_index.h"
 
 namespace router {
 
+KafkaStoreSink::KafkaStoreSink() = default;
+
 base::Result<std::unique_ptr<KafkaStoreSink>> KafkaStoreSink::Create(
-    store::EventLog& log, std::shared_ptr<const config::Config> config) {
+    store::EventLog& log, std::shared_ptr<const config::Config> config, ReadClock clock) {
   std::unique_ptr<KafkaStoreSink> sink(new KafkaStoreSink());
   sink->log_ = &log;
   sink->engine_ = std::make_unique<Engine>(log, std::move(config));
+  auto timers = TimerIndex::Load(log);
+  if (!timers.ok()) return timers.status();
+  sink->timers_ = std::make_unique<TimerIndex>(std::move(*timers));
+  sink->clock_ = clock ? std::move(clock) : [] {
+    return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  };
   return sink;
 }
 
 KafkaStoreSink::~KafkaStoreSink() = default;
 
+base::Timestamp KafkaStoreSink::ReadNow() {
+  now_ = std::max(now_, clock_());
+  return now_;
+}
+
+base::Result<bool> KafkaStoreSink::SyncTimer(const std::string& case_id,
+                                             std::optional<base::Timestamp> fired_at) {
+  if (case_id.empty()) return false;
+  auto state = engine_->Load(case_id);
+  if (!state.ok()) return state.status();
+  std::optional<base::Timestamp> next = state->next_action_at;
+  if (next == base::Timestamp::max()) next.reset();  // an instant that never comes
+  bool stalled = fired_at && next && *next <= *fired_at;
+  timers_->Set(case_id, stalled ? std::nullopt : next);
+  return stalled;
+}
+
+base::Result<TimerRound> KafkaStoreSink::FireDueTimers() {
+  const base::Timestamp now = ReadNow();
+  TimerRound round;
+  std::vector<std::pair<base::Timestamp, std::string>> due;
+  while (auto t = timers_->PopDue(now)) due.push_back(std::move(*t));
+  if (due.empty()) return round;
+  engine_->Abort();
+  for (const auto& [at, case_id] : due) {
+    auto staged = engine_->Stage(Input(Tick{case_id, now}), now);
+    if (!staged.ok()) {
+      engine_->Abort();
+      for (const auto& [a, c] : due) timers_->Set(c, a);  // still due: retried next round
+      return staged.status();
+    }
+    round.events += staged->events;
+    round.max_late_ms =
+        std::max<int64_t>(round.max_late_ms, base::ToUnixMillis(now) - base::ToUnixMillis(at));
+  }
+  auto committed = engine_->Commit();
+  if (!committed.ok()) {
+    for (const auto& [a, c] : due) timers_->Set(c, a);
+    return committed.status();
+  }
+  for (const auto& [at, case_id] : due) {
+    auto stalled = SyncTimer(case_id, now);
+    if (!stalled.ok()) return stalled.status();
+    if (*stalled) ++round.stalled;
+  }
+  round.fired = due.size();
+  return round;
+}
+
+std::optional<base::Duration> KafkaStoreSink::UntilNextTimer() const {
+  auto next = timers_->Next();
+  if (!next) return std::nullopt;
+  return std::max(base::Duration(0), next->first - now_);
+}
+
+size_t KafkaStoreSink::pending_timers() const { return timers_->size(); }
+
 base::Result<ApplyOutcome> KafkaStoreSink::Apply(const std::vector<IngestItem>& items) {
   // The shell reads the clock once per batch and never lets it run backwards.
-  auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
-  now_ = std::max(now_, now);
+  ReadNow();
   ApplyOutcome outcome;
+  std::set<std::string> touched;
   auto dead_letter = [&](const IngestItem& item, std::string reason) {
     DeadLetter d{std::move(reason), std::string(item.topic), item.partition, item.offset,
                  std::string(item.payload)};
@@ -31,8 +98,10 @@ base::Result<ApplyOutcome> KafkaStoreSink::Apply(const std::vector<IngestItem>& 
     outcome.dead_letters.push_back(std::move(d));
   };
   for (const auto& item : items) {
-    if (item.event) {
-      auto staged = engine_->Stage(Input(*item.event), now_);
+    if (item.event || item.ack) {
+      Input input = item.event ? Input(*item.event) : Input(*item.ack);
+      touched.insert(CaseOf(input));
+      auto staged = engine_->Stage(input, now_);
       if (!staged.ok()) {
         engine_->Abort();
         return staged.status();
@@ -60,6 +129,10 @@ base::Result<ApplyOutcome> KafkaStoreSink::Apply(const std::vector<IngestItem>& 
   }
   auto committed = engine_->Commit();
   if (!committed.ok()) return committed.status();
+  for (const auto& case_id : touched) {
+    auto synced = SyncTimer(case_id, std::nullopt);
+    if (!synced.ok()) return synced.status();
+  }
   return outcome;
 }
 

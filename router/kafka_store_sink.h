@@ -1,12 +1,16 @@
-// The IngestSink of `escalator serve`: applies a consumed batch through
-// router::Engine, so that the batch's events, its dead letters and each
-// partition's next offset are one atomic store write. Also StopAfter, a sink
-// decorator for benchmarks and tests. One thread (the ingest loop).
+// The IngestSink of `escalator serve`: applies a consumed batch (feed events
+// and acknowledgements) through router::Engine, so that the batch's events, its
+// dead letters and each partition's next offset are one atomic store write.
+// It also runs serve's timer loop over the same engine: a TimerIndex rebuilt
+// from the store's kTimers at start and kept in step after every write, whose
+// due timers fire as Tick{case, now}. Also StopAfter, a sink decorator for
+// benchmarks and tests. One thread (the ingest loop).
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,21 +25,54 @@
 namespace router {
 
 class Engine;
+class TimerIndex;
+
+// What one round of the timer loop did.
+struct TimerRound {
+  uint64_t fired = 0;       // Ticks applied
+  uint64_t events = 0;      // events they appended
+  uint64_t stalled = 0;     // timers still due after their Tick: dropped (a routing bug)
+  int64_t max_late_ms = 0;  // the latest firing's delay past its due instant
+};
 
 class KafkaStoreSink : public IngestSink {
  public:
-  // REQUIRES: `log` outlives the sink. Errors: the engine's, loading its state.
+  // The shell's clock; the sink reads it once per step and never lets it run
+  // backwards. Tests may inject one.
+  using ReadClock = std::function<base::Timestamp()>;
+
+  // Loads the due timers from the store. REQUIRES: `log` outlives the sink.
+  // Errors: the store's; kCorruption for a bad timer key.
   static base::Result<std::unique_ptr<KafkaStoreSink>> Create(
-      store::EventLog& log, std::shared_ptr<const config::Config> config);
+      store::EventLog& log, std::shared_ptr<const config::Config> config,
+      ReadClock clock = nullptr);
   ~KafkaStoreSink() override;
 
   base::Result<ApplyOutcome> Apply(const std::vector<IngestItem>& items) override;
   std::optional<int64_t> StoredOffset(const std::string& topic, int32_t partition) override;
 
+  // Reads the clock and fires every timer due at or before it, each as
+  // Tick{case, now}, all in ONE atomic write (a timer overdue after a restart
+  // fires at once). Errors: the store's (nothing was written; the timers stay
+  // due and the next round retries them).
+  base::Result<TimerRound> FireDueTimers();
+
+  // Time from the last clock reading to the earliest timer (zero when overdue),
+  // or nullopt when none is pending.
+  std::optional<base::Duration> UntilNextTimer() const;
+  size_t pending_timers() const;
+
  private:
-  KafkaStoreSink() = default;
+  KafkaStoreSink();
+  base::Timestamp ReadNow();
+  // Tells the index the case's timer after a write. `fired_at`: after a Tick at
+  // that instant, a timer not after it would fire forever and is dropped.
+  base::Result<bool> SyncTimer(const std::string& case_id, std::optional<base::Timestamp> fired_at);
+
   store::EventLog* log_ = nullptr;
   std::unique_ptr<Engine> engine_;
+  std::unique_ptr<TimerIndex> timers_;
+  ReadClock clock_;
   base::Timestamp now_{};
 };
 

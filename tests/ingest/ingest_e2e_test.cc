@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "tests/ingest/child_process.h"
+#include "tests/ingest/dev_broker.h"
 #include "tests/test_support.h"
 
 namespace {
@@ -28,28 +29,7 @@ std::string ConfigPath() {
   return (testing_support::SharedDir() / "samples" / "config.yaml").string();
 }
 
-// The embedded broker as a child process; its first stdout line is the address.
-struct Broker {
-  explicit Broker(int partitions, const std::string& err_path)
-      : proc({Bin(), "dev-broker", "--partitions", std::to_string(partitions)}, err_path) {
-    auto line = proc.ReadLine(std::chrono::seconds(20));
-    REQUIRE(line);
-    REQUIRE(line->find("127.0.0.1:") == 0);
-    bootstrap = *line;
-  }
-  ~Broker() {
-    proc.Signal(SIGTERM);
-    proc.Wait(std::chrono::seconds(10));
-  }
-  // Sends a control command; returns the broker's reply line.
-  std::string Control(const std::string& command) {
-    proc.WriteLine(command);
-    auto reply = proc.ReadLine(std::chrono::seconds(10));
-    return reply.value_or("<no reply>");
-  }
-  ChildProcess proc;
-  std::string bootstrap;
-};
+using ingest_test::Broker;
 
 std::string Envelope(const std::string& id, const std::string& account, const std::string& case_id,
                      const std::string& event_name, const std::string& origin, int minute,

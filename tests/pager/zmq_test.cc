@@ -77,11 +77,21 @@ TEST_CASE("a page over ipc reaches its engineer only") {
 }
 
 TEST_CASE("a subscriber sees the connection, and a decoded page equals the one sent") {
-  auto sink = pager::ZmqSink::Bind("tcp://127.0.0.1:*");
-  REQUIRE(sink.ok());
-  auto source = pager::ZmqSource::Connect((*sink)->endpoint(), "alice");
+  testing_support::TempDir dir;
+  const std::string endpoint = "ipc://" + (dir.path() / "late.sock").string();
+  // Connected before the publisher exists: not connected until it binds.
+  auto source = pager::ZmqSource::Connect(endpoint, "alice");
   REQUIRE(source.ok());
-  CHECK((*source)->WaitConnected(std::chrono::seconds(10)));
+  CHECK_FALSE((*source)->WaitConnected(milliseconds(100)));
+  auto sink = pager::ZmqSink::Bind(endpoint);
+  REQUIRE(sink.ok());
+  // A zero wait only looks: polled like the pager client does.
+  auto connect_deadline = Clock::now() + std::chrono::seconds(10);
+  bool connected = false;
+  while (!connected && Clock::now() < connect_deadline) {
+    connected = (*source)->WaitConnected(milliseconds(0));
+  }
+  CHECK(connected);
   auto sent = Outbound(9, "alice");
   std::optional<pager::Page> received;
   auto deadline = Clock::now() + std::chrono::seconds(10);
