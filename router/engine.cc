@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
+#include <cstdlib>
 #include <unordered_set>
 
 #include "router/codec.h"
@@ -14,6 +16,66 @@ constexpr std::string_view kCasePrefix = "case/";
 // Committed projections kept in memory; past this the cache starts over, so
 // memory stays bounded however many cases the log holds.
 constexpr size_t kMaxCachedCases = 200'000;
+
+constexpr std::string_view kLoadPrefix = "load/";
+constexpr std::string_view kHistoryPrefix = "history/";
+
+// The timer a case needs: none for an instant that never comes.
+std::optional<Timestamp> TimerOf(const CaseState& s) {
+  if (!s.next_action_at || *s.next_action_at == Timestamp::max()) return std::nullopt;
+  return s.next_action_at;
+}
+
+// Who owns the case while it is open ("" when nobody or closed).
+std::string OpenOwner(const CaseState& s) {
+  return s.opened && s.status == CaseStatus::kOpen ? s.owner : std::string();
+}
+
+// The engine's invariant (see engine.h); stays on in release builds.
+void CheckInvariant(const CaseState& s) {
+  if (!s.opened || s.status != CaseStatus::kOpen || !s.awaiting_response) return;
+  if (!s.escalation) return;  // never routed: documented in engine.h
+  const EscalationState& x = *s.escalation;
+  const bool scheduled = s.next_action_at.has_value();
+  const bool finished = x.exhausted && x.warned && x.breached;
+  if (!x.stopped && s.next_action_at == NextActionAt(x) && (scheduled || finished)) return;
+  std::fprintf(stderr,
+               "engine: invariant violated: open case %s waits for a response with no next "
+               "action scheduled\n",
+               s.case_id.c_str());
+  std::abort();
+}
+
+void AppendHistory(std::vector<HandledCase>& h, HandledCase c) {
+  h.push_back(std::move(c));
+  if (h.size() > kMaxHistoryPerAccount) h.erase(h.begin());
+}
+
+void JsonString(std::string& out, std::string_view v) {
+  out += '"';
+  for (char ch : v) {
+    switch (ch) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        if (static_cast<unsigned char>(ch) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(ch));
+          out += buf;
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
 
 std::optional<int64_t> ParseDecimal(std::string_view s) {
   int64_t v = 0;
@@ -45,6 +107,78 @@ base::Result<std::pair<Timestamp, std::string>> DecodeTimerKey(std::string_view 
                                            std::string(key.substr(8)));
 }
 
+std::string EncodeHistory(const std::vector<HandledCase>& history) {
+  std::string out;
+  wire::Writer w(&out);
+  w.Byte(1);
+  std::string nested;
+  for (const auto& h : history) {
+    nested.clear();
+    wire::Writer n(&nested);
+    n.String(1, h.engineer);
+    n.Time(2, h.at);
+    w.Bytes(1, nested);
+  }
+  return out;
+}
+
+base::Result<std::vector<HandledCase>> DecodeHistory(std::string_view bytes,
+                                                     const std::string& account) {
+  wire::Reader r(bytes);
+  uint8_t version = 0;
+  if (!r.ReadByte(&version)) return r.status();
+  if (version != 1) return base::Status::Corruption("unknown history version");
+  std::vector<HandledCase> out;
+  uint32_t f;
+  wire::Wire w;
+  while (r.Next(&f, &w)) {
+    if (f != 1) {
+      r.Skip(w);
+      continue;
+    }
+    wire::Reader n(r.Bytes(w));
+    HandledCase h;
+    h.account = account;
+    uint32_t nf;
+    wire::Wire nw;
+    while (n.Next(&nf, &nw)) {
+      if (nf == 1) {
+        n.String(nw, &h.engineer);
+      } else if (nf == 2) {
+        n.Time(nw, &h.at);
+      } else {
+        n.Skip(nw);
+      }
+    }
+    if (!n.ok()) return n.status();
+    out.push_back(std::move(h));
+  }
+  if (!r.ok()) return r.status();
+  return out;
+}
+
+std::string OutboxValue(const Paged& p, const CaseState& s) {
+  std::string out = "{\"case\":";
+  JsonString(out, p.case_id);
+  out += ",\"engineer\":";
+  JsonString(out, p.engineer);
+  out += ",\"at\":";
+  JsonString(out, base::FormatInstant(p.at));
+  out += ",\"step\":" + std::to_string(p.step);
+  out += ",\"target\":";
+  JsonString(out, p.target);
+  out += ",\"reason\":";
+  JsonString(out, p.reason);
+  out += ",\"display_id\":";
+  JsonString(out, s.display_id);
+  out += ",\"subject\":";
+  JsonString(out, s.subject);
+  out += ",\"severity\":";
+  JsonString(out, s.severity_code);
+  out += ",\"level\":" + std::to_string(s.level) + "}";
+  return out;
+}
+
 std::string SourceOffsetKey(std::string_view topic, int32_t partition) {
   std::string k(topic);
   k += '/';
@@ -70,18 +204,68 @@ base::Result<Engine::Entry*> Engine::Pending(const std::string& case_id) {
                                       "': " + state.status().message());
     }
     entry.state = std::move(*state);
-    entry.stored_timer = entry.state.next_action_at;
+    entry.stored_timer = TimerOf(entry.state);
   }
   return &pending_.emplace(case_id, std::move(entry)).first->second;
 }
 
-void Engine::StageEvents(const std::vector<Event>& events) {
+void Engine::StageEvents(const std::vector<Event>& events, const CaseState* state) {
   for (const Event& e : events) {
+    // The engine is the log's only writer: staged events take the next seqs in order.
+    const uint64_t seq = log_.next_seq() + batch_.events.size();
     store::Batch::Event& out = batch_.events.emplace_back();
     AppendEvent(e, &out.bytes);
     const std::string& id = CaseIdOf(e);
     if (!id.empty()) out.index_key = CaseKey(id);
+    if (const auto* page = std::get_if<Paged>(&e); page != nullptr && state != nullptr) {
+      batch_.puts.push_back(
+          {store::Family::kOutbox, store::EncodeSeq(seq), OutboxValue(*page, *state)});
+    }
   }
+}
+
+base::Result<std::map<std::string, int>*> Engine::PendingLoads() {
+  if (!pending_loads_) {
+    if (!loads_) {
+      std::map<std::string, int> loaded;
+      base::Status bad;
+      base::Status scan = log_.Scan(
+          store::Family::kProjections, kLoadPrefix,
+          [&](std::string_view key, std::string_view value) {
+            auto n = ParseDecimal(value);
+            if (!n) {
+              bad =
+                  base::Status::Corruption("load projection is not a number: " + std::string(key));
+              return false;
+            }
+            loaded[std::string(key.substr(kLoadPrefix.size()))] = static_cast<int>(*n);
+            return true;
+          });
+      if (!scan.ok()) return scan;
+      if (!bad.ok()) return bad;
+      loads_ = std::move(loaded);
+    }
+    pending_loads_ = *loads_;
+  }
+  return &*pending_loads_;
+}
+
+base::Result<std::vector<HandledCase>*> Engine::PendingHistory(const std::string& account) {
+  if (auto it = pending_history_.find(account); it != pending_history_.end()) return &it->second;
+  if (auto it = history_.find(account); it != history_.end()) {
+    return &pending_history_.emplace(account, it->second).first->second;
+  }
+  std::vector<HandledCase> h;
+  if (!account.empty()) {
+    auto stored = log_.Get(store::Family::kProjections, std::string(kHistoryPrefix) + account);
+    if (!stored.ok()) return stored.status();
+    if (stored->has_value()) {
+      auto decoded = DecodeHistory(**stored, account);
+      if (!decoded.ok()) return decoded.status();
+      h = std::move(*decoded);
+    }
+  }
+  return &pending_history_.emplace(account, std::move(h)).first->second;
 }
 
 base::Result<Staged> Engine::Stage(const Input& input, Timestamp now) {
@@ -90,15 +274,49 @@ base::Result<Staged> Engine::Stage(const Input& input, Timestamp now) {
   if (case_id.empty()) {
     // No case to load or keep: Decide refuses it, and the refusal is logged.
     Decision d = Decide(CaseState{}, input, ctx);
-    StageEvents(d.events);
+    StageEvents(d.events, nullptr);
     return Staged{d.events.size(), d.rejection};
   }
   auto entry = Pending(case_id);
   if (!entry.ok()) return entry.status();
   CaseState& state = (*entry)->state;
+  std::string account = state.account;
+  if (const auto* fe = std::get_if<FeedEvent>(&input); fe != nullptr && account.empty()) {
+    account = fe->account;
+  }
+  auto loads = PendingLoads();
+  if (!loads.ok()) return loads.status();
+  auto history = PendingHistory(account);
+  if (!history.ok()) return history.status();
+  ctx.history = *history;
+  ctx.open_cases = *loads;
   Decision d = Decide(state, input, ctx);
-  for (const Event& e : d.events) EvolveInPlace(state, e);
-  StageEvents(d.events);
+  const std::string open_owner_before = OpenOwner(state);
+  for (const Event& e : d.events) {
+    const bool unowned = state.owner.empty();
+    EvolveInPlace(state, e);
+    if (unowned && !state.owner.empty()) {
+      // The case's first owner: a case of this customer they handled.
+      auto h = PendingHistory(state.account);
+      if (!h.ok()) return h.status();
+      AppendHistory(**h, HandledCase{state.owner, state.account, AtOf(e)});
+      batch_.puts.push_back({store::Family::kProjections,
+                             std::string(kHistoryPrefix) + state.account, EncodeHistory(**h)});
+    }
+  }
+  if (const std::string after = OpenOwner(state); after != open_owner_before) {
+    auto put = [&](const std::string& engineer, int delta) {
+      int& n = (**loads)[engineer];
+      n = std::max(0, n + delta);
+      batch_.puts.push_back(
+          {store::Family::kProjections, std::string(kLoadPrefix) + engineer,
+           n == 0 ? std::nullopt : std::optional<std::string>(std::to_string(n))});
+    };
+    if (!open_owner_before.empty()) put(open_owner_before, -1);
+    if (!after.empty()) put(after, +1);
+  }
+  CheckInvariant(state);
+  StageEvents(d.events, &state);
   return Staged{d.events.size(), d.rejection};
 }
 
@@ -111,7 +329,7 @@ base::Status Engine::StageRejection(const std::string& reason, const std::string
     if (!entry.ok()) return entry.status();
     EvolveInPlace((*entry)->state, events[0]);
   }
-  StageEvents(events);
+  StageEvents(events, nullptr);
   return base::Status::Ok();
 }
 
@@ -124,6 +342,8 @@ void Engine::StagePut(store::Put put) { batch_.puts.push_back(std::move(put)); }
 
 void Engine::Abort() {
   pending_.clear();
+  pending_loads_.reset();
+  pending_history_.clear();
   batch_ = store::Batch{};
   offsets_.clear();
 }
@@ -134,14 +354,13 @@ base::Result<uint64_t> Engine::Commit() {
     if (e.state.opened) {
       batch_.puts.push_back({store::Family::kProjections, CaseKey(id), EncodeCaseState(e.state)});
     }
-    if (e.stored_timer != e.state.next_action_at) {
+    const auto timer = TimerOf(e.state);
+    if (e.stored_timer != timer) {
       if (e.stored_timer) {
         batch_.puts.push_back(
             {store::Family::kTimers, TimerKey(*e.stored_timer, id), std::nullopt});
       }
-      if (e.state.next_action_at) {
-        batch_.puts.push_back({store::Family::kTimers, TimerKey(*e.state.next_action_at, id), id});
-      }
+      if (timer) batch_.puts.push_back({store::Family::kTimers, TimerKey(*timer, id), id});
     }
   }
   for (const auto& [key, next] : offsets_) {
@@ -158,10 +377,15 @@ base::Result<uint64_t> Engine::Commit() {
   }
   if (cache_.size() + pending_.size() > kMaxCachedCases) cache_.clear();
   for (auto& [id, e] : pending_) {
-    e.stored_timer = e.state.next_action_at;
+    e.stored_timer = TimerOf(e.state);
     cache_.insert_or_assign(id, std::move(e));
   }
   pending_.clear();
+  if (pending_loads_) loads_ = std::move(pending_loads_);
+  pending_loads_.reset();
+  if (history_.size() + pending_history_.size() > kMaxCachedCases) history_.clear();
+  for (auto& [account, h] : pending_history_) history_.insert_or_assign(account, std::move(h));
+  pending_history_.clear();
   batch_ = store::Batch{};
   offsets_.clear();
   return first;
@@ -241,6 +465,7 @@ base::Result<std::optional<int64_t>> Engine::StoredOffset(const std::string& top
 base::Result<RebuildReport> Engine::Rebuild(bool repair) {
   RebuildReport report;
   std::unordered_map<std::string, CaseState> folded;
+  std::map<std::string, std::vector<HandledCase>> histories;
   base::Status decode_error;
   base::Status read = log_.Read(1, log_.next_seq(), [&](uint64_t seq, std::string_view bytes) {
     auto event = DecodeEvent(bytes);
@@ -253,7 +478,11 @@ base::Result<RebuildReport> Engine::Rebuild(bool repair) {
     const std::string& id = CaseIdOf(*event);
     if (id.empty()) return true;
     CaseState& s = folded[id];
+    const bool unowned = s.owner.empty();
     EvolveInPlace(s, *event);
+    if (unowned && !s.owner.empty()) {
+      AppendHistory(histories[s.account], HandledCase{s.owner, s.account, AtOf(*event)});
+    }
     return true;
   });
   if (!read.ok()) return read;
@@ -288,6 +517,42 @@ base::Result<RebuildReport> Engine::Rebuild(bool repair) {
       fix.puts.push_back({store::Family::kProjections, CaseKey(id), EncodeCaseState(s)});
     }
   }
+  // The derived projections for `familiar`: loads and histories, as the fold says.
+  std::map<std::string, std::string> derived;
+  std::map<std::string, int> loads;
+  for (const auto& [id, s] : folded) {
+    if (const std::string owner = OpenOwner(s); !owner.empty()) ++loads[owner];
+  }
+  for (const auto& [engineer, n] : loads) {
+    derived[std::string(kLoadPrefix) + engineer] = std::to_string(n);
+  }
+  for (const auto& [account, h] : histories) {
+    derived[std::string(kHistoryPrefix) + account] = EncodeHistory(h);
+  }
+  for (std::string_view prefix : {kLoadPrefix, kHistoryPrefix}) {
+    base::Status st = log_.Scan(
+        store::Family::kProjections, prefix, [&](std::string_view key, std::string_view value) {
+          auto it = derived.find(std::string(key));
+          if (it == derived.end() || it->second != value) {
+            report.mismatched.emplace_back(key);
+            if (it == derived.end()) {
+              fix.puts.push_back({store::Family::kProjections, std::string(key), std::nullopt});
+            }
+          }
+          if (it != derived.end()) {
+            if (it->second != value) {
+              fix.puts.push_back({store::Family::kProjections, it->first, it->second});
+            }
+            derived.erase(it);
+          }
+          return true;
+        });
+    if (!st.ok()) return st;
+  }
+  for (const auto& [key, value] : derived) {
+    report.missing.push_back(key);
+    fix.puts.push_back({store::Family::kProjections, key, value});
+  }
   std::sort(report.mismatched.begin(), report.mismatched.end());
   std::sort(report.missing.begin(), report.missing.end());
   std::sort(report.extra.begin(), report.extra.end());
@@ -296,7 +561,7 @@ base::Result<RebuildReport> Engine::Rebuild(bool repair) {
   // Timers: exactly one per case with a next action, as the fold says.
   std::unordered_set<std::string> want;
   for (const auto& [id, s] : folded) {
-    if (s.opened && s.next_action_at) want.insert(TimerKey(*s.next_action_at, id));
+    if (auto timer = TimerOf(s); s.opened && timer) want.insert(TimerKey(*timer, id));
   }
   base::Status timers =
       log_.Scan(store::Family::kTimers, "", [&](std::string_view key, std::string_view) {
@@ -315,6 +580,8 @@ base::Result<RebuildReport> Engine::Rebuild(bool repair) {
     if (!appended.ok()) return appended.status();
   }
   cache_.clear();
+  loads_.reset();
+  history_.clear();
   return report;
 }
 

@@ -12,12 +12,34 @@
 //                 case id -> case id (one timer per case, the old one deleted)
 //   kOffsets      "<topic>/<partition>" -> the next offset to consume, in
 //                 decimal (the layout of router/kafka_ingest.h OffsetKey/EncodeOffset)
+//   kProjections  "load/<engineer>" -> open cases the engineer owns (first
+//                 acker), in decimal; absent = 0
+//   kProjections  "history/<account>" -> the cases of the account an engineer
+//                 took (EncodeHistory: version 1, repeated {1 engineer, 2 at}),
+//                 oldest first, at most kMaxHistoryPerAccount
+//   kOutbox       8-byte big-endian seq of a paged event -> JSON {case,
+//                 engineer, at, step, target, reason, display_id, subject,
+//                 severity, level}: the page to deliver (the pager shell
+//                 deletes it once delivered)
+//
+// The load and history projections feed `familiar` (Context::history,
+// Context::open_cases); Decide records the scores it ranked by in the events,
+// so replaying the log never needs them.
+//
+// Invariant (checked after every input, aborts when broken): an open case
+// waiting for a response whose escalation runs has next_action_at ==
+// NextActionAt(its escalation state), and it is set unless the escalation is
+// exhausted with its warning and breach fired. A case that could not be routed
+// (routed.clock empty: the config lacks the level's target or policy, which a
+// validated config cannot) has no escalation and no timer. A next action at
+// Timestamp::max() (a clock calendar that never opens) writes no timer.
 //
 // One thread at a time: the engine keeps the projections it touched in
 // memory and assumes it is the only writer of the log.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,6 +81,15 @@ struct Applied {
   Staged outcome;
   uint64_t first_seq = 0;  // sequence number of its first event (next_seq when none)
 };
+
+inline constexpr size_t kMaxHistoryPerAccount = 100;
+
+std::string EncodeHistory(const std::vector<HandledCase>& history);
+// Errors: kCorruption. `account` fills HandledCase::account.
+base::Result<std::vector<HandledCase>> DecodeHistory(std::string_view bytes,
+                                                     const std::string& account);
+// The JSON value of a page in the outbox.
+std::string OutboxValue(const Paged& page, const CaseState& state);
 
 struct BatchItem {
   Input input;
@@ -142,7 +173,11 @@ class Engine {
     std::optional<Timestamp> stored_timer;  // the timer key currently in the store
   };
   base::Result<Entry*> Pending(const std::string& case_id);
-  void StageEvents(const std::vector<Event>& events);
+  void StageEvents(const std::vector<Event>& events, const CaseState* state);
+  base::Result<std::map<std::string, int>*> PendingLoads();
+  base::Result<std::vector<HandledCase>*> PendingHistory(const std::string& account);
+  void TrackDerived(const std::string& before_owner, const CaseState& after,
+                    const std::vector<Event>& events);
 
   store::EventLog& log_;
   std::shared_ptr<const config::Config> config_;
@@ -150,6 +185,11 @@ class Engine {
   std::unordered_map<std::string, Entry> pending_;  // touched by the staged work
   store::Batch batch_;
   std::unordered_map<std::string, int64_t> offsets_;  // staged: key -> next offset
+  // Derived projections for `familiar`: committed, and the staged copies.
+  std::optional<std::map<std::string, int>> loads_;
+  std::optional<std::map<std::string, int>> pending_loads_;
+  std::unordered_map<std::string, std::vector<HandledCase>> history_;
+  std::unordered_map<std::string, std::vector<HandledCase>> pending_history_;
 };
 
 }  // namespace router
