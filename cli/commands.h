@@ -7,6 +7,7 @@ namespace cli {
 
 int RunCheckConfig(int argc, char** argv);
 int RunLog(int argc, char** argv);
+int RunExplain(int argc, char** argv);
 int RunDevBroker(int argc, char** argv);
 int RunPublish(int argc, char** argv);
 int RunDeadLetters(int argc, char** argv);

@@ -19,6 +19,7 @@ struct Command {
 constexpr Command kCommands[] = {
     {"check-config", cli::RunCheckConfig, "validate a configuration file"},
     {"log", cli::RunLog, "the audit trail as JSON lines (or text)"},
+    {"explain", cli::RunExplain, "one case's story: why each page went to whom, when"},
     {"dev-broker", cli::RunDevBroker, "embedded Kafka-protocol broker for demos and tests"},
     {"publish", cli::RunPublish, "send a JSON-lines file of feed events to Kafka"},
     {"serve", cli::RunServe, "the daemon: consume the feed into the log, exactly once"},
