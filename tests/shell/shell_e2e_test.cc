@@ -213,6 +213,15 @@ TEST_CASE("serve pages step 0 over ZeroMQ, fires the next step on time, and an a
   REQUIRE(ack.exit_code == 0);
   CHECK(ack.out.find("acknowledged case " + case_id + " as bob") != std::string::npos);
 
+  // A malformed command is a dead letter with its reason, and stops nothing.
+  {
+    auto path = dir.path() / "bad-command.jsonl";
+    testing_support::WriteFile(path, R"({"type":"ack","case":")" + case_id + "\"}\n");
+    auto r = ingest_test::Run({Bin(), "publish", "--brokers", broker.bootstrap, "--topic",
+                               "escalator.commands", path.string()});
+    REQUIRE(r.exit_code == 0);
+  }
+
   // gus's step (opened + 10 s) must never come: his pager times out empty.
   auto gus_code = gus->Wait(seconds(40));
   REQUIRE(gus_code);
@@ -231,6 +240,11 @@ TEST_CASE("serve pages step 0 over ZeroMQ, fires the next step on time, and an a
   REQUIRE(OfType(log, "acknowledged").size() == 1);
   CHECK(OfType(log, "acknowledged")[0].at("engineer") == "bob");
   REQUIRE(OfType(log, "responded").size() == 1);
+  auto letters = ingest_test::Run({Bin(), "dead-letters", "--data", data, "--format", "json"});
+  REQUIRE(letters.exit_code == 0);
+  INFO(letters.out);
+  CHECK_THAT(letters.out, Catch::Contains("escalator.commands"));
+  CHECK_THAT(letters.out, Catch::Contains("field engineer missing"));
   // Nothing paged after the acknowledgement.
   bool acked = false;
   for (const auto& e : log) {
@@ -267,9 +281,15 @@ TEST_CASE("a restarted serve fires overdue timers at once and resends the outbox
 
   const std::string endpoint = "ipc://" + d + "/pager.sock";
   auto alice = StartPager(endpoint, "alice", 60, d + "/alice.err");
-  auto bob = StartPager(endpoint, "bob", 60, d + "/bob.err");
+  // bob acknowledges from his pager, like an engineer tapping "ack".
+  auto bob = std::make_unique<ChildProcess>(
+      std::vector<std::string>{Bin(), "pager", "--endpoint", endpoint, "--engineer", "bob",
+                               "--format", "json", "--count", "1", "--timeout", "60", "--ack",
+                               "--brokers", broker.bootstrap},
+      d + "/bob.err");
   auto args = ServeArgs(broker, config, data);
-  args.insert(args.end(), {"--pager-endpoint", endpoint, "--pager-grace-ms", "1500"});
+  args.insert(args.end(),
+              {"--pager-endpoint", endpoint, "--pager-grace-ms", "1500", "--log-level", "debug"});
   const base::Timestamp restarted = Now();
   ChildProcess serve(args, d + "/serve2.err");
   auto alice_page = alice->ReadLine(seconds(30));
@@ -282,6 +302,13 @@ TEST_CASE("a restarted serve fires overdue timers at once and resends the outbox
   CHECK(json::parse(*bob_page).at("step") == 1);
   // Fired at once, sent once the 1.5 s grace for reconnecting pagers was over.
   CHECK(bob_arrived - restarted < seconds(5));
+  auto bob_code = bob->Wait(seconds(30));
+  INFO(testing_support::ReadFile(d + "/bob.err"));
+  REQUIRE(bob_code);
+  REQUIRE(*bob_code == 0);
+  CHECK_THAT(testing_support::ReadFile(d + "/bob.err"), Catch::Contains("acknowledged case"));
+  // The only message this serve consumes is bob's acknowledgement.
+  REQUIRE(WaitForText(d + "/serve2.err", "batch: 1 messages", seconds(20)));
   StopServe(serve, d + "/serve2.err");
   CHECK_THAT(testing_support::ReadFile(d + "/serve2.err"), Catch::Contains("timers: 1 pending"));
   CHECK_THAT(testing_support::ReadFile(d + "/serve2.err"), Catch::Contains("timers: fired 1"));
@@ -292,5 +319,8 @@ TEST_CASE("a restarted serve fires overdue timers at once and resends the outbox
   REQUIRE(paged.size() == 2);
   CHECK(paged[0].at("engineer") == "alice");
   CHECK(paged[1].at("engineer") == "bob");
-  // The outbox is empty now: a third start sends nothing again.
+  auto acks = OfType(log, "acknowledged");
+  REQUIRE(acks.size() == 1);
+  CHECK(acks[0].at("engineer") == "bob");
+  CHECK(OfType(log, "responded").size() == 1);
 }
