@@ -39,8 +39,8 @@ struct RoutingFacts {
 struct Candidate {
   std::string engineer;
   double score = 0;    // higher knows the case better
-  int open_cases = 0;  // the tie-breaker: fewer first
   std::string why;     // e.g. "skill medialive +3; workflows live-linear +1; 2 cases before +3.41"
+  int open_cases = 0;  // the tie-breaker: fewer first
   friend bool operator==(const Candidate&, const Candidate&) = default;
 };
 

@@ -70,7 +70,7 @@ TEST_CASE("golden bytes: the encoding of these events never changes") {
   CHECK(Hex(EncodeEvent(Paged{"c", T("2026-11-24T14:02:11Z"), "bob", 1, 0, "edm", "", ""})) ==
         "01070a016310f0dae9ddc1681a03626f622002320365646d");
   Routed routed{"c", T("2026-11-24T14:02:11Z"), 2, "always"};
-  routed.candidates = {{"a", 1.5, 0, ""}};
+  routed.candidates = {{"a", 1.5, ""}};
   routed.next_action_at = T("2026-11-24T14:07:11Z");
   CHECK(Hex(EncodeEvent(routed)) ==
         "01060a016310f0dae9ddc16818042206616c776179735a0c0a016111000000000000f83f60b0aa8edec168");
