@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "config/config.h"
@@ -35,18 +36,12 @@ int RunDue(int argc, char** argv) {
   const std::string format = *f.Get("format");
   if (format != "text" && format != "json")
     return UsageError(kCommand, "--format must be text or json, got '" + format + "'");
-  const std::string opened_text = *f.Get("opened");
-  auto opened = base::ParseInstant(opened_text);
-  if (!opened)
-    return UsageError(kCommand, "--opened '" + opened_text +
-                                    "' is not an ISO 8601 instant with Z or an offset "
-                                    "(e.g. 2026-11-24T09:00:00-05:00)");
-  auto loaded = config::LoadConfigFile(*f.Get("config"));
-  if (!loaded.errors.empty()) {
-    for (const auto& e : loaded.errors) std::cerr << e.ToString() << "\n";
-    return kExitUsage;
-  }
-  const config::Config& cfg = *loaded.config;
+  int exit = kExitOk;
+  auto opened = InstantFlag(kCommand, f, "opened", exit);
+  if (!opened) return exit;
+  auto loaded = LoadConfigOrReport(*f.Get("config"));
+  if (!loaded) return kExitUsage;
+  const config::Config& cfg = *loaded;
   const std::string account = *f.Get("account");
   const std::string service = *f.Get("service");
   const std::string severity = *f.Get("severity");

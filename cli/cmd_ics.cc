@@ -5,6 +5,7 @@
 #include <sstream>
 #include <string>
 
+#include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "config/config.h"
@@ -64,15 +65,6 @@ uint64_t Fnv1a(const std::string& s) {
   return h;
 }
 
-std::optional<base::Timestamp> ParseTimeFlag(const Flags& f, const std::string& name, int& exit) {
-  const std::string text = *f.Get(name);
-  auto t = base::ParseInstant(text);
-  if (!t)
-    exit = UsageError(kCommand, "--" + name + " '" + text +
-                                    "' is not an ISO 8601 instant with Z or an offset "
-                                    "(e.g. 2026-11-24T09:00:00-05:00)");
-  return t;
-}
 }  // namespace
 
 int RunIcs(int argc, char** argv) {
@@ -92,17 +84,14 @@ int RunIcs(int argc, char** argv) {
   if (parsed.exit_code) return *parsed.exit_code;
   const auto& f = parsed.flags;
   int exit = kExitOk;
-  auto from = ParseTimeFlag(f, "from", exit);
+  auto from = InstantFlag(kCommand, f, "from", exit);
   if (!from) return exit;
-  auto to = ParseTimeFlag(f, "to", exit);
+  auto to = InstantFlag(kCommand, f, "to", exit);
   if (!to) return exit;
   if (!(*from < *to)) return UsageError(kCommand, "--from must be before --to");
-  auto loaded = config::LoadConfigFile(*f.Get("config"));
-  if (!loaded.errors.empty()) {
-    for (const auto& e : loaded.errors) std::cerr << e.ToString() << "\n";
-    return kExitUsage;
-  }
-  const config::Config& cfg = *loaded.config;
+  auto loaded = LoadConfigOrReport(*f.Get("config"));
+  if (!loaded) return kExitUsage;
+  const config::Config& cfg = *loaded;
   const std::string name = *f.Get("schedule");
   const config::Schedule* schedule = cfg.FindSchedule(name);
   if (schedule == nullptr) return UsageError(kCommand, "unknown schedule '" + name + "'");

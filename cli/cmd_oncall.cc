@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "config/config.h"
@@ -44,18 +45,12 @@ int RunOncall(int argc, char** argv) {
   const std::string format = *f.Get("format");
   if (format != "text" && format != "json")
     return UsageError(kCommand, "--format must be text or json, got '" + format + "'");
-  const std::string at_text = *f.Get("at");
-  auto at = base::ParseInstant(at_text);
-  if (!at)
-    return UsageError(kCommand, "--at '" + at_text +
-                                    "' is not an ISO 8601 instant with Z or an offset "
-                                    "(e.g. 2026-11-24T09:00:00-05:00)");
-  auto loaded = config::LoadConfigFile(*f.Get("config"));
-  if (!loaded.errors.empty()) {
-    for (const auto& e : loaded.errors) std::cerr << e.ToString() << "\n";
-    return kExitUsage;
-  }
-  const config::Config& cfg = *loaded.config;
+  int exit = kExitOk;
+  auto at = InstantFlag(kCommand, f, "at", exit);
+  if (!at) return exit;
+  auto loaded = LoadConfigOrReport(*f.Get("config"));
+  if (!loaded) return kExitUsage;
+  const config::Config& cfg = *loaded;
   std::vector<const config::Schedule*> chosen;
   if (auto name = f.Get("schedule"); name && !name->empty()) {
     const config::Schedule* s = cfg.FindSchedule(*name);

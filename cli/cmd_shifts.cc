@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "config/config.h"
@@ -13,15 +14,6 @@ namespace cli {
 namespace {
 constexpr char kCommand[] = "shifts";
 
-std::optional<base::Timestamp> ParseTimeFlag(const Flags& f, const std::string& name, int& exit) {
-  const std::string text = *f.Get(name);
-  auto t = base::ParseInstant(text);
-  if (!t)
-    exit = UsageError(kCommand, "--" + name + " '" + text +
-                                    "' is not an ISO 8601 instant with Z or an offset "
-                                    "(e.g. 2026-11-24T09:00:00-05:00)");
-  return t;
-}
 }  // namespace
 
 int RunShifts(int argc, char** argv) {
@@ -46,18 +38,15 @@ int RunShifts(int argc, char** argv) {
   if (format != "text" && format != "json")
     return UsageError(kCommand, "--format must be text or json, got '" + format + "'");
   int exit = kExitOk;
-  auto from = ParseTimeFlag(f, "from", exit);
+  auto from = InstantFlag(kCommand, f, "from", exit);
   if (!from) return exit;
-  auto to = ParseTimeFlag(f, "to", exit);
+  auto to = InstantFlag(kCommand, f, "to", exit);
   if (!to) return exit;
   if (!(*from < *to)) return UsageError(kCommand, "--from must be before --to");
-  auto loaded = config::LoadConfigFile(*f.Get("config"));
-  if (!loaded.errors.empty()) {
-    for (const auto& e : loaded.errors) std::cerr << e.ToString() << "\n";
-    return kExitUsage;
-  }
+  auto loaded = LoadConfigOrReport(*f.Get("config"));
+  if (!loaded) return kExitUsage;
   const std::string name = *f.Get("schedule");
-  const config::Schedule* schedule = loaded.config->FindSchedule(name);
+  const config::Schedule* schedule = loaded->FindSchedule(name);
   if (schedule == nullptr) return UsageError(kCommand, "unknown schedule '" + name + "'");
   for (const auto& s : schedules::Shifts(*schedule, *from, *to)) {
     if (format == "json") {

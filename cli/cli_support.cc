@@ -1,0 +1,24 @@
+#include "cli/cli_support.h"
+
+#include <iostream>
+
+namespace cli {
+
+std::optional<base::Timestamp> InstantFlag(const std::string& command, const Flags& flags,
+                                           const std::string& name, int& exit) {
+  const std::string text = *flags.Get(name);
+  auto t = base::ParseInstant(text);
+  if (!t)
+    exit = UsageError(command, "--" + name + " '" + text +
+                                   "' is not an ISO 8601 instant with Z or an offset "
+                                   "(e.g. 2026-11-24T09:00:00-05:00)");
+  return t;
+}
+
+std::shared_ptr<const config::Config> LoadConfigOrReport(const std::string& path) {
+  auto loaded = config::LoadConfigFile(path);
+  for (const auto& e : loaded.errors) std::cerr << e.ToString() << "\n";
+  return loaded.errors.empty() ? loaded.config : nullptr;
+}
+
+}  // namespace cli
