@@ -18,7 +18,9 @@ namespace store {
 // Column families. Persisted (as RocksDB column family names): never rename.
 enum class Family {
   kLog,          // "log": key = 8-byte big-endian sequence number -> event bytes
-  kIndex,        // "index": key = index key + 8-byte big-endian seq -> "" (e.g. a case's events)
+  kIndex,        // "index": key = index key + 8-byte big-endian seq -> run length: "" for
+                 // that one event, else 4-byte big-endian n: it and the n - 1 seqs after it
+                 // (consecutive events of one key in one batch share an entry)
   kProjections,  // "projections": key -> current state bytes (e.g. per case)
   kTimers,       // "timers": key = due instant + id -> payload
   kOutbox,       // "outbox": key -> message not yet delivered

@@ -297,6 +297,42 @@ TEST_CASE("ReadIndexed returns exactly one key's events, in seq order") {
   CHECK(indexed("case-10") == Rows{{2, "open 10"}, {5, "comm 10"}});
 }
 
+TEST_CASE("ReadIndexed reads runs of one key's consecutive events, stopping where fn says") {
+  testing_support::TempDir dir;
+  auto log = OpenOk(dir.str());
+  Batch b;
+  for (const char* bytes : {"a1", "a2", "a3"}) b.events.push_back({bytes, "case-a"});
+  b.events.push_back({"b1", "case-b"});
+  b.events.push_back({"a4", "case-a"});
+  b.events.push_back({"x", ""});
+  b.events.push_back({"b2", "case-b"});
+  b.events.push_back({"b3", "case-b"});
+  REQUIRE(log->Append(b).ok());
+  Batch c;
+  c.events.push_back({"a5", "case-a"});
+  REQUIRE(log->Append(c).ok());
+
+  auto indexed = [&](std::string_view key, size_t stop_after) {
+    Rows out;
+    REQUIRE(log->ReadIndexed(key,
+                             [&](uint64_t seq, std::string_view bytes) {
+                               out.emplace_back(seq, std::string(bytes));
+                               return out.size() < stop_after;
+                             })
+                .ok());
+    return out;
+  };
+  CHECK(indexed("case-a", 100) == Rows{{1, "a1"}, {2, "a2"}, {3, "a3"}, {5, "a4"}, {9, "a5"}});
+  CHECK(indexed("case-b", 100) == Rows{{4, "b1"}, {7, "b2"}, {8, "b3"}});
+  // fn returning false mid-run ends the read there.
+  CHECK(indexed("case-a", 2) == Rows{{1, "a1"}, {2, "a2"}});
+  CHECK(indexed("case-b", 2) == Rows{{4, "b1"}, {7, "b2"}});
+  // Three entries for case-a's five events: the runs share an index entry.
+  int entries = 0;
+  REQUIRE(log->Scan(Family::kIndex, "case-a", [&](auto, auto) { return ++entries, true; }).ok());
+  CHECK(entries == 3);
+}
+
 TEST_CASE("readers running beside the appender always see a gap-free prefix of whole batches") {
   testing_support::TempDir dir;
   auto log = OpenOk(dir.str(), {.sync = false});
