@@ -191,8 +191,10 @@ Engine::Engine(store::EventLog& log, std::shared_ptr<const config::Config> confi
 
 base::Result<Engine::Entry*> Engine::Pending(const std::string& case_id) {
   if (auto it = pending_.find(case_id); it != pending_.end()) return &it->second;
-  if (auto it = cache_.find(case_id); it != cache_.end()) {
-    return &pending_.emplace(case_id, it->second).first->second;
+  if (auto node = cache_.extract(case_id); !node.empty()) {
+    // Moved, not copied: Commit moves it back, and after an Abort the store
+    // still holds the committed state, so the next use reloads it.
+    return &pending_.insert(std::move(node)).position->second;
   }
   auto stored = log_.Get(store::Family::kProjections, CaseKey(case_id));
   if (!stored.ok()) return stored.status();
@@ -344,8 +346,14 @@ void Engine::Abort() {
   pending_.clear();
   pending_loads_.reset();
   pending_history_.clear();
-  batch_ = store::Batch{};
+  ClearBatch();
   offsets_.clear();
+}
+
+void Engine::ClearBatch() {
+  // clear(), not a fresh Batch: the vectors keep their capacity for the next batch.
+  batch_.events.clear();
+  batch_.puts.clear();
 }
 
 base::Result<uint64_t> Engine::Commit() {
@@ -376,17 +384,17 @@ base::Result<uint64_t> Engine::Commit() {
     first = *appended;
   }
   if (cache_.size() + pending_.size() > kMaxCachedCases) cache_.clear();
-  for (auto& [id, e] : pending_) {
-    e.stored_timer = TimerOf(e.state);
-    cache_.insert_or_assign(id, std::move(e));
+  while (!pending_.empty()) {
+    auto node = pending_.extract(pending_.begin());
+    node.mapped().stored_timer = TimerOf(node.mapped().state);
+    cache_.insert(std::move(node));
   }
-  pending_.clear();
   if (pending_loads_) loads_ = std::move(pending_loads_);
   pending_loads_.reset();
   if (history_.size() + pending_history_.size() > kMaxCachedCases) history_.clear();
   for (auto& [account, h] : pending_history_) history_.insert_or_assign(account, std::move(h));
   pending_history_.clear();
-  batch_ = store::Batch{};
+  ClearBatch();
   offsets_.clear();
   return first;
 }
@@ -450,6 +458,13 @@ base::Result<CaseState> Engine::Load(const std::string& case_id) {
   if (!stored.ok()) return stored.status();
   if (!stored->has_value()) return CaseState{};
   return DecodeCaseState(**stored);
+}
+
+base::Result<std::optional<Timestamp>> Engine::NextActionAt(const std::string& case_id) {
+  if (auto it = cache_.find(case_id); it != cache_.end()) return it->second.state.next_action_at;
+  auto state = Load(case_id);
+  if (!state.ok()) return state.status();
+  return state->next_action_at;
 }
 
 base::Result<std::optional<int64_t>> Engine::StoredOffset(const std::string& topic,

@@ -157,6 +157,10 @@ class Engine {
   // The case's current state (a default state for a case never seen).
   base::Result<CaseState> Load(const std::string& case_id);
 
+  // The case's committed next action (CaseState::next_action_at) without
+  // copying its state: what the shells' timer indexes follow after each write.
+  base::Result<std::optional<Timestamp>> NextActionAt(const std::string& case_id);
+
   // The next offset to consume stored for a partition, or nullopt.
   base::Result<std::optional<int64_t>> StoredOffset(const std::string& topic, int32_t partition);
 
@@ -173,6 +177,7 @@ class Engine {
     std::optional<Timestamp> stored_timer;  // the timer key currently in the store
   };
   base::Result<Entry*> Pending(const std::string& case_id);
+  void ClearBatch();
   void StageEvents(const std::vector<Event>& events, const CaseState* state);
   base::Result<std::map<std::string, int>*> PendingLoads();
   base::Result<std::vector<HandledCase>*> PendingHistory(const std::string& account);

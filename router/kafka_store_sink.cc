@@ -36,9 +36,9 @@ base::Timestamp KafkaStoreSink::ReadNow() {
 base::Result<bool> KafkaStoreSink::SyncTimer(const std::string& case_id,
                                              std::optional<base::Timestamp> fired_at) {
   if (case_id.empty()) return false;
-  auto state = engine_->Load(case_id);
-  if (!state.ok()) return state.status();
-  std::optional<base::Timestamp> next = state->next_action_at;
+  auto stored = engine_->NextActionAt(case_id);
+  if (!stored.ok()) return stored.status();
+  std::optional<base::Timestamp> next = *stored;
   if (next == base::Timestamp::max()) next.reset();  // an instant that never comes
   bool stalled = fired_at && next && *next <= *fired_at;
   timers_->Set(case_id, stalled ? std::nullopt : next);
