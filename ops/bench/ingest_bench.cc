@@ -19,10 +19,13 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "base/time.h"
 #include "cli/flags.h"
+#include "ops/bench/feed_events.h"
 #include "router/feed_parser.h"
 #include "router/kafka_ingest.h"
 #include "router/kafka_producer.h"
@@ -58,7 +61,7 @@ Child Spawn(const std::vector<std::string>& argv, const std::string& out_path = 
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    execv(args[0], args.data());
+    execvp(args[0], args.data());
     _exit(127);
   }
   close(fds[1]);
@@ -83,51 +86,16 @@ std::string ReadAll(int fd) {
 struct Exit {
   int code = -1;
   long max_rss_kb = 0;
+  double cpu_s = 0;  // user + system time of the process and its threads
 };
 
 Exit Reap(pid_t pid) {
   int status = 0;
   rusage ru{};
   wait4(pid, &status, 0, &ru);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), ru.ru_maxrss};
-}
-
-// A feed-shaped event: the sample's envelope, with CaseDetails on CreateCase.
-std::string Event(uint64_t n, int cases) {
-  uint64_t c = n % static_cast<uint64_t>(cases);
-  uint64_t step = n / static_cast<uint64_t>(cases);
-  std::string account = std::to_string(100000000000ull + c % 500);
-  std::string case_id = "case-" + account + "-muen-2026-" + std::to_string(c);
-  static const char* kServices[] = {"medialive", "mediapackage", "cloudfront", "amazon-rds"};
-  static const char* kSeverities[] = {"critical", "urgent", "high", "normal", "low"};
-  nlohmann::ordered_json j = {
-      {"version", "0"},
-      {"id", "bench-" + std::to_string(n)},
-      {"detail-type", "Support Case Update"},
-      {"source", "aws.support"},
-      {"account", account},
-      {"time", "2026-11-24T14:" + std::to_string(10 + step % 50) + ":11Z"},
-      {"region", "us-east-1"},
-      {"resources", nlohmann::json::array()},
-      {"detail",
-       {{"case-id", case_id},
-        {"display-id", std::to_string(1234560000 + c)},
-        {"communication-id", step == 0 ? "" : "ab12cd34ef56-" + std::to_string(n)},
-        {"event-name", step == 0 ? "CreateCase" : "AddCommunicationToCase"},
-        {"origin", step == 0 ? "" : (step % 2 ? "AWS" : "CUSTOMER")}}}};
-  if (step == 0) {
-    j["detail"]["case"] = {{"caseId", case_id},
-                           {"displayId", std::to_string(1234560000 + c)},
-                           {"subject", "MediaLive channel input loss on primary pipeline"},
-                           {"status", "opened"},
-                           {"serviceCode", kServices[c % 4]},
-                           {"categoryCode", "channel-failure"},
-                           {"severityCode", kSeverities[c % 5]},
-                           {"submittedBy", "ops@northwind.example"},
-                           {"timeCreated", "2026-11-24T14:02:09Z"},
-                           {"language", "en"}};
-  }
-  return j.dump();
+  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), ru.ru_maxrss,
+          seconds(ru.ru_utime) + seconds(ru.ru_stime)};
 }
 
 // Consumes and parses like serve, but writes nothing: the Kafka + parse share.
@@ -159,6 +127,10 @@ int main(int argc, char** argv) {
           {"runs", true, false, "runs", "3"},
           {"max-batch", true, false, "serve --max-batch", "5000"},
           {"work", true, false, "scratch directory", "/tmp/escalator-ingest-bench"},
+          {"keep", false, false, "keep the last run's scratch directory (serve's log in WORK/data)",
+           ""},
+          {"serve-wrap", true, false,
+           "a command (space-separated) to run serve under, e.g. 'perf record -g -o F --'", ""},
       },
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
@@ -186,8 +158,9 @@ int main(int argc, char** argv) {
                                                     {"queue.buffering.max.messages", "500000"}});
       if (!producer.ok()) return 1;
       uint64_t bytes = 0;
+      const auto base = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
       for (uint64_t n = 0; n < events; ++n) {
-        std::string e = Event(n, cases);
+        std::string e = bench::FeedEvent(n, cases, base);
         bytes += e.size();
         if (!(*producer)->Produce("support.cases", router::FeedPartitionKey(e), e).ok()) return 1;
         if (n % 1000 == 0) (*producer)->Poll(0);
@@ -210,9 +183,19 @@ int main(int argc, char** argv) {
     close(kcat.out_fd);
     if (kexit.code != 0) return 1;
 
-    Child serve = Spawn({bin, "serve", "--config", config, "--data", work + "/data", "--brokers",
-                         bootstrap, "--exit-when-caught-up", "--max-batch", *f.Get("max-batch"),
-                         "--log-level", "warn", "--session-timeout-ms", "6000"});
+    std::vector<std::string> serve_argv;
+    {
+      std::istringstream wrap(f.Get("serve-wrap").value_or(""));
+      for (std::string w; wrap >> w;) serve_argv.push_back(w);
+    }
+    for (std::string a :
+         {bin, std::string("serve"), std::string("--config"), config, std::string("--data"),
+          work + "/data", std::string("--brokers"), bootstrap, std::string("--exit-when-caught-up"),
+          std::string("--max-batch"), *f.Get("max-batch"), std::string("--log-level"),
+          std::string("warn"), std::string("--session-timeout-ms"), std::string("6000")}) {
+      serve_argv.push_back(a);
+    }
+    Child serve = Spawn(serve_argv);
     std::string out = ReadAll(serve.out_fd);
     Exit sexit = Reap(serve.pid);
     close(serve.out_fd);
@@ -257,6 +240,8 @@ int main(int argc, char** argv) {
         static_cast<unsigned long long>(j["appended"].get<uint64_t>()),
         static_cast<unsigned long long>(j["batches"].get<uint64_t>()), ratios.back(), rss_mb.back(),
         parse_rates.back());
+    std::printf("run %d: serve seconds %s; serve CPU %.2f s (all threads)\n", run + 1,
+                j["seconds"].dump().c_str(), sexit.cpu_s);
     std::fflush(stdout);
   }
   std::printf(
@@ -264,6 +249,6 @@ int main(int argc, char** argv) {
       "%.0f MiB; consume+parse without the store %.0f events/s\n",
       runs, Median(kcat_rates), Median(serve_rates), Median(ratios), Median(rss_mb),
       Median(parse_rates));
-  std::filesystem::remove_all(work);
+  if (!f.Has("keep")) std::filesystem::remove_all(work);
   return 0;
 }

@@ -1,0 +1,195 @@
+// apply_bench: serve's apply path alone, without Kafka: feed-shaped events (the
+// ingest benchmark's, ops/bench/feed_events.h), parsed up front, applied through
+// router::KafkaStoreSink (routing, escalation, projections, timers, outbox, offsets)
+// in batches of --max-batch, one fsynced store write each. In the same run, the
+// baseline: the same message bytes written raw into a fresh RocksDB, one fsynced
+// WriteBatch per batch. Prints events/s of both, their ratio, and the apply
+// thread's CPU time per event (less disturbed by other work on a shared machine
+// than wall time).
+//
+// usage: apply_bench --config ../shared/samples/config.yaml [--events 300000]
+//                    [--max-batch 5000] [--runs 3] [--work /tmp/escalator-apply-bench]
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+#include <time.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/malloc_tuning.h"
+#include "base/time.h"
+#include "cli/flags.h"
+#include "config/config.h"
+#include "ops/bench/feed_events.h"
+#include "router/feed_parser.h"
+#include "router/kafka_ingest.h"
+#include "router/kafka_store_sink.h"
+#include "store/event_log.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ThreadCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+struct Message {
+  std::string payload;
+  int32_t partition;
+  int64_t offset;
+};
+
+// Writes each batch's raw payloads under 8-byte keys: the floor of any durable log.
+double RawSeconds(const std::vector<Message>& messages, size_t max_batch, const std::string& dir) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  rocksdb::DB* raw = nullptr;
+  if (!rocksdb::DB::Open(options, dir, &raw).ok()) return -1;
+  std::unique_ptr<rocksdb::DB> db(raw);
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  auto t0 = Clock::now();
+  rocksdb::WriteBatch wb;
+  for (size_t i = 0; i < messages.size(); i += max_batch) {
+    wb.Clear();
+    for (size_t k = i; k < std::min(messages.size(), i + max_batch); ++k) {
+      std::string key = store::EncodeSeq(k + 1);
+      wb.Put(key, messages[k].payload);
+    }
+    if (!db->Write(wo, &wb).ok()) return -1;
+  }
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto parsed = cli::ParseFlags(
+      "apply_bench",
+      "serve's apply path (router::KafkaStoreSink into the log) without Kafka, against a raw "
+      "RocksDB write of the same bytes.",
+      {
+          {"config", true, true, "configuration", ""},
+          {"events", true, false, "events to apply", "300000"},
+          {"max-batch", true, false, "events per store write (serve --max-batch)", "5000"},
+          {"runs", true, false, "runs", "3"},
+          {"work", true, false, "scratch directory", "/tmp/escalator-apply-bench"},
+      },
+      argc, argv);
+  if (parsed.exit_code) return *parsed.exit_code;
+  base::KeepFreedMemoryForReuse();  // as serve does
+  const auto& f = parsed.flags;
+  auto loaded = config::LoadConfigFile(*f.Get("config"));
+  if (!loaded.errors.empty()) {
+    for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.ToString().c_str());
+    return 2;
+  }
+  const uint64_t events = std::stoull(*f.Get("events"));
+  const size_t max_batch = std::stoul(*f.Get("max-batch"));
+  const int runs = std::stoi(*f.Get("runs"));
+  const std::string work = *f.Get("work");
+  const int cases = static_cast<int>(std::max<uint64_t>(1, events / 10));
+
+  // The feed, as serve would receive it: keyed by account onto 256 partitions.
+  const auto base = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  std::vector<Message> messages;
+  std::vector<int64_t> next_offset(256, 0);
+  uint64_t bytes = 0;
+  for (uint64_t n = 0; n < events; ++n) {
+    std::string e = bench::FeedEvent(n, cases, base);
+    auto p = static_cast<int32_t>(std::hash<std::string>()(router::FeedPartitionKey(e)) % 256);
+    bytes += e.size();
+    messages.push_back({std::move(e), p, next_offset[p]++});
+  }
+  router::FeedParserOptions po;
+  po.severity_map = loaded.config->severity_map;
+  router::FeedParser parser(po);
+  std::vector<router::FeedParseResult> results;
+  results.reserve(messages.size());
+  for (const auto& m : messages) results.push_back(parser.Parse(m.payload));
+
+  std::vector<double> rates, raw_rates, ratios, cpu_us;
+  for (int run = 0; run < runs; ++run) {
+    std::filesystem::remove_all(work);
+    std::filesystem::create_directories(work);
+    double raw_s = RawSeconds(messages, max_batch, work + "/raw");
+    store::Options so;
+    so.sync = true;
+    so.check = store::OpenCheck::kBounds;
+    auto log = store::EventLog::Open(work + "/data", so);
+    if (!log.ok()) return 1;
+    // The clock stays at the feed's start plus a minute: fresh cases, no timer storm.
+    auto sink = router::KafkaStoreSink::Create(**log, loaded.config,
+                                               [&] { return base + std::chrono::minutes(1); });
+    if (!sink.ok()) return 1;
+    std::vector<router::IngestItem> items;
+    uint64_t appended = 0;
+    double cpu = 0;
+    auto t0 = Clock::now();
+    for (size_t i = 0; i < messages.size(); i += max_batch) {
+      items.clear();
+      for (size_t k = i; k < std::min(messages.size(), i + max_batch); ++k) {
+        router::IngestItem item;
+        item.topic = "support.cases";
+        item.partition = messages[k].partition;
+        item.offset = messages[k].offset;
+        item.payload = messages[k].payload;
+        if (const auto* ev = std::get_if<router::FeedEvent>(&results[k])) {
+          item.event = ev;
+        } else {
+          item.rejection = std::get<router::FeedRejection>(results[k]).reason;
+        }
+        items.push_back(item);
+      }
+      double c0 = ThreadCpuSeconds();
+      auto outcome = (*sink)->Apply(items);
+      cpu += ThreadCpuSeconds() - c0;
+      if (!outcome.ok()) {
+        std::fprintf(stderr, "apply failed: %s\n", outcome.status().ToString().c_str());
+        return 1;
+      }
+      appended += outcome->appended;
+    }
+    double s = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (appended != events) {
+      std::fprintf(stderr, "applied %llu of %llu events\n",
+                   static_cast<unsigned long long>(appended),
+                   static_cast<unsigned long long>(events));
+      return 1;
+    }
+    const uint64_t log_events = (*log)->next_seq() - 1;
+    rates.push_back(events / s);
+    raw_rates.push_back(events / raw_s);
+    ratios.push_back(raw_s / s);
+    cpu_us.push_back(cpu / events * 1e6);
+    std::printf(
+        "run %d: apply %.0f events/s (%.2f s, %llu log events, apply thread CPU %.1f us/event); "
+        "raw RocksDB write of the same bytes %.0f events/s (%.2f s); ratio %.3f\n",
+        run + 1, rates.back(), s, static_cast<unsigned long long>(log_events), cpu_us.back(),
+        raw_rates.back(), raw_s, ratios.back());
+    std::fflush(stdout);
+  }
+  std::printf(
+      "median of %d (%llu events, %llu bytes each on average, batches of %zu): apply %.0f "
+      "events/s, %.1f us CPU/event; raw %.0f events/s; ratio %.3f\n",
+      runs, static_cast<unsigned long long>(events),
+      static_cast<unsigned long long>(bytes / std::max<uint64_t>(1, events)), max_batch,
+      Median(rates), Median(cpu_us), Median(raw_rates), Median(ratios));
+  std::filesystem::remove_all(work);
+  return 0;
+}
