@@ -92,10 +92,38 @@ std::string FormatInstant(Timestamp t) {
   auto m = duration_cast<minutes>(in_day - h);
   auto s = duration_cast<seconds>(in_day - h - m);
   auto ms = (in_day - h - m - s).count();
+  const int year = int(ymd.year());
+  if (year >= 0 && year <= 9999) {
+    // The common case by hand: snprintf cost more than the rest of a routing
+    // decision's text (the router formats several instants per decision).
+    char buf[24];
+    auto put = [&buf](int at, int value, int width) {
+      for (int i = width - 1; i >= 0; --i, value /= 10) buf[at + i] = char('0' + value % 10);
+    };
+    put(0, year, 4);
+    buf[4] = '-';
+    put(5, int(unsigned(ymd.month())), 2);
+    buf[7] = '-';
+    put(8, int(unsigned(ymd.day())), 2);
+    buf[10] = 'T';
+    put(11, int(h.count()), 2);
+    buf[13] = ':';
+    put(14, int(m.count()), 2);
+    buf[16] = ':';
+    put(17, int(s.count()), 2);
+    int n = 19;
+    if (ms != 0) {
+      buf[n] = '.';
+      put(n + 1, int(ms), 3);
+      n += 4;
+    }
+    buf[n++] = 'Z';
+    return std::string(buf, static_cast<size_t>(n));
+  }
   char buf[40];
-  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", int(ymd.year()),
-                        unsigned(ymd.month()), unsigned(ymd.day()), int(h.count()),
-                        int(m.count()), int(s.count()));
+  int n =
+      std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", year, unsigned(ymd.month()),
+                    unsigned(ymd.day()), int(h.count()), int(m.count()), int(s.count()));
   if (ms != 0) n += std::snprintf(buf + n, sizeof buf - n, ".%03d", int(ms));
   std::snprintf(buf + n, sizeof buf - n, "Z");
   return buf;

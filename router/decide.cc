@@ -11,6 +11,13 @@ namespace router {
 
 namespace {
 
+// One Decide call: the caller's context and the call's own scratch (the
+// on-call and familiar lookups it already made; nothing of it outlives the
+// call, so Decide stays a function of its arguments).
+struct Call : Context {
+  RoutingMemo* memo = nullptr;
+};
+
 template <typename E>
 concept HasNextAction = requires(E e) {
   e.next_action_at;
@@ -28,6 +35,9 @@ std::optional<Timestamp> NextOf(const CaseState& s) {
 class Emitter {
  public:
   explicit Emitter(const CaseState& state) : state_(state) {}
+  // Room for n events up front (an opening emits four to eight): saves moving
+  // the large event variants as the vector grows.
+  void Reserve(size_t n) { decision_.events.reserve(n); }
   const CaseState& state() const { return state_; }
   // Folds `e`, and writes the case's next timer after it into an event that
   // has a next_action_at field, so that the fold of the event sets it again.
@@ -93,8 +103,8 @@ std::optional<int> LevelOf(const config::Config& config, const std::string& code
 // events, in the order it happened, and check that folding those events
 // rebuilds exactly the state it returned (Evolve needs nothing else).
 
-EscalationContext ECtx(const Context& ctx) {
-  return EscalationContext{&ctx.config, ctx.history, ctx.open_cases};
+EscalationContext ECtx(const Call& ctx) {
+  return EscalationContext{&ctx.config, ctx.history, ctx.open_cases, ctx.memo};
 }
 
 // Folding the events must rebuild the escalation state exactly; anything else
@@ -132,33 +142,34 @@ Timestamp AtOfFired(const AdvanceResult& r, const Fired& f) {
   return Timestamp{};
 }
 
-// Emits r.order[from, to) as events. A breach at `changed` is the one a
-// severity change decided at once.
-void EmitFired(Emitter& out, const AdvanceResult& r, size_t from, size_t to,
+// Emits r.order[from, to) as events, moving the pages and steps it emits out
+// of `r` (each is emitted once; r.state and r.rerouted are left alone). A
+// breach at `changed` is the one a severity change decided at once.
+void EmitFired(Emitter& out, AdvanceResult& r, size_t from, size_t to,
                std::optional<Timestamp> changed = std::nullopt) {
   const std::string case_id = out.state().case_id;
   for (size_t i = from; i < to; ++i) {
     const Fired& f = r.order[i];
     switch (f.kind) {
       case Fired::Kind::kPage: {
-        const Page& p = r.pages[f.index];
+        Page& p = r.pages[f.index];
         Paged e;
         e.case_id = case_id;
         e.at = p.at;
-        e.engineer = p.engineer;
+        e.engineer = std::move(p.engineer);
         e.step = p.step;
         e.cycle = p.cycle;
-        e.target = p.target;
-        e.source = p.source;
-        e.reason = p.reason;
+        e.target = std::move(p.target);
+        e.source = std::move(p.source);
+        e.reason = std::move(p.reason);
         e.cause = p.cause;
-        e.also_via = p.also_via;
-        e.candidates = p.candidates;
+        e.also_via = std::move(p.also_via);
+        e.candidates = std::move(p.candidates);
         out.Emit(std::move(e));
         break;
       }
       case Fired::Kind::kStep: {
-        const StepFired& x = r.escalations[f.index];
+        StepFired& x = r.escalations[f.index];
         Escalated e;
         e.case_id = case_id;
         e.at = x.at;
@@ -166,12 +177,12 @@ void EmitFired(Emitter& out, const AdvanceResult& r, size_t from, size_t to,
         e.cycle = x.cycle;
         e.scheduled = x.scheduled;
         e.empty = x.empty;
-        e.targets = x.targets;
+        e.targets = std::move(x.targets);
         e.next_cycle = x.next_cycle;
         e.next_step = x.next_step;
         e.next_step_at = x.next_step_at;
         e.exhausted = x.exhausted;
-        e.schedules = x.schedules;
+        e.schedules = std::move(x.schedules);
         e.watch_at = x.watch_at;
         out.Emit(std::move(e));
         break;
@@ -196,7 +207,7 @@ void EmitFired(Emitter& out, const AdvanceResult& r, size_t from, size_t to,
 }
 
 // The routing facts of the case's account and service.
-Routed BaseRouted(const CaseState& s, const Context& ctx, Timestamp at,
+Routed BaseRouted(const CaseState& s, const Call& ctx, Timestamp at,
                   schedules::CaseCalendars* cals_out) {
   auto cals = schedules::ResolveCalendars(ctx.config, s.account, s.service);
   Routed r;
@@ -207,8 +218,8 @@ Routed BaseRouted(const CaseState& s, const Context& ctx, Timestamp at,
   r.business = cals.business ? cals.business->name : "";
   r.plan = cals.plan;
   r.fallback = cals.fallback;
-  RoutingFacts facts{&ctx.config, cals.customer, s.service, ctx.history, ctx.open_cases};
-  r.candidates = RankFamiliar(at, facts);
+  RoutingFacts facts{&ctx.config, cals.customer, s.service, ctx.history, ctx.open_cases, ctx.memo};
+  r.candidates = ctx.memo->RankFamiliar(at, facts);
   *cals_out = std::move(cals);
   return r;
 }
@@ -231,23 +242,37 @@ void FillPlan(Routed& r, const EscalationState& x) {
   r.owner = x.owner;
 }
 
-std::string PlanReason(const EscalationState& x, const schedules::CaseCalendars& cals) {
-  std::string why = cals.reason + "; level " + std::to_string(x.level) + " target " +
-                    DurationText(x.target) + " on the " + x.clock_calendar + " clock, due " +
-                    base::FormatInstant(x.due);
+// Appends why the plan is what it is: "<calendars>; level 2 target 1h on the
+// always clock, due ...". Appends into the caller's reason (one buffer, not a
+// chain of temporaries: this text is built for every routing).
+void AppendPlanReason(std::string& why, const EscalationState& x,
+                      const schedules::CaseCalendars& cals) {
+  why.reserve(why.size() + cals.reason.size() + 160);
+  why += cals.reason;
+  why += "; level ";
+  why += std::to_string(x.level);
+  why += " target ";
+  why += DurationText(x.target);
+  why += " on the ";
+  why += x.clock_calendar;
+  why += " clock, due ";
+  why += base::FormatInstant(x.due);
   if (x.due == Timestamp::max()) why += " (the clock's calendar never opens: nothing will fire)";
-  if (!x.owner.empty()) why += "; paging the case's owner " + x.owner;
-  if (x.deferred) {
-    why += "; opened outside coverage (" + std::string(cals.coverage ? cals.coverage->name : "") +
-           "): the fallback schedule at once, the policy from " +
-           base::FormatInstant(x.next_step_at);
+  if (!x.owner.empty()) {
+    why += "; paging the case's owner ";
+    why += x.owner;
   }
-  return why;
+  if (x.deferred) {
+    why += "; opened outside coverage (";
+    if (cals.coverage) why += cals.coverage->name;
+    why += "): the fallback schedule at once, the policy from ";
+    why += base::FormatInstant(x.next_step_at);
+  }
 }
 
 // Starts a response clock at `at` with `started` (Start / StartFollowUp's
 // result): routed, then whatever fires at `at`.
-void StartClock(Emitter& out, const Context& ctx, Timestamp at,
+void StartClock(Emitter& out, const Call& ctx, Timestamp at,
                 const base::Result<EscalationState>& started, const std::string& why) {
   schedules::CaseCalendars cals;
   Routed r = BaseRouted(out.state(), ctx, at, &cals);
@@ -258,30 +283,32 @@ void StartClock(Emitter& out, const Context& ctx, Timestamp at,
     return;
   }
   FillPlan(r, *started);
-  r.reason = why + ": " + PlanReason(*started, cals);
+  r.reason = why;
+  r.reason += ": ";
+  AppendPlanReason(r.reason, *started, cals);
   out.Emit(std::move(r));
   AdvanceResult fired = Advance(*started, at, ECtx(ctx));
   EmitFired(out, fired, 0, fired.order.size());
   Verify(out, fired.state);
 }
 
-base::Result<EscalationState> StartFor(const CaseState& s, const Context& ctx, Timestamp at) {
+base::Result<EscalationState> StartFor(const CaseState& s, const Call& ctx, Timestamp at) {
   return Start(ctx.config, s.account, s.service, s.level, at);
 }
 
-void OnCaseOpened(Emitter& out, const Context& ctx) {
+void OnCaseOpened(Emitter& out, const Call& ctx) {
   const CaseState& s = out.state();
   StartClock(out, ctx, s.opened_at, StartFor(s, ctx, s.opened_at), "opened");
 }
 
-void OnCaseReopened(Emitter& out, const Context& ctx, Timestamp at) {
+void OnCaseReopened(Emitter& out, const Call& ctx, Timestamp at) {
   StartClock(out, ctx, at, StartFor(out.state(), ctx, at), "reopened: a new clock");
 }
 
 // The first response or the resolution at `at`: emits what was due strictly
 // before `at`. The caller then emits the stopping event and calls Verify with
 // the returned state. nullopt: no escalation to stop.
-std::optional<EscalationState> FireBeforeStop(Emitter& out, const Context& ctx, Timestamp at) {
+std::optional<EscalationState> FireBeforeStop(Emitter& out, const Call& ctx, Timestamp at) {
   const CaseState& s = out.state();
   if (!s.escalation) return std::nullopt;
   AdvanceResult r = Stop(*s.escalation, at, ECtx(ctx));
@@ -293,7 +320,7 @@ void VerifyStopped(const Emitter& out, const std::optional<EscalationState>& exp
   if (expected) Verify(out, *expected);
 }
 
-void OnSeverityChanged(Emitter& out, const Context& ctx, const FeedEvent& fe,
+void OnSeverityChanged(Emitter& out, const Call& ctx, const FeedEvent& fe,
                        const std::string& to_code, int to_level) {
   const CaseState& s = out.state();
   SeverityChanged ev{fe.case_id, fe.at,       s.severity_code, to_code,     s.level,
@@ -309,7 +336,7 @@ void OnSeverityChanged(Emitter& out, const Context& ctx, const FeedEvent& fe,
     out.Emit(std::move(ev));
     return;
   }
-  const AdvanceResult& r = *changed;
+  AdvanceResult& r = *changed;
   size_t split = 0;
   while (split < r.order.size() && AtOfFired(r, r.order[split]) < fe.at) ++split;
   EmitFired(out, r, 0, split);
@@ -320,7 +347,8 @@ void OnSeverityChanged(Emitter& out, const Context& ctx, const FeedEvent& fe,
   FillPlan(rt, *r.rerouted);
   rt.reason = "severity " + s.severity_code + " -> " + to_code + ": level " +
               std::to_string(to_level) + "'s policy starts over from the change, due re-targeted " +
-              "from the opening; " + PlanReason(*r.rerouted, cals);
+              "from the opening; ";
+  AppendPlanReason(rt.reason, *r.rerouted, cals);
   out.Emit(std::move(rt));
   EmitFired(out, r, split, r.order.size(), fe.at);
   Verify(out, r.state);
@@ -328,7 +356,7 @@ void OnSeverityChanged(Emitter& out, const Context& ctx, const FeedEvent& fe,
 
 // A customer follow-up after a response at `at` (its communication_added is
 // emitted here, with the due of the clock it starts).
-void OnCustomerFollowUp(Emitter& out, const Context& ctx, const FeedEvent& fe) {
+void OnCustomerFollowUp(Emitter& out, const Call& ctx, const FeedEvent& fe) {
   const CaseState& s = out.state();
   const bool owned = !s.owner.empty() && ctx.config.FindEngineer(s.owner) != nullptr;
   auto started = owned ? StartFollowUp(ctx.config, s.account, s.service, s.level, fe.at, s.owner)
@@ -342,8 +370,9 @@ void OnCustomerFollowUp(Emitter& out, const Context& ctx, const FeedEvent& fe) {
                    : "customer follow-up: a next-response clock (no owner: the level's policy)");
 }
 
-Decision DecideCreate(const CaseState& state, const FeedEvent& fe, int level, const Context& ctx) {
+Decision DecideCreate(const CaseState& state, const FeedEvent& fe, int level, const Call& ctx) {
   Emitter out(state);
+  out.Reserve(8);
   const CaseDetails& d = *fe.details;
   out.Emit(CaseOpened{fe.case_id, fe.at, d.display_id.empty() ? fe.display_id : d.display_id,
                       fe.account, d.subject, d.service_code, d.category_code, d.severity_code,
@@ -352,7 +381,7 @@ Decision DecideCreate(const CaseState& state, const FeedEvent& fe, int level, co
   return out.Finish();
 }
 
-Decision DecideFeed(const CaseState& state, const FeedEvent& fe, const Context& ctx) {
+Decision DecideFeed(const CaseState& state, const FeedEvent& fe, const Call& ctx) {
   Emitter out(state);
   auto reject = [&](std::string reason) {
     return out.Reject(fe.case_id, ctx.now, std::move(reason), Summary(fe), fe.event_id);
@@ -430,18 +459,18 @@ Decision DecideFeed(const CaseState& state, const FeedEvent& fe, const Context& 
   return out.Finish();
 }
 
-Decision DecideTick(const CaseState& state, const Tick& tick, const Context& ctx) {
+Decision DecideTick(const CaseState& state, const Tick& tick, const Call& ctx) {
   // A tick for a case with nothing running is a stale timer: nothing to do.
   if (!state.opened || !state.escalation || state.escalation->stopped) return {};
-  Emitter out(state);
   AdvanceResult fired = Advance(*state.escalation, tick.at, ECtx(ctx));
   if (fired.order.empty()) return {};
+  Emitter out(state);  // copies the case: only when there is something to emit
   EmitFired(out, fired, 0, fired.order.size());
   Verify(out, fired.state);
   return out.Finish();
 }
 
-Decision DecideAcknowledge(const CaseState& state, const Acknowledge& ack, const Context& ctx) {
+Decision DecideAcknowledge(const CaseState& state, const Acknowledge& ack, const Call& ctx) {
   Emitter out(state);
   std::string summary = "ack case=" + ack.case_id + " engineer=" + ack.engineer;
   auto reject = [&](std::string reason) {
@@ -470,12 +499,14 @@ Decision DecideAcknowledge(const CaseState& state, const Acknowledge& ack, const
 }  // namespace
 
 Decision Decide(const CaseState& state, const Input& input, const Context& ctx) {
+  RoutingMemo memo;
+  const Call call{ctx, &memo};
   return std::visit(
       [&](const auto& in) -> Decision {
         using T = std::decay_t<decltype(in)>;
-        if constexpr (std::is_same_v<T, FeedEvent>) return DecideFeed(state, in, ctx);
-        if constexpr (std::is_same_v<T, Tick>) return DecideTick(state, in, ctx);
-        if constexpr (std::is_same_v<T, Acknowledge>) return DecideAcknowledge(state, in, ctx);
+        if constexpr (std::is_same_v<T, FeedEvent>) return DecideFeed(state, in, call);
+        if constexpr (std::is_same_v<T, Tick>) return DecideTick(state, in, call);
+        if constexpr (std::is_same_v<T, Acknowledge>) return DecideAcknowledge(state, in, call);
       },
       input);
 }

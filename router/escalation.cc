@@ -77,9 +77,10 @@ const config::Calendar& ClockOf(const EscalationState& s, const config::Config& 
 }
 
 // Sets the level's target, clock, policy position, due and warning, with the
-// policy starting at `base`. Keeps the warned/breached/stopped flags.
-base::Status Configure(EscalationState& s, const config::Config& config, int level,
-                       Timestamp base) {
+// policy starting at `base`. Keeps the warned/breached/stopped flags. When
+// ok, *cals_out (if given) holds the case's calendars it resolved.
+base::Status Configure(EscalationState& s, const config::Config& config, int level, Timestamp base,
+                       schedules::CaseCalendars* cals_out = nullptr) {
   auto target = config.targets.find(level);
   if (target == config.targets.end())
     return base::Status::InvalidInput("no first response target for level " +
@@ -125,6 +126,7 @@ base::Status Configure(EscalationState& s, const config::Config& config, int lev
   s.next_step_at = StepInstant(clock, base, s.target, 0, first_after);
   s.due = DueInstant(clock, s.opened, s.target);
   s.warning_at = WarningInstant(clock, s.opened, s.target, config.sla_warning_fraction);
+  if (cals_out != nullptr) *cals_out = std::move(cals);
   return base::Status::Ok();
 }
 
@@ -132,14 +134,16 @@ base::Status Configure(EscalationState& s, const config::Config& config, int lev
 // have someone new to page: a shift ends while the clock runs, or the closed
 // clock opens (a change of on-call while closed is seen at the opening).
 std::optional<Timestamp> NextWatch(const EscalationState& s, Timestamp from,
-                                   const config::Calendar& clock, const config::Config& config) {
+                                   const config::Calendar& clock, const config::Config& config,
+                                   RoutingMemo* memo) {
   if (s.step_schedules.empty()) return std::nullopt;
   if (!schedules::IsOpen(clock, from)) return schedules::NextChange(clock, from);
   std::optional<Timestamp> best;
   for (const auto& name : s.step_schedules) {
     const auto* schedule = config.FindSchedule(name);
     if (schedule == nullptr) continue;
-    const Timestamp end = schedules::OnCallAt(*schedule, from).end;
+    const Timestamp end = memo != nullptr ? memo->OnCallAt(*schedule, from).end
+                                          : schedules::OnCallAt(*schedule, from).end;
     if (end > from && (!best || end < *best)) best = end;
   }
   return best;
@@ -221,7 +225,7 @@ void FireStep(EscalationState& s, Timestamp t, const config::Calendar& clock,
     const Timestamp own =
         StepInstant(clock, s.policy_base, s.target, s.cycle, steps[s.next_step].after);
     s.next_step_at = fired.empty ? t : std::max(own, t);
-    s.watch_at = NextWatch(s, t, clock, config);
+    s.watch_at = NextWatch(s, t, clock, config, facts.memo);
   }
   fired.next_cycle = s.cycle;
   fired.next_step = s.next_step;
@@ -238,13 +242,16 @@ void FireStep(EscalationState& s, Timestamp t, const config::Calendar& clock,
 }
 
 void CheckHandoffs(EscalationState& s, Timestamp t, const config::Calendar& clock,
-                   const config::Config& config, AdvanceResult& out) {
+                   const config::Config& config, RoutingMemo* memo, AdvanceResult& out) {
   if (schedules::IsOpen(clock, t)) {
     const bool resumed = !schedules::IsOpen(clock, t - milliseconds(1));
     for (const auto& name : s.step_schedules) {
       const auto* schedule = config.FindSchedule(name);
       if (schedule == nullptr) continue;
-      auto shift = schedules::OnCallAt(*schedule, t);
+      // Used before the memo's next lookup, which may move its entries.
+      schedules::Shift own;
+      const schedules::Shift& shift = memo != nullptr ? memo->OnCallAt(*schedule, t)
+                                                      : (own = schedules::OnCallAt(*schedule, t));
       if (!shift.engineer || Contains(s.step_paged, *shift.engineer)) continue;
       Page page;
       page.at = t;
@@ -263,7 +270,7 @@ void CheckHandoffs(EscalationState& s, Timestamp t, const config::Calendar& cloc
       out.pages.push_back(std::move(page));
     }
   }
-  s.watch_at = NextWatch(s, t, clock, config);
+  s.watch_at = NextWatch(s, t, clock, config, memo);
   out.order.push_back({Fired::Kind::kWatch, out.watches.size()});
   out.watches.push_back({t, s.watch_at});
 }
@@ -273,8 +280,8 @@ void Run(EscalationState& s, Timestamp now, const EscalationContext& ctx, Advanc
   if (s.stopped) return;
   const auto& config = *ctx.config;
   const auto& clock = ClockOf(s, config);
-  const RoutingFacts facts{&config, config.FindCustomer(s.account), s.service, ctx.history,
-                           ctx.open_cases};
+  const RoutingFacts facts{
+      &config, config.FindCustomer(s.account), s.service, ctx.history, ctx.open_cases, ctx.memo};
   enum class Kind { kNone, kDeferred, kWarn, kBreach, kStep, kWatch };
   for (int guard = 0;; ++guard) {
     Check(guard < kMaxActionsPerAdvance, "Advance terminates");
@@ -313,7 +320,7 @@ void Run(EscalationState& s, Timestamp now, const EscalationContext& ctx, Advanc
         FireStep(s, t, clock, config, facts, out);
         break;
       case Kind::kWatch:
-        CheckHandoffs(s, t, clock, config, out);
+        CheckHandoffs(s, t, clock, config, ctx.memo, out);
         break;
     }
   }
@@ -352,10 +359,10 @@ base::Result<EscalationState> Start(const config::Config& config, const std::str
   s.account = account;
   s.service = service;
   s.opened = opened;
-  auto status = Configure(s, config, level, opened);
+  schedules::CaseCalendars cals;
+  auto status = Configure(s, config, level, opened, &cals);
   if (!status.ok()) return status;
   if (!s.fallback) {
-    auto cals = schedules::ResolveCalendars(config, account, service);
     s.deferred = !schedules::IsOpen(*cals.coverage, opened);
     s.deferred_page_pending = s.deferred && !config.services.fallback_schedule.empty();
   }

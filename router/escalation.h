@@ -157,6 +157,7 @@ struct EscalationContext {
   const config::Config* config = nullptr;                  // REQUIRED
   const std::vector<HandledCase>* history = nullptr;       // for familiar; may be null
   const std::map<std::string, int>* open_cases = nullptr;  // for familiar; may be null
+  RoutingMemo* memo = nullptr;  // one decision's lookups (router/targets.h); may be null
 };
 
 // Starts the escalation of a case opened at `opened` at `level`. Nothing fires

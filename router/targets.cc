@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -14,10 +15,18 @@ bool Contains(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
+// "%.2f": std::to_chars with a precision formats as printf does in the C
+// locale (same digits, same rounding), without printf's parsing and locale.
+void AppendFixed2(std::string& out, double x) {
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::fixed, 2);
+  out.append(buf, r.ptr);
+}
+
 std::string Fixed2(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", x);
-  return buf;
+  std::string s;
+  AppendFixed2(s, x);
+  return s;
 }
 
 // The customer's own business calendar: designated EAEs work the customer's hours.
@@ -28,33 +37,59 @@ const config::Calendar* CustomerCalendar(const RoutingFacts& facts) {
   return cals.business;
 }
 
+// OnCallAt(schedule, at), through facts.memo when there is one (else
+// computed into `own`). The reference is valid until the memo's next lookup.
+const schedules::Shift& ShiftAt(const config::Schedule& schedule, Timestamp at,
+                                const RoutingFacts& facts, schedules::Shift& own) {
+  if (facts.memo != nullptr) return facts.memo->OnCallAt(schedule, at);
+  own = schedules::OnCallAt(schedule, at);
+  return own;
+}
+
 TargetResolution Nobody(TargetResolution r, std::string why) {
   r.engineer.reset();
   r.why = std::move(why);
   return r;
 }
 
-Candidate Score(const std::string& id, const std::string& on_call_in, Timestamp at,
-                const RoutingFacts& facts) {
+// Scores one on-call engineer. The reason reads like "skill medialive +3.00;
+// workflows live-linear +1.00; 0 open; on call in video-sme-primary (london)";
+// built by appending into one string (this runs for every on-call engineer of
+// every opening).
+Candidate Score(const std::string& id, const std::string& schedule, const std::string& layer,
+                Timestamp at, const RoutingFacts& facts) {
   Candidate c;
   c.engineer = id;
-  std::string why;
+  std::string& why = c.why;
+  why.reserve(160);
+  auto separate = [&why] {
+    if (!why.empty()) why += "; ";
+  };
   const auto* eng = facts.config->FindEngineer(id);
   if (eng != nullptr && !facts.service.empty() && Contains(eng->skills, facts.service)) {
     c.score += kServiceSkillScore;
-    why += "skill " + facts.service + " +" + Fixed2(kServiceSkillScore);
+    why += "skill ";
+    why += facts.service;
+    why += " +";
+    AppendFixed2(why, kServiceSkillScore);
   }
   if (eng != nullptr && facts.customer != nullptr) {
-    std::string tags;
     double sum = 0;
     for (const auto& w : facts.customer->workflows) {
       if (!Contains(eng->skills, w)) continue;
-      tags += (tags.empty() ? "" : ",") + w;
+      if (sum == 0) {
+        separate();
+        why += "workflows ";
+      } else {
+        why += ",";
+      }
+      why += w;
       sum += kWorkflowScore;
     }
     if (sum > 0) {
       c.score += sum;
-      why += (why.empty() ? "" : "; ") + std::string("workflows ") + tags + " +" + Fixed2(sum);
+      why += " +";
+      AppendFixed2(why, sum);
     }
   }
   if (facts.history != nullptr && facts.customer != nullptr) {
@@ -70,8 +105,11 @@ Candidate Score(const std::string& id, const std::string& on_call_in, Timestamp 
     }
     if (n > 0) {
       c.score += sum;
-      why += (why.empty() ? "" : "; ") + std::to_string(n) + " earlier case" + (n == 1 ? "" : "s") +
-             " of this customer +" + Fixed2(sum);
+      separate();
+      why += std::to_string(n);
+      why += n == 1 ? " earlier case" : " earlier cases";
+      why += " of this customer +";
+      AppendFixed2(why, sum);
     }
   }
   if (facts.open_cases != nullptr) {
@@ -79,21 +117,99 @@ Candidate Score(const std::string& id, const std::string& on_call_in, Timestamp 
     if (it != facts.open_cases->end()) c.open_cases = it->second;
   }
   if (why.empty()) why = "no skill, workflow or history match";
-  c.why = why + "; " + std::to_string(c.open_cases) + " open; on call in " + on_call_in;
+  why += "; ";
+  why += std::to_string(c.open_cases);
+  why += " open; on call in ";
+  why += schedule;
+  why += " (";
+  why += layer;
+  why += ")";
   return c;
 }
 
 }  // namespace
 
+// A decision asks about a few instants, each a few times in a row; a tick
+// that fires a long run of handoffs asks about many instants, each in turn.
+// So lookups search only the newest entries, and the memo starts over when it
+// grows large: both only bound the cost (a miss recomputes the same result).
+constexpr size_t kMemoSearch = 16;
+constexpr size_t kMemoLimit = 64;
+
+RoutingMemo::ShiftEntry* RoutingMemo::Find(const config::Schedule& schedule, Timestamp at) {
+  const size_t stop = shifts_.size() > kMemoSearch ? shifts_.size() - kMemoSearch : 0;
+  for (size_t i = shifts_.size(); i-- > stop;) {
+    if (shifts_[i].schedule == &schedule && shifts_[i].at == at) return &shifts_[i];
+  }
+  return nullptr;
+}
+
+void RoutingMemo::MakeRoom() {
+  if (shifts_.capacity() == 0) shifts_.reserve(4);  // an opening asks about three schedules
+  if (shifts_.size() >= kMemoLimit) shifts_.clear();
+}
+
+const schedules::Shift& RoutingMemo::OnCallAt(const config::Schedule& schedule, Timestamp at) {
+  ShiftEntry* e = Find(schedule, at);
+  if (e == nullptr) {
+    MakeRoom();
+    shifts_.push_back({&schedule, at, true, schedules::OnCallAt(schedule, at)});
+    return shifts_.back().shift;
+  }
+  if (!e->full) {
+    e->shift = schedules::OnCallAt(schedule, at);
+    e->full = true;
+  }
+  return e->shift;
+}
+
+const schedules::Shift& RoutingMemo::WhoIsOnCall(const config::Schedule& schedule, Timestamp at) {
+  if (const ShiftEntry* e = Find(schedule, at)) return e->shift;
+  schedules::OnCall who = schedules::WhoIsOnCall(schedule, at);
+  MakeRoom();
+  ShiftEntry e{&schedule, at, false, {}};
+  e.shift.engineer = std::move(who.engineer);
+  e.shift.source = std::move(who.source);
+  shifts_.push_back(std::move(e));
+  return shifts_.back().shift;
+}
+
+const std::vector<Candidate>& RoutingMemo::RankFamiliar(Timestamp at, const RoutingFacts& facts) {
+  const size_t stop = rankings_.size() > kMemoSearch ? rankings_.size() - kMemoSearch : 0;
+  for (size_t i = rankings_.size(); i-- > stop;) {
+    const RankingEntry& e = rankings_[i];
+    if (e.at == at && e.config == facts.config && e.customer == facts.customer &&
+        e.history == facts.history && e.open_cases == facts.open_cases &&
+        e.service == facts.service)
+      return e.ranking;
+  }
+  if (rankings_.size() >= kMemoLimit) rankings_.clear();
+  rankings_.push_back({at, facts.config, facts.customer, facts.service, facts.history,
+                       facts.open_cases, router::RankFamiliar(at, facts)});
+  return rankings_.back().ranking;
+}
+
 std::vector<Candidate> RankFamiliar(Timestamp at, const RoutingFacts& facts) {
   assert(facts.config != nullptr);
   std::vector<Candidate> out;
   std::vector<std::string> seen;
+  out.reserve(facts.config->schedules.size());
+  seen.reserve(facts.config->schedules.size());
   for (const auto& [name, schedule] : facts.config->schedules) {
-    auto shift = schedules::OnCallAt(schedule, at);
-    if (!shift.engineer || Contains(seen, *shift.engineer)) continue;
-    seen.push_back(*shift.engineer);
-    out.push_back(Score(*shift.engineer, name + " (" + shift.source + ")", at, facts));
+    // Only who and from where: the shift's ends do not matter here.
+    schedules::OnCall own;
+    const std::optional<std::string>* engineer = &own.engineer;
+    const std::string* source = &own.source;
+    if (facts.memo != nullptr) {
+      const schedules::Shift& shift = facts.memo->WhoIsOnCall(schedule, at);
+      engineer = &shift.engineer;
+      source = &shift.source;
+    } else {
+      own = schedules::WhoIsOnCall(schedule, at);
+    }
+    if (!*engineer || Contains(seen, **engineer)) continue;
+    seen.push_back(**engineer);
+    out.push_back(Score(**engineer, name, *source, at, facts));
   }
   std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
     if (a.score != b.score) return a.score > b.score;
@@ -114,7 +230,8 @@ TargetResolution ResolveTarget(const config::Target& target, Timestamp at,
       r.schedule = target.name;
       const auto* schedule = facts.config->FindSchedule(target.name);
       if (schedule == nullptr) return Nobody(r, "no schedule named " + target.name);
-      auto shift = schedules::OnCallAt(*schedule, at);
+      schedules::Shift own;
+      const schedules::Shift& shift = ShiftAt(*schedule, at, facts, own);
       r.until = shift.end;
       if (!shift.engineer) {
         return Nobody(
@@ -154,7 +271,8 @@ TargetResolution ResolveTarget(const config::Target& target, Timestamp at,
     }
     case Kind::kFamiliar: {
       r.source = "familiar";
-      r.candidates = RankFamiliar(at, facts);
+      r.candidates =
+          facts.memo != nullptr ? facts.memo->RankFamiliar(at, facts) : RankFamiliar(at, facts);
       if (r.candidates.empty()) return Nobody(r, "nobody on call in any schedule");
       const auto& best = r.candidates.front();
       r.engineer = best.engineer;

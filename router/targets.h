@@ -14,10 +14,13 @@
 
 #include "base/time.h"
 #include "config/config.h"
+#include "schedules/schedules.h"
 
 namespace router {
 
 using base::Timestamp;
+
+class RoutingMemo;
 
 // One earlier case an engineer handled for a customer (from the log).
 struct HandledCase {
@@ -33,6 +36,7 @@ struct RoutingFacts {
   std::string service;                                     // the case's serviceCode
   const std::vector<HandledCase>* history = nullptr;       // nullptr: no history
   const std::map<std::string, int>* open_cases = nullptr;  // engineer -> open cases; nullptr: none
+  RoutingMemo* memo = nullptr;  // nullptr: compute every lookup afresh (same results)
 };
 
 // One engineer considered by `familiar`, with how well they know the case.
@@ -57,6 +61,56 @@ inline constexpr std::chrono::hours kHistoryHalfLife{24 * 30};
 // call anywhere. History entries after `at` or of other accounts are ignored.
 // REQUIRES: facts.config.
 std::vector<Candidate> RankFamiliar(Timestamp at, const RoutingFacts& facts);
+
+// Scratch for one decision (one router::Decide call): the on-call shifts and
+// familiar rankings already computed, by instant, so that routing, the
+// familiar target, a schedule target and the handoff watch of one input look
+// each up once (an opening asked OnCallAt about eight times for three
+// schedules at one instant). Results are exactly what the uncached functions
+// return; only the repeats are saved. Keyed by what the result depends on
+// (schedule and instant; instant and routing facts), so a memo shared by
+// calls with different facts stays correct. Not thread-safe: one per call.
+class RoutingMemo {
+ public:
+  RoutingMemo() = default;
+  RoutingMemo(const RoutingMemo&) = delete;
+  RoutingMemo& operator=(const RoutingMemo&) = delete;
+
+  // schedules::OnCallAt(schedule, at), computed once per (schedule, at). The
+  // reference is valid until the next call on this memo.
+  const schedules::Shift& OnCallAt(const config::Schedule& schedule, Timestamp at);
+
+  // Who is on call at `at`: the returned shift's engineer and source are
+  // schedules::WhoIsOnCall's (its start and end mean nothing unless OnCallAt
+  // was asked the same). Reuses a full shift; computes only the value (a third
+  // of OnCallAt) otherwise. Valid until the next call on this memo.
+  const schedules::Shift& WhoIsOnCall(const config::Schedule& schedule, Timestamp at);
+
+  // RankFamiliar(at, facts), computed once per (at, facts) (facts.memo aside).
+  // The reference is valid until the next call on this memo.
+  const std::vector<Candidate>& RankFamiliar(Timestamp at, const RoutingFacts& facts);
+
+ private:
+  struct ShiftEntry {
+    const config::Schedule* schedule;
+    Timestamp at;
+    bool full;  // shift.start and shift.end are OnCallAt's (else only who and source)
+    schedules::Shift shift;
+  };
+  ShiftEntry* Find(const config::Schedule& schedule, Timestamp at);
+  void MakeRoom();  // before adding a shift entry
+  struct RankingEntry {
+    Timestamp at;
+    const config::Config* config;
+    const config::Customer* customer;
+    std::string service;
+    const std::vector<HandledCase>* history;
+    const std::map<std::string, int>* open_cases;
+    std::vector<Candidate> ranking;
+  };
+  std::vector<ShiftEntry> shifts_;
+  std::vector<RankingEntry> rankings_;
+};
 
 // What one target resolved to at one instant.
 struct TargetResolution {

@@ -67,16 +67,29 @@ CaseCalendars ResolveCalendars(const config::Config& config, const std::string& 
   if (plan != nullptr && plan->coverage != "business") {
     if (const config::Calendar* cov = config.FindCalendar(plan->coverage)) out.coverage = cov;
   }
-  out.reason = c.plan + " plan: coverage " + out.coverage->name;
+  // The reason is built in one buffer (this runs for every routing).
+  std::string& why = out.reason;
+  why.reserve(c.plan.size() + service.size() + 96);
+  bool addon = false;     // the oncall_24x7 add-on's coverage applies
+  bool excluded = false;  // the customer has the add-on, the service is excluded from it
   if (plan != nullptr && plan->addon_24x7_coverage && c.HasAddon("oncall_24x7")) {
     if (config.ExcludedFrom24x7(service)) {
-      out.reason += " (" + service + " is excluded from the oncall_24x7 add-on)";
+      excluded = true;
     } else if (const config::Calendar* cov = config.FindCalendar(*plan->addon_24x7_coverage)) {
       out.coverage = cov;
-      out.reason = c.plan + " plan with oncall_24x7: coverage " + cov->name;
+      addon = true;
     }
   }
-  out.reason += ", business " + own->name;
+  why += c.plan;
+  why += addon ? " plan with oncall_24x7: coverage " : " plan: coverage ";
+  why += out.coverage->name;
+  if (excluded) {
+    why += " (";
+    why += service;
+    why += " is excluded from the oncall_24x7 add-on)";
+  }
+  why += ", business ";
+  why += own->name;
   return out;
 }
 

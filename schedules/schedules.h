@@ -75,6 +75,15 @@ struct Shift {
 // clamped there when nothing changes within that horizon.
 Shift OnCallAt(const config::Schedule& schedule, Timestamp at);
 
+// Who is on call at `at` and from which layer or override: exactly
+// OnCallAt(schedule, at)'s engineer and source, without searching for where
+// that shift starts and ends (about a third of OnCallAt's work).
+struct OnCall {
+  std::optional<std::string> engineer;  // nullopt: nobody (a gap)
+  std::string source;                   // layer name, or "override"; empty for a gap
+};
+OnCall WhoIsOnCall(const config::Schedule& schedule, Timestamp at);
+
 // The final schedule over [from, to): consecutive shifts that tile the range
 // exactly, adjacent shifts of the same engineer and source merged, gaps shown
 // with engineer nullopt. REQUIRES: from < to.

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 
 #include "base/time.h"
 
@@ -36,12 +37,20 @@ class ZoneClock {
 
  private:
   void Load(base::Timestamp t);  // caches the offset period containing t
+  void LoadPrevious();           // caches the period before it (begin_ > min)
+  // ToUtc from the cached periods alone; nullopt when they cannot tell.
+  std::optional<base::Timestamp> ToUtcCached(LocalMs local);
 
   const date::time_zone* zone_;
   bool valid_ = false;
   base::Timestamp begin_{};
   base::Timestamp end_{};
   std::chrono::milliseconds offset_{0};
+  // The period before [begin_, end_), loaded only when a reading falls near
+  // begin_ (where that period may show it too): its start and offset.
+  bool previous_valid_ = false;
+  base::Timestamp previous_begin_{};
+  std::chrono::milliseconds previous_offset_{0};
 };
 
 // Whole local days since 1970-01-01 and the Monday-first weekday index of one.

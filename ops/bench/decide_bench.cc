@@ -10,10 +10,32 @@
 // and prints p50 / p99 / p99.9 / mean per kind and over all calls, per run and
 // the median of the runs. Aim (issue 5): p99 < 20 us.
 //
+// --dump FILE writes, before timing, every event Decide emits for each case
+// walked from its opening through all its timers (and the ack and the
+// communication the timed runs use) to FILE, encoded (router/codec.h): two
+// builds' dumps must be byte-identical when a change keeps behaviour.
+//
+// --noise-probe spins on steady_clock for a second before timing and reports
+// the gaps (the machine's stalls that any call overlapping them would pay).
+//
+// --repeat N times each call N times and keeps the fastest: the call's own
+// cost, without the stalls a single timing may catch.
+//
+// --only KIND times one kind alone (for `perf record`). --outliers also reads
+// the thread's involuntary context switches and page faults around every call
+// (getrusage, outside the timed span) and tells, for the calls slower than
+// --outlier-us, how many were preempted or faulted: it separates what Decide
+// costs from what the machine did meanwhile.
+//
 //   decide_bench [--config ../shared/samples/config.yaml] [--cases 20000] [--runs 3]
+//                [--only open|tick|ack|comm] [--outliers] [--outlier-us 200] [--dump FILE]
+//                [--repeat N] [--noise-probe]
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <map>
 #include <random>
 #include <string>
@@ -22,6 +44,7 @@
 #include "cli/flags.h"
 #include "config/config.h"
 #include "router/case_state.h"
+#include "router/codec.h"
 #include "router/decide.h"
 
 namespace {
@@ -76,6 +99,58 @@ FeedEvent Create(std::mt19937_64& rng, int n, Timestamp at) {
   return fe;
 }
 
+// Involuntary context switches and page faults of this thread so far.
+struct Disturbances {
+  long preempted = 0, minor_faults = 0, major_faults = 0;
+};
+
+Disturbances ReadDisturbances() {
+  rusage u{};
+  getrusage(RUSAGE_THREAD, &u);
+  return {u.ru_nivcsw, u.ru_minflt, u.ru_majflt};
+}
+
+// One line naming an input, for the outlier report.
+std::string Describe(const char* kind, const Input& in) {
+  std::string out = std::string(kind) + " " + CaseOf(in);
+  if (const auto* fe = std::get_if<FeedEvent>(&in); fe && fe->details) {
+    out += " at " + base::FormatInstant(fe->at) + " account " + fe->account + " service " +
+           fe->details->service_code + " severity " + fe->details->severity_code;
+  }
+  return out;
+}
+
+// Spins for `seconds` reading steady_clock; every gap between two readings
+// longer than 5 us is time the thread did not run (interrupts, the hypervisor,
+// other processes). Prints how often, how long, and how many were preemptions
+// the kernel counted.
+void ProbeNoise(double seconds) {
+  const auto until = Clock::now() + std::chrono::duration<double>(seconds);
+  std::vector<double> gaps;
+  const Disturbances before = ReadDisturbances();
+  auto last = Clock::now();
+  for (auto t = last; t < until; last = t) {
+    t = Clock::now();
+    const double gap = std::chrono::duration<double, std::micro>(t - last).count();
+    if (gap > 5) gaps.push_back(gap);
+  }
+  const Disturbances after = ReadDisturbances();
+  double lost = 0;
+  for (double g : gaps) lost += g;
+  std::sort(gaps.begin(), gaps.end());
+  auto at = [&](double q) {
+    return gaps.empty() ? 0.0
+                        : gaps[std::min(gaps.size() - 1, static_cast<size_t>(q * gaps.size()))];
+  };
+  std::printf(
+      "noise probe (%.1f s spin): %zu stalls > 5 us (one per %.0f us), lost %.2f%% of the time; "
+      "stall p50 %.1f us, p90 %.1f us, max %.1f us; %ld preemptions, %ld page faults\n",
+      seconds, gaps.size(), gaps.empty() ? 0.0 : seconds * 1e6 / static_cast<double>(gaps.size()),
+      lost / (seconds * 1e4), at(0.5), at(0.9), gaps.empty() ? 0.0 : gaps.back(),
+      after.preempted - before.preempted,
+      (after.minor_faults + after.major_faults) - (before.minor_faults + before.major_faults));
+}
+
 void Fold(CaseState& s, const Decision& d) {
   for (const Event& e : d.events) EvolveInPlace(s, e);
 }
@@ -87,7 +162,16 @@ int main(int argc, char** argv) {
       "decide_bench", "Decide latency percentiles over realistic states.",
       {{"config", true, false, "configuration file", "../shared/samples/config.yaml"},
        {"cases", true, false, "cases to build", "20000"},
-       {"runs", true, false, "timed runs", "3"}},
+       {"runs", true, false, "timed runs", "3"},
+       {"only", true, false, "time only this kind: open, tick, ack or comm", ""},
+       {"outliers", false, false, "explain slow calls: preemptions and page faults", ""},
+       {"outlier-us", true, false, "a call slower than this is an outlier (--outliers)", "200"},
+       {"repeat", true, false,
+        "time each call this many times and keep the fastest (the call's own cost, without "
+        "what the machine did meanwhile)",
+        "1"},
+       {"noise-probe", false, false, "measure the machine's stalls first (1 s spin)", ""},
+       {"dump", true, false, "write every decided event, encoded, to this file", ""}},
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   auto loaded = config::LoadConfigFile(*parsed.flags.Get("config"));
@@ -98,6 +182,12 @@ int main(int argc, char** argv) {
   const config::Config& config = *loaded.config;
   const int cases = std::stoi(*parsed.flags.Get("cases"));
   const int runs = std::stoi(*parsed.flags.Get("runs"));
+  const std::string only = parsed.flags.Get("only").value_or("");
+  const bool outliers = parsed.flags.Has("outliers");
+  const int repeat = std::max(1, std::stoi(*parsed.flags.Get("repeat")));
+  const double outlier_ns = std::stod(*parsed.flags.Get("outlier-us")) * 1000;
+
+  if (parsed.flags.Has("noise-probe")) ProbeNoise(1.0);
 
   std::mt19937_64 rng(42);
   const Timestamp t0 = *base::ParseInstant("2026-11-02T00:00:00Z");
@@ -123,17 +213,78 @@ int main(int argc, char** argv) {
   std::printf("decide_bench: %d cases, %d with a pending timer, config %s\n", cases, with_timer,
               parsed.flags.Get("config")->c_str());
 
+  if (auto path = parsed.flags.Get("dump"); path && !path->empty()) {
+    std::ofstream dump(*path, std::ios::binary);
+    size_t events = 0;
+    auto write = [&](const Decision& d) {
+      for (const Event& e : d.events) {
+        const std::string bytes = EncodeEvent(e);
+        const uint32_t n = static_cast<uint32_t>(bytes.size());
+        dump.write(reinterpret_cast<const char*>(&n), sizeof n);
+        dump.write(bytes.data(), static_cast<std::streamsize>(n));
+        ++events;
+      }
+    };
+    for (int i = 0; i < cases; ++i) {
+      const FeedEvent& fe = creates[i];
+      CaseState s;
+      Decision d = Decide(s, fe, Context{config, fe.at});
+      write(d);
+      Fold(s, d);
+      const CaseState opened = s;
+      // Every timer to the end of the escalation (bounded: a policy always ends).
+      for (int k = 0; k < 1000 && s.next_action_at; ++k) {
+        const Timestamp due = *s.next_action_at;
+        d = Decide(s, Tick{s.case_id, due}, Context{config, due});
+        write(d);
+        Fold(s, d);
+      }
+      const CaseState& mid = states[i];
+      const Timestamp later = mid.opened_at + std::chrono::minutes(7);
+      write(Decide(mid, Acknowledge{mid.case_id, "bob", later}, Context{config, later}));
+      write(Decide(opened, Acknowledge{opened.case_id, "bob", later}, Context{config, later}));
+    }
+    std::printf("dump: %zu events to %s\n", events, path->c_str());
+  }
+
   const char* kinds[] = {"open", "tick", "ack", "comm", "all"};
   std::map<std::string, std::vector<Percentiles>> per_run;
   size_t sink = 0;  // keeps the optimiser from dropping calls
   for (int run = 0; run < runs; ++run) {
     std::map<std::string, std::vector<double>> ns;
+    // Outliers: slow calls, and how many of them were preempted or faulted.
+    long slow = 0, slow_preempted = 0, slow_faulted = 0, slow_neither = 0;
+    double slow_neither_max = 0;
+    std::string slow_neither_what;  // the slowest unexplained call: kind and case
     auto time = [&](const char* kind, const CaseState& s, const Input& in, Timestamp now) {
-      auto start = Clock::now();
-      Decision d = Decide(s, in, Context{config, now});
-      auto end = Clock::now();
-      sink += d.events.size();
-      double v = std::chrono::duration<double, std::nano>(end - start).count();
+      if (!only.empty() && only != kind) return;
+      Disturbances before;
+      if (outliers) before = ReadDisturbances();
+      double v = 0;
+      for (int r = 0; r < repeat; ++r) {
+        auto start = Clock::now();
+        Decision d = Decide(s, in, Context{config, now});
+        auto end = Clock::now();
+        sink += d.events.size();
+        const double once = std::chrono::duration<double, std::nano>(end - start).count();
+        v = r == 0 ? once : std::min(v, once);
+      }
+      if (outliers) {
+        const Disturbances after = ReadDisturbances();
+        if (v > outlier_ns) {
+          const bool preempted = after.preempted > before.preempted;
+          const bool faulted =
+              after.minor_faults + after.major_faults > before.minor_faults + before.major_faults;
+          ++slow;
+          slow_preempted += preempted;
+          slow_faulted += faulted;
+          if (!preempted && !faulted) {
+            ++slow_neither;
+            if (v > slow_neither_max) slow_neither_what = Describe(kind, in);
+            slow_neither_max = std::max(slow_neither_max, v);
+          }
+        }
+      }
       ns[kind].push_back(v);
       ns["all"].push_back(v);
     };
@@ -162,6 +313,13 @@ int main(int argc, char** argv) {
       std::printf("  %s p50 %.2f us p99 %.2f us", k, p.p50 / 1000, p.p99 / 1000);
     }
     std::printf("\n");
+    if (outliers) {
+      std::printf(
+          "  outliers (> %.0f us): %ld of %zu calls; preempted %ld, page-faulted %ld, "
+          "neither %ld (slowest of those %.1f us: %s)\n",
+          outlier_ns / 1000, slow, ns["all"].size(), slow_preempted, slow_faulted, slow_neither,
+          slow_neither_max / 1000, slow_neither_what.c_str());
+    }
   }
   std::printf("median of %d runs (microseconds):\n", runs);
   std::printf("  %-5s %8s %8s %8s %8s\n", "input", "p50", "p99", "p99.9", "mean");
