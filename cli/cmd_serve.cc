@@ -158,6 +158,12 @@ int RunServe(int argc, char** argv) {
   store::Options store_options;
   store_options.sync = true;  // each batch is fsynced before its offsets count as consumed
   store_options.check = store::OpenCheck::kBounds;
+  // The next batch is consumed, parsed and routed while the last one is written;
+  // each stays atomic with its offsets, so a crash still loses nothing.
+  store_options.write_behind = true;
+  store_options.on_write_error = [](const base::Status& s) {
+    spdlog::error("store: {}", s.ToString());  // at most ~10 a second: the writer backs off
+  };
   auto log = store::EventLog::Open(*f.Get("data"), store_options);
   if (!log.ok()) {
     std::cerr << "escalator serve: cannot open the log in " << *f.Get("data") << ": "

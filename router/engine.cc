@@ -343,6 +343,11 @@ void Engine::StageOffset(const SourceOffset& source) {
 void Engine::StagePut(store::Put put) { batch_.puts.push_back(std::move(put)); }
 
 void Engine::Abort() {
+  if (!pending_.empty()) {
+    // The staged states were moved out of the cache, so the next use reloads
+    // them from the store: let a write-behind store finish the batches before.
+    (void)log_.Flush();
+  }
   pending_.clear();
   pending_loads_.reset();
   pending_history_.clear();
@@ -383,7 +388,10 @@ base::Result<uint64_t> Engine::Commit() {
     }
     first = *appended;
   }
-  if (cache_.size() + pending_.size() > kMaxCachedCases) cache_.clear();
+  if (cache_.size() + pending_.size() > kMaxCachedCases) {
+    (void)log_.Flush();  // what is dropped from memory must be readable from the store
+    cache_.clear();
+  }
   while (!pending_.empty()) {
     auto node = pending_.extract(pending_.begin());
     node.mapped().stored_timer = TimerOf(node.mapped().state);
@@ -391,7 +399,10 @@ base::Result<uint64_t> Engine::Commit() {
   }
   if (pending_loads_) loads_ = std::move(pending_loads_);
   pending_loads_.reset();
-  if (history_.size() + pending_history_.size() > kMaxCachedCases) history_.clear();
+  if (history_.size() + pending_history_.size() > kMaxCachedCases) {
+    (void)log_.Flush();
+    history_.clear();
+  }
   for (auto& [account, h] : pending_history_) history_.insert_or_assign(account, std::move(h));
   pending_history_.clear();
   ClearBatch();
@@ -478,6 +489,7 @@ base::Result<std::optional<int64_t>> Engine::StoredOffset(const std::string& top
 }
 
 base::Result<RebuildReport> Engine::Rebuild(bool repair) {
+  if (base::Status flushed = log_.Flush(); !flushed.ok()) return flushed;  // read all appended
   RebuildReport report;
   std::unordered_map<std::string, CaseState> folded;
   std::map<std::string, std::vector<HandledCase>> histories;

@@ -281,6 +281,10 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
     }
   }
   messages.clear();
+  // Durable before leaving the group: the next owner resumes from the stored offsets.
+  if (base::Status flushed = sink.Flush(); !flushed.ok()) {
+    spdlog::error("store: cannot flush: {}", flushed.ToString());
+  }
   (*consumer)->Close();
   if (dlq) {
     auto s = dlq->Flush(5000);

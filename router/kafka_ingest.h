@@ -78,6 +78,9 @@ class IngestSink {
   virtual base::Result<ApplyOutcome> Apply(const std::vector<IngestItem>& items) = 0;
   // The next offset to consume for a partition, or nullopt when none is stored.
   virtual std::optional<int64_t> StoredOffset(const std::string& topic, int32_t partition) = 0;
+  // Returns once everything applied is durable (a sink may write behind: its
+  // Apply returning means applied in order, not yet on disk). Errors: the store's.
+  virtual base::Status Flush() { return base::Status::Ok(); }
 };
 
 struct IngestOptions {

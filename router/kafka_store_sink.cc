@@ -148,6 +148,14 @@ std::optional<int64_t> KafkaStoreSink::StoredOffset(const std::string& topic, in
   return *stored;
 }
 
+base::Status KafkaStoreSink::Flush() { return log_->Flush(); }
+
+base::Status StopAfter::Flush() {
+  base::Status s = inner_.Flush();
+  if (s.ok() && last_) last_ = std::chrono::steady_clock::now();
+  return s;
+}
+
 base::Result<ApplyOutcome> StopAfter::Apply(const std::vector<IngestItem>& items) {
   if (!first_) first_ = std::chrono::steady_clock::now();
   auto outcome = inner_.Apply(items);

@@ -50,6 +50,7 @@ class KafkaStoreSink : public IngestSink {
 
   base::Result<ApplyOutcome> Apply(const std::vector<IngestItem>& items) override;
   std::optional<int64_t> StoredOffset(const std::string& topic, int32_t partition) override;
+  base::Status Flush() override;
 
   // Reads the clock and fires every timer due at or before it, each as
   // Tick{case, now}, all in ONE atomic write (a timer overdue after a restart
@@ -87,7 +88,11 @@ class StopAfter : public IngestSink {
   std::optional<int64_t> StoredOffset(const std::string& topic, int32_t partition) override {
     return inner_.StoredOffset(topic, partition);
   }
-  // Milliseconds from the first Apply call to the end of the last successful one.
+  // Forwards; a successful flush after applies moves the end of the measurement
+  // to it (the last event durable).
+  base::Status Flush() override;
+  // Milliseconds from the first Apply call to the end of the last successful
+  // one, or of the flush after it.
   int64_t first_to_last_ms() const;
 
  private:

@@ -39,6 +39,16 @@ struct Options {
   bool sync = true;               // fsync the WAL on every Append (WAL is always on)
   bool create_if_missing = true;  // false: opening a missing log is an error
   OpenCheck check = OpenCheck::kFull;
+  // Write-behind, for one writer that builds its next batch while the last one
+  // goes to disk (serve's ingest): Append queues the batch for a writer thread
+  // and returns once the batch before it has left the queue. Each batch stays
+  // atomic and batches are written in order, so a crash loses at most the
+  // batches not yet written, whole. A failed write is retried with backoff
+  // until it succeeds (reported through on_write_error each time); Flush waits
+  // for everything queued. Reads see written batches only, so call Flush before
+  // reading what you appended (and before VerifyLog).
+  bool write_behind = false;
+  std::function<void(const base::Status&)> on_write_error = nullptr;  // from the writer thread
 };
 
 // One key update in a column family other than kLog. `value` nullopt deletes.
@@ -84,13 +94,19 @@ class EventLog {
 
   // Appends atomically. Returns the sequence number given to the batch's first
   // event (events get consecutive numbers from 1 up); for a batch without
-  // events, the next sequence number. On error nothing was written.
+  // events, the next sequence number. On error nothing was written. With
+  // Options::write_behind, returns once the batch is queued (see there).
   // Errors: kInvalidInput for a put into kLog or under kMeta's reserved
   // "store." prefix; kIoError (or kCorruption) from the disk.
   virtual base::Result<uint64_t> Append(const Batch& batch) = 0;
 
   // The sequence number the next appended event will get (1 for an empty log).
+  // With write-behind, events below it may still be on their way to disk.
   virtual uint64_t next_seq() const = 0;
+
+  // Returns once every appended batch is written (with write-behind; at once
+  // otherwise). Errors: none today; a failing write is retried, so Flush waits.
+  virtual base::Status Flush() = 0;
 
   // Calls fn(seq, bytes) for events with from <= seq < to, in order, until fn
   // returns false.

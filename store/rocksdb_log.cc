@@ -9,9 +9,12 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -85,11 +88,28 @@ class RocksDbLog final : public EventLog {
       : db_(std::move(db)), handles_(std::move(handles)), families_(families) {
     write_options_.sync = options.sync;
     write_options_.disableWAL = false;
+    on_write_error_ = options.on_write_error;
+    if (options.write_behind) writer_ = std::thread([this] { WriteBehindLoop(); });
   }
 
   ~RocksDbLog() override {
+    if (writer_.joinable()) {
+      {
+        std::lock_guard<std::mutex> lock(queue_mu_);
+        stopping_ = true;
+      }
+      queue_cv_.notify_all();
+      writer_.join();  // after it has written everything queued
+    }
     for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
     db_->Close();
+  }
+
+  base::Status Flush() override {
+    if (!writer_.joinable()) return base::Status::Ok();
+    std::unique_lock<std::mutex> lock(queue_mu_);
+    queue_cv_.wait(lock, [&] { return !queued_ && !writing_; });
+    return base::Status::Ok();
   }
 
   // Reads the log's bounds and, for OpenCheck::kFull, every key between them.
@@ -162,7 +182,8 @@ class RocksDbLog final : public EventLog {
     }
     // Reused across appends so its buffer stays allocated; the single appender
     // (append_mu_) owns it.
-    rocksdb::WriteBatch& wb = batch_;
+    if (!batch_) batch_ = std::make_unique<rocksdb::WriteBatch>();
+    rocksdb::WriteBatch& wb = *batch_;
     wb.Clear();
     char seq_key[8];
     std::string index_key;
@@ -211,11 +232,25 @@ class RocksDbLog final : public EventLog {
       wb.Put(cf(Family::kMeta), rocksdb::Slice(kBoundsKey.data(), kBoundsKey.size()),
              rocksdb::Slice(bounds, 16));
     }
+    if (writer_.joinable()) {
+      // Write-behind: hand the batch over once the one before it has left the
+      // queue, and take a spare buffer back.
+      {
+        std::unique_lock<std::mutex> lock(queue_mu_);
+        queue_cv_.wait(lock, [&] { return !queued_; });
+        queued_ = std::move(batch_);
+        batch_ = std::move(spare_);
+      }
+      queue_cv_.notify_all();
+      first_seq_ = new_first;
+      next_seq_.store(seq, std::memory_order_release);
+      return first;
+    }
     auto s = db_->Write(write_options_, &wb);
     // Keep the buffer (ingest batches run to tens of MiB: regrowing it for each
     // one cost ~10% of serve's CPU in copies and page faults), but not a rare
     // huge one's.
-    if (wb.GetDataSize() > kMaxKeptBatchBytes) batch_ = rocksdb::WriteBatch();
+    if (wb.GetDataSize() > kMaxKeptBatchBytes) batch_.reset();
     if (!s.ok()) return FromRocks(s, "append to event log");
     first_seq_ = new_first;
     next_seq_.store(seq, std::memory_order_release);
@@ -332,6 +367,37 @@ class RocksDbLog final : public EventLog {
     return base::Status::Ok();
   }
 
+  // The write-behind thread: writes each queued batch, in order, retrying a
+  // failed write with backoff until it succeeds (the caller has moved on as if
+  // it had: giving up would leave its in-memory state ahead of the disk).
+  void WriteBehindLoop() {
+    while (true) {
+      std::unique_ptr<rocksdb::WriteBatch> wb;
+      {
+        std::unique_lock<std::mutex> lock(queue_mu_);
+        queue_cv_.wait(lock, [&] { return queued_ || stopping_; });
+        if (!queued_) return;  // stopping, and everything is written
+        wb = std::move(queued_);
+        writing_ = true;
+      }
+      queue_cv_.notify_all();  // the appender may queue the next batch
+      auto backoff = std::chrono::milliseconds(100);
+      for (auto s = db_->Write(write_options_, wb.get()); !s.ok();
+           s = db_->Write(write_options_, wb.get())) {
+        if (on_write_error_) on_write_error_(FromRocks(s, "append to event log (retrying)"));
+        std::this_thread::sleep_for(backoff);
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(10000));
+        db_->Resume();  // leaves a background-error stop, if the cause has gone
+      }
+      {
+        std::lock_guard<std::mutex> lock(queue_mu_);
+        writing_ = false;
+        if (wb->GetDataSize() <= kMaxKeptBatchBytes) spare_ = std::move(wb);
+      }
+      queue_cv_.notify_all();
+    }
+  }
+
   rocksdb::ColumnFamilyHandle* cf(Family family) const {
     return families_[static_cast<size_t>(family)];
   }
@@ -342,9 +408,20 @@ class RocksDbLog final : public EventLog {
   rocksdb::WriteOptions write_options_;
 
   std::mutex append_mu_;
-  rocksdb::WriteBatch batch_;  // guarded by append_mu_
-  uint64_t first_seq_ = 0;     // 0 while the log is empty; guarded by append_mu_
+  std::unique_ptr<rocksdb::WriteBatch> batch_;  // guarded by append_mu_; null: make one
+  uint64_t first_seq_ = 0;                      // 0 while the log is empty; guarded by append_mu_
   std::atomic<uint64_t> next_seq_{1};
+
+  // Write-behind (Options::write_behind): at most one batch queued and one
+  // being written while the appender builds the next.
+  std::function<void(const base::Status&)> on_write_error_;
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::unique_ptr<rocksdb::WriteBatch> queued_;  // guarded by queue_mu_
+  std::unique_ptr<rocksdb::WriteBatch> spare_;   // guarded by queue_mu_: a written buffer
+  bool writing_ = false;                         // guarded by queue_mu_
+  bool stopping_ = false;                        // guarded by queue_mu_
+  std::thread writer_;                           // runs only with write_behind
 };
 
 }  // namespace

@@ -500,3 +500,40 @@ TEST_CASE("an index entry naming a missing event reads as kCorruption") {
 }
 
 }  // namespace
+
+TEST_CASE("a write-behind log numbers batches at once, writes them in order, and drains on close") {
+  testing_support::TempDir dir;
+  constexpr int kBatches = 200, kPerBatch = 7;
+  {
+    auto log = OpenOk(dir.str(), {.sync = false, .write_behind = true});
+    for (int b = 0; b < kBatches; ++b) {
+      Batch batch;
+      for (int e = 0; e < kPerBatch; ++e) {
+        batch.events.push_back(
+            {std::to_string(b) + "." + std::to_string(e), "k" + std::to_string(b % 3)});
+      }
+      batch.puts.push_back({Family::kProjections, "last", std::to_string(b)});
+      auto first = log->Append(batch);
+      REQUIRE(first.ok());
+      // Numbered as if written: the caller may use the seqs at once.
+      CHECK(*first == static_cast<uint64_t>(b * kPerBatch + 1));
+      CHECK(log->next_seq() == static_cast<uint64_t>((b + 1) * kPerBatch + 1));
+    }
+    REQUIRE(log->Flush().ok());
+    // After Flush, reads see everything appended.
+    auto rows = ReadAll(*log);
+    REQUIRE(rows.size() == kBatches * kPerBatch);
+    CHECK(rows.back() == std::pair<uint64_t, std::string>(kBatches * kPerBatch, "199.6"));
+    CHECK(log->Get(Family::kProjections, "last")->value_or("") == "199");
+    REQUIRE(VerifyLog(*log).ok());
+    // More batches, then close without Flush: the destructor writes them.
+    for (int b = 0; b < 10; ++b) REQUIRE(log->Append(Events({"tail" + std::to_string(b)})).ok());
+  }
+  auto log = OpenOk(dir.str());
+  auto rows = ReadAll(*log);
+  REQUIRE(rows.size() == kBatches * kPerBatch + 10);
+  CHECK(rows.back().second == "tail9");
+  int indexed = 0;
+  REQUIRE(log->ReadIndexed("k1", [&](uint64_t, std::string_view) { return ++indexed, true; }).ok());
+  CHECK(indexed == 67 * kPerBatch);  // batches 1, 4, ..., 199
+}
