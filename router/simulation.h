@@ -37,9 +37,11 @@
 // committed together, one store write per `batch_inputs` inputs (fewer when
 // the staged lines grow past `batch_bytes`), and once more at the end; the
 // timer index reads each staged case's new timer through Engine::Peek. The
-// log, and everything else in the store, is the same whatever the batch size:
-// sequence numbers are taken in input order and nothing depends on where a
-// write ends.
+// log is byte-identical whatever the batch size (sequence numbers are taken in
+// input order, nothing depends on where a write ends), and so are the
+// projections, timers, outbox, offsets and dead letters; the index names the
+// same events (how many events one kIndex entry covers may follow the write
+// boundaries, store/event_log.h).
 // Crash safety: simulate is a batch tool whose result is a function of its
 // input, rerun rather than recovered. Each write is atomic, so a run that is
 // killed or fails mid-way leaves a log holding a prefix of the run ending at

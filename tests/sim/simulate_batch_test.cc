@@ -1,11 +1,13 @@
 // router::Simulate stages inputs and writes them in batches: whatever the batch
-// size, the store must end up byte-identical (log, index, projections, timers,
-// outbox, offsets, dead letters, meta) and the summary the same, since the
-// timer index reads staged state (Engine::Peek) instead of the store.
+// size, the store must end up the same — the log, projections, timers, outbox,
+// offsets, dead letters and meta byte for byte, the index naming the same
+// events — and the summary too, since the timer index reads staged state
+// (Engine::Peek) instead of the store.
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -83,7 +85,10 @@ std::string Feed(int cases) {
   return feed;
 }
 
-// Every key and value the run left in the store, family by family.
+// Every key and value the run left in the store, family by family. The
+// index is compared by what it names (each index key's events, through
+// ReadIndexed), not by its entries: how many events one entry covers may
+// follow the write boundaries (store/event_log.h), what it names may not.
 std::string Dump(const store::EventLog& log) {
   std::string out;
   REQUIRE(log.Read(1, log.next_seq(),
@@ -92,9 +97,25 @@ std::string Dump(const store::EventLog& log) {
                      return true;
                    })
               .ok());
-  for (store::Family f : {store::Family::kIndex, store::Family::kProjections,
-                          store::Family::kTimers, store::Family::kOutbox, store::Family::kOffsets,
-                          store::Family::kDeadLetters, store::Family::kMeta}) {
+  std::set<std::string> index_keys;
+  REQUIRE(log.Scan(store::Family::kIndex, "",
+                   [&](std::string_view key, std::string_view) {
+                     REQUIRE(key.size() > 8);
+                     index_keys.emplace(key.substr(0, key.size() - 8));
+                     return true;
+                   })
+              .ok());
+  for (const std::string& key : index_keys) {
+    REQUIRE(log.ReadIndexed(key,
+                            [&](uint64_t seq, std::string_view) {
+                              out += "index " + key + " " + std::to_string(seq) + "\n";
+                              return true;
+                            })
+                .ok());
+  }
+  for (store::Family f :
+       {store::Family::kProjections, store::Family::kTimers, store::Family::kOutbox,
+        store::Family::kOffsets, store::Family::kDeadLetters, store::Family::kMeta}) {
     REQUIRE(log.Scan(f, "",
                      [&](std::string_view key, std::string_view value) {
                        out += std::to_string(static_cast<int>(f)) + " " + std::string(key) + " = " +
@@ -132,7 +153,7 @@ Outcome RunWith(const std::string& config, const std::string& feed, uint64_t bat
 
 }  // namespace
 
-TEST_CASE("simulate: the store is byte-identical whatever the batch size", "[simulate][sim]") {
+TEST_CASE("simulate: the same log and store whatever the batch size", "[simulate][sim]") {
   // The scenario config (hand-checked pages) and the sample one, whose
   // `familiar` targets read the load and history projections staged earlier
   // in the same batch.
