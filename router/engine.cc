@@ -478,6 +478,12 @@ base::Result<std::optional<Timestamp>> Engine::NextActionAt(const std::string& c
   return state->next_action_at;
 }
 
+const CaseState* Engine::Peek(const std::string& case_id) const {
+  if (auto it = pending_.find(case_id); it != pending_.end()) return &it->second.state;
+  if (auto it = cache_.find(case_id); it != cache_.end()) return &it->second.state;
+  return nullptr;
+}
+
 base::Result<std::optional<int64_t>> Engine::StoredOffset(const std::string& topic,
                                                           int32_t partition) {
   auto stored = log_.Get(store::Family::kOffsets, SourceOffsetKey(topic, partition));

@@ -161,6 +161,15 @@ class Engine {
   // copying its state: what the shells' timer indexes follow after each write.
   base::Result<std::optional<Timestamp>> NextActionAt(const std::string& case_id);
 
+  // The case's state as the staged work leaves it, without reading the store:
+  // the staged copy when an input or rejection for the case was staged since
+  // the last Commit or Abort, else the committed copy the engine keeps in
+  // memory, else nullptr (then Load reads the store; Load alone never sees
+  // staged work). For callers that stage many inputs per Commit and need each
+  // case's new next_action_at (router/simulation.cc). The pointer is valid
+  // until the next call of a non-const method.
+  const CaseState* Peek(const std::string& case_id) const;
+
   // The next offset to consume stored for a partition, or nullopt.
   base::Result<std::optional<int64_t>> StoredOffset(const std::string& topic, int32_t partition);
 

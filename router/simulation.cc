@@ -73,6 +73,10 @@ std::optional<ParsedLine> ParseCommandLine(std::string_view line) {
   return out;
 }
 
+// What a fired timer counts for in SimulationOptions::batch_bytes: about the
+// size of the events a tick stages.
+constexpr uint64_t kTickBytes = 512;
+
 Timestamp InstantOf(const Input& input) {
   return std::visit([](const auto& i) { return i.at; }, input);
 }
@@ -98,6 +102,7 @@ class Run {
       if (base::Status st = OneLine(line, line_no); !st.ok()) return st;
       if (options_.progress && options_.progress_every > 0 &&
           sum_.lines % options_.progress_every == 0) {
+        if (base::Status st = Flush(); !st.ok()) return st;
         options_.progress({sum_.lines, sum_.ticks, log_.next_seq() - first_seq_, clock_});
       }
     }
@@ -106,6 +111,7 @@ class Run {
     if (end) {
       if (base::Status st = FireTimers(*end); !st.ok()) return st;
     }
+    if (base::Status st = Flush(); !st.ok()) return st;
     sum_.pending_timers = timers_.size();
     if (sum_.lines > 0) sum_.clock = clock_;
     if (base::Status st = CountEvents(); !st.ok()) return st;
@@ -170,9 +176,29 @@ class Run {
       ++sum_.duplicates;
     }
     engine_.StageOffset(source);
+    if (base::Status st = SyncTimer(CaseOf(*parsed.input), std::nullopt); !st.ok()) return st;
+    return CountStaged(line.size());
+  }
+
+  // Counts one staged input (`bytes`: its size, roughly) and commits the
+  // staged batch when it is full.
+  base::Status CountStaged(uint64_t bytes) {
+    ++staged_inputs_;
+    staged_bytes_ += bytes;
+    if (staged_inputs_ >= std::max<uint64_t>(1, options_.batch_inputs) ||
+        staged_bytes_ >= options_.batch_bytes) {
+      return Flush();
+    }
+    return base::Status::Ok();
+  }
+
+  // Commits whatever is staged as one store write.
+  base::Status Flush() {
+    if (staged_inputs_ == 0) return base::Status::Ok();
+    staged_inputs_ = 0;
+    staged_bytes_ = 0;
     auto committed = engine_.Commit();
-    if (!committed.ok()) return committed.status();
-    return SyncTimer(CaseOf(*parsed.input), std::nullopt);
+    return committed.ok() ? base::Status::Ok() : committed.status();
   }
 
   static store::Put DeadLetterPut(const std::string& reason, const SourceOffset& source,
@@ -186,19 +212,30 @@ class Run {
                       const std::string& case_id, const SourceOffset& source,
                       const std::string& line) {
     ++sum_.dead_letters;
-    auto applied = engine_.ApplyRejection(reason, summary, case_id, source, clock_,
-                                          {DeadLetterPut(reason, source, line)});
-    if (!applied.ok()) return applied.status();
-    return case_id.empty() ? base::Status::Ok() : SyncTimer(case_id, std::nullopt);
+    if (base::Status st = engine_.StageRejection(reason, summary, case_id, clock_); !st.ok()) {
+      engine_.Abort();
+      return st;
+    }
+    engine_.StageOffset(source);
+    engine_.StagePut(DeadLetterPut(reason, source, line));
+    if (base::Status st = SyncTimer(case_id, std::nullopt); !st.ok()) return st;
+    return CountStaged(line.size());
   }
 
   // Tells the index the case's timer after an input. `fired_at`: the input was
   // a Tick at that instant, so a timer not after it would fire forever.
   base::Status SyncTimer(const std::string& case_id, std::optional<Timestamp> fired_at) {
     if (case_id.empty()) return base::Status::Ok();
-    auto state = engine_.Load(case_id);
-    if (!state.ok()) return state.status();
-    std::optional<Timestamp> next = state->next_action_at;
+    std::optional<Timestamp> next;
+    // Staging the input put the case in the engine's staged set, so Peek finds
+    // it; the store holds only what was committed before the batch.
+    if (const CaseState* staged = engine_.Peek(case_id)) {
+      next = staged->next_action_at;
+    } else {
+      auto state = engine_.Load(case_id);
+      if (!state.ok()) return state.status();
+      next = state->next_action_at;
+    }
     if (fired_at && next && *next <= *fired_at) {
       ++sum_.stalled_timers;
       next.reset();
@@ -212,9 +249,13 @@ class Run {
       Timestamp at = std::max(due->first, clock_);  // overdue at start: fire now
       clock_ = at;
       ++sum_.ticks;
-      auto applied = engine_.Apply(Tick{due->second, at}, std::nullopt, at);
-      if (!applied.ok()) return applied.status();
+      auto staged = engine_.Stage(Tick{due->second, at}, at);
+      if (!staged.ok()) {
+        engine_.Abort();
+        return staged.status();
+      }
       if (base::Status st = SyncTimer(due->second, at); !st.ok()) return st;
+      if (base::Status st = CountStaged(kTickBytes); !st.ok()) return st;
     }
     return base::Status::Ok();
   }
@@ -265,6 +306,8 @@ class Run {
   Timestamp clock_{};
   uint64_t first_seq_ = 1;
   SimulationSummary sum_;
+  uint64_t staged_inputs_ = 0;  // since the last Commit
+  uint64_t staged_bytes_ = 0;
 };
 
 }  // namespace

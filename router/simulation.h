@@ -32,6 +32,23 @@
 //  - A Tick after which the case's timer is still at or before the tick's
 //    instant would fire forever: the timer is dropped from the in-memory index
 //    and counted in `stalled_timers` (a routing bug, never expected).
+//
+// Writes: inputs (lines and fired timers) are staged in the Engine and
+// committed together, one store write per `batch_inputs` inputs (fewer when
+// the staged lines grow past `batch_bytes`), and once more at the end; the
+// timer index reads each staged case's new timer through Engine::Peek. The
+// log is byte-identical whatever the batch size (sequence numbers are taken in
+// input order, nothing depends on where a write ends), and so are the
+// projections, timers, outbox, offsets and dead letters; the index names the
+// same events (how many events one kIndex entry covers may follow the write
+// boundaries, store/event_log.h).
+// Crash safety: simulate is a batch tool whose result is a function of its
+// input, rerun rather than recovered. Each write is atomic, so a run that is
+// killed or fails mid-way leaves a log holding a prefix of the run ending at
+// a batch boundary (with the matching offsets, projections and timers); it
+// loses at most the staged batch (up to `batch_inputs` inputs and their
+// events), and the summary's figures are not written at all. Rerun into an
+// empty data directory.
 #pragma once
 
 #include <cstdint>
@@ -84,17 +101,24 @@ struct SimulationProgress {
 struct SimulationOptions {
   std::optional<base::Timestamp> until;
   base::Duration horizon = std::chrono::hours(24 * 30);  // used without `until`
-  // Called every `progress_every` input lines (and never when null).
+  // Called every `progress_every` input lines (and never when null), after a
+  // write, so `events` counts what the log holds.
   std::function<void(const SimulationProgress&)> progress;
   uint64_t progress_every = 100'000;
+  // Inputs (lines and fired timers) staged per store write; 1 writes each
+  // input on its own. 0 is taken as 1.
+  uint64_t batch_inputs = 1000;
+  // A write also happens once the staged input lines (dead letters keep the
+  // whole line) reach this many bytes, so huge lines cannot swell a batch.
+  uint64_t batch_bytes = 8u << 20;
 };
 
 // Runs the simulation over `input` into `log`.
 // REQUIRES: `log` holds no events (a simulation starts from nothing, so that
 // its log is a function of the input and the configuration); config non-null.
 // Errors: kInvalidInput when the log is not empty; the store's errors (the run
-// stops there; what was applied before is in the log); kCorruption from the
-// engine.
+// stops there; what was committed before is in the log, the staged batch is
+// dropped); kCorruption from the engine.
 base::Result<SimulationSummary> Simulate(store::EventLog& log,
                                          std::shared_ptr<const config::Config> config,
                                          std::istream& input, const SimulationOptions& options);

@@ -30,7 +30,7 @@ base::Result<TimerIndex> TimerIndex::Load(const store::EventLog& log) {
         auto ms = static_cast<int64_t>(store::DecodeSeq(key.substr(0, 8)));
         index.due_[slot] = ms;
         ++index.live_;
-        index.heap_.push_back({ms, slot});
+        index.Push(ms, slot);
         return true;
       });
   if (!scan.ok()) return scan;
@@ -45,11 +45,41 @@ base::Result<TimerIndex> TimerIndex::Load(const store::EventLog& log) {
 
 uint32_t TimerIndex::SlotOf(std::string_view case_id) {
   if (auto it = slots_.find(case_id); it != slots_.end()) return it->second;
-  auto slot = static_cast<uint32_t>(ids_.size());
-  ids_.emplace_back(case_id);
-  due_.push_back(kNone);
-  slots_.emplace(ids_.back(), slot);
+  uint32_t slot;
+  if (!free_.empty()) {
+    slot = free_.back();
+    free_.pop_back();
+    ids_[slot].assign(case_id);
+    due_[slot] = kNone;
+    refs_[slot] = 0;
+    used_[slot] = 1;
+  } else {
+    slot = static_cast<uint32_t>(ids_.size());
+    ids_.emplace_back(case_id);
+    due_.push_back(kNone);
+    refs_.push_back(0);
+    used_.push_back(1);
+  }
+  slots_.emplace(ids_[slot], slot);
   return slot;
+}
+
+void TimerIndex::Push(int64_t due_ms, uint32_t slot) {
+  heap_.push_back({due_ms, slot});
+  ++refs_[slot];
+}
+
+void TimerIndex::Unref(uint32_t slot) {
+  --refs_[slot];
+  MaybeFree(slot);
+}
+
+void TimerIndex::MaybeFree(uint32_t slot) {
+  if (!used_[slot] || due_[slot] != kNone || refs_[slot] != 0) return;
+  slots_.erase(std::string_view(ids_[slot]));
+  std::string().swap(ids_[slot]);  // give the id's heap block back
+  used_[slot] = 0;
+  free_.push_back(slot);
 }
 
 bool TimerIndex::Later(const HeapEntry& a, const HeapEntry& b) const {
@@ -71,7 +101,7 @@ void TimerIndex::Set(std::string_view case_id, std::optional<base::Timestamp> du
   if (due_[slot] == ms) return;  // already there: no second heap entry
   if (due_[slot] == kNone) ++live_;
   due_[slot] = ms;
-  heap_.push_back({ms, slot});
+  Push(ms, slot);
   std::push_heap(heap_.begin(), heap_.end(), [this](auto& a, auto& b) { return Later(a, b); });
   DropStale();
   if (heap_.size() > 2 * live_ + 1024) Compact();
@@ -92,6 +122,7 @@ std::optional<std::pair<base::Timestamp, std::string>> TimerIndex::Next() const 
 std::optional<std::pair<base::Timestamp, std::string>> TimerIndex::PopDue(base::Timestamp now) {
   auto next = Next();
   if (!next || next->first > now) return std::nullopt;
+  // `next` holds a copy of the id: the slot may be freed below.
   due_[heap_.front().slot] = kNone;
   --live_;
   DropStale();
@@ -102,7 +133,9 @@ void TimerIndex::DropStale() {
   auto later = [this](auto& a, auto& b) { return Later(a, b); };
   while (!heap_.empty() && due_[heap_.front().slot] != heap_.front().due_ms) {
     std::pop_heap(heap_.begin(), heap_.end(), later);
+    const uint32_t slot = heap_.back().slot;
     heap_.pop_back();
+    Unref(slot);
   }
 }
 
@@ -119,12 +152,20 @@ void TimerIndex::Compact() {
   live.erase(std::unique(live.begin(), live.end(),
                          [](const HeapEntry& a, const HeapEntry& b) { return a.slot == b.slot; }),
              live.end());
+  // Recount the references: every slot the old heap named loses all its
+  // entries, the kept ones get one back; then free what nothing names.
+  for (const HeapEntry& e : heap_) refs_[e.slot] = 0;
+  for (const HeapEntry& e : live) refs_[e.slot] = 1;
+  std::vector<HeapEntry> old = std::move(heap_);
   heap_ = std::move(live);
+  for (const HeapEntry& e : old) MaybeFree(e.slot);
   std::make_heap(heap_.begin(), heap_.end(), [this](auto& a, auto& b) { return Later(a, b); });
 }
 
 size_t TimerIndex::ApproximateMemory() const {
-  size_t bytes = heap_.capacity() * sizeof(HeapEntry) + due_.capacity() * sizeof(int64_t);
+  size_t bytes = heap_.capacity() * sizeof(HeapEntry) + due_.capacity() * sizeof(int64_t) +
+                 refs_.capacity() * sizeof(uint32_t) + used_.capacity() +
+                 free_.capacity() * sizeof(uint32_t);
   for (const std::string& id : ids_) {
     bytes += sizeof(std::string);
     if (id.capacity() > 15) bytes += id.capacity() + 1;

@@ -5,7 +5,9 @@
 // every applied input, so the timer loop never scans the store.
 //
 // One case has at most one timer. Order: (due instant, case id), the store's
-// key order. One thread at a time.
+// key order. Memory follows the cases with a timer, not every case ever seen:
+// a case's id is dropped once its timer is gone and the heap no longer
+// refers to it, and its slot is reused. One thread at a time.
 #pragma once
 
 #include <cstdint>
@@ -56,14 +58,22 @@ class TimerIndex {
     uint32_t slot;
   };
   uint32_t SlotOf(std::string_view case_id);
+  void Push(int64_t due_ms, uint32_t slot);  // adds a heap entry (no sift) and counts it
+  void Unref(uint32_t slot);                 // a heap entry of the slot is gone
+  void MaybeFree(uint32_t slot);             // frees the slot when nothing refers to it
   bool Later(const HeapEntry& a, const HeapEntry& b) const;  // heap order: min first
   void DropStale();  // keeps the heap's top live, so Next() is const
   void Compact();    // drops every stale entry when they outnumber live ones
 
-  // A slot per case ever seen; a deque so the ids never move (the hash table
-  // keys are views into them).
+  // A slot per case with a timer or a heap entry; a deque so the ids never
+  // move (the hash table keys are views into them). A slot is freed (id
+  // released, key erased, slot on free_) only when no heap entry refers to it,
+  // so a stale entry never compares by another case's id.
   std::deque<std::string> ids_;
-  std::vector<int64_t> due_;  // per slot: the live timer, or kNone
+  std::vector<int64_t> due_;    // per slot: the live timer, or kNone
+  std::vector<uint32_t> refs_;  // per slot: heap entries naming it
+  std::vector<uint8_t> used_;   // per slot: 1 while it belongs to a case
+  std::vector<uint32_t> free_;  // slots to reuse
   std::unordered_map<std::string_view, uint32_t> slots_;
   // Min-heap with lazy deletion: an entry is live iff due_[slot] == due_ms.
   std::vector<HeapEntry> heap_;

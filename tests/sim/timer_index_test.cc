@@ -98,6 +98,39 @@ TEST_CASE("TimerIndex: matches a std::set oracle under random churn", "[timers]"
   CHECK(index.ApproximateMemory() < 4 * 1024 * 1024);
 }
 
+TEST_CASE("TimerIndex: memory follows the pending timers, not every case ever seen", "[timers]") {
+  TimerIndex index;
+  auto id = [](int n) { return "case-111122223333-muen-2026-" + std::to_string(1'000'000 + n); };
+  // Waves of 10,000 cases, each armed, moved once, then fired or cleared: what
+  // simulate and serve do to an index over a long run.
+  size_t after_first_wave = 0;
+  for (int wave = 0; wave < 5; ++wave) {
+    const int64_t t = wave * 1'000'000;
+    for (int n = 0; n < 10'000; ++n) index.Set(id(wave * 10'000 + n), At(t + n));
+    for (int n = 0; n < 10'000; n += 2) index.Set(id(wave * 10'000 + n), At(t + 20'000 + n));
+    for (int n = 1; n < 10'000; n += 4) index.Set(id(wave * 10'000 + n), std::nullopt);
+    int64_t last = -1;
+    std::string last_id;
+    size_t popped = 0;
+    while (auto due = index.PopDue(At(t + 999'999))) {
+      REQUIRE(std::pair(base::ToUnixMillis(due->first), due->second) >
+              std::pair(last, last_id));  // (instant, id) order
+      last = base::ToUnixMillis(due->first);
+      last_id = due->second;
+      ++popped;
+    }
+    CHECK(popped == 10'000 - 2'500);
+    CHECK(index.empty());
+    CHECK_FALSE(index.Get(id(wave * 10'000)));
+    if (wave == 0) after_first_wave = index.ApproximateMemory();
+  }
+  // Slots are reused: five waves cost what one did.
+  CHECK(index.ApproximateMemory() <= after_first_wave);
+  index.Set(id(7), At(5));
+  CHECK(index.Next()->second == id(7));
+  CHECK(index.size() == 1);
+}
+
 TEST_CASE("TimerIndex::Load rebuilds from the store's kTimers keys", "[timers][store]") {
   testing_support::TempDir dir;
   auto log = store::EventLog::Open(dir.str());
