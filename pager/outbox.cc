@@ -1,13 +1,20 @@
 #include "pager/outbox.h"
 
+#include <algorithm>
+
 namespace pager {
 
 base::Result<RelayStats> OutboxRelay::DeliverPending() {
   RelayStats stats;
   store::Batch deletes;
   base::Status send_error;
+  uint64_t sent_through = sent_through_;
   base::Status scan =
       log_.Scan(store::Family::kOutbox, "", [&](std::string_view key, std::string_view value) {
+        // Handled by an earlier round whose deletes a write-behind log has not
+        // written yet: sending it again would page twice.
+        if (key.size() == 8 && store::DecodeSeq(key) <= sent_through_) return true;
+        if (key.size() == 8) sent_through = std::max(sent_through, store::DecodeSeq(key));
         auto page = FromOutbox(key, value);
         if (!page.ok()) {
           ++stats.dropped;
@@ -15,6 +22,7 @@ base::Result<RelayStats> OutboxRelay::DeliverPending() {
         } else {
           send_error = sink_.Send(*page);
           if (!send_error.ok()) {
+            sent_through = page->seq - 1;  // this one and the rest wait for the next round
             stats.problems.push_back("page " + std::to_string(page->seq) +
                                      " not sent: " + send_error.message());
             return false;  // keep order: later pages wait for this one
@@ -29,6 +37,7 @@ base::Result<RelayStats> OutboxRelay::DeliverPending() {
     auto appended = log_.Append(deletes);
     if (!appended.ok()) return appended.status();
   }
+  sent_through_ = sent_through;
   return stats;
 }
 

@@ -40,7 +40,9 @@ class OutboxRelay {
 
   // Sends every entry of the outbox in seq order, then deletes the sent ones
   // (and the undecodable ones, reported in `problems`) in one store write. A
-  // send that fails stops the round; the rest stay for the next call.
+  // send that fails stops the round; the rest stay for the next call. Entries
+  // already sent by this relay are never sent again, even while a
+  // write-behind log has not yet written their deletion.
   // Errors: the store's (reading, or deleting: then the sent entries stay and
   // are sent again, which clients tolerate).
   base::Result<RelayStats> DeliverPending();
@@ -51,6 +53,9 @@ class OutboxRelay {
  private:
   store::EventLog& log_;
   PageSink& sink_;
+  // The highest outbox seq sent (or dropped) and queued for deletion: skipped
+  // until a write-behind log has written the deletes.
+  uint64_t sent_through_ = 0;
 };
 
 }  // namespace pager
