@@ -34,6 +34,7 @@ int RunDeadLetters(int argc, char** argv) {
   options.create_if_missing = false;
   options.sync = false;
   options.check = store::OpenCheck::kBounds;
+  options.read_only = true;  // works while serve holds the log
   auto log = store::EventLog::Open(*f.Get("data"), options);
   if (!log.ok()) {
     std::cerr << "escalator dead-letters: " << log.status().ToString() << "\n";

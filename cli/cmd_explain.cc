@@ -193,6 +193,7 @@ int RunExplain(int argc, char** argv) {
   store::Options options;
   options.create_if_missing = false;
   options.check = store::OpenCheck::kBounds;
+  options.read_only = true;  // works while serve holds the log
   const std::string dir = *f.Get("data");
   const std::string case_id = *f.Get("case");
   auto log = store::EventLog::Open(dir, options);

@@ -34,6 +34,7 @@ int RunLog(int argc, char** argv) {
   store::Options options;
   options.create_if_missing = false;  // reading must never create an empty log
   options.check = store::OpenCheck::kBounds;
+  options.read_only = true;  // works while serve holds the log
   const std::string dir = *f.Get("data");
   auto log = store::EventLog::Open(dir, options);
   if (!log.ok()) {

@@ -48,6 +48,10 @@ struct Options {
   // for everything queued. Reads see written batches only, so call Flush before
   // reading what you appended (and before VerifyLog).
   bool write_behind = false;
+  // Opens without taking the directory's lock, so readers (log, explain,
+  // dead-letters) work while serve writes: sees what was written when it
+  // opened; Append fails with kInvalidInput. Never creates anything.
+  bool read_only = false;
   std::function<void(const base::Status&)> on_write_error = nullptr;  // from the writer thread
 };
 

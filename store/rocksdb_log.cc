@@ -88,6 +88,7 @@ class RocksDbLog final : public EventLog {
       : db_(std::move(db)), handles_(std::move(handles)), families_(families) {
     write_options_.sync = options.sync;
     write_options_.disableWAL = false;
+    read_only_ = options.read_only;
     on_write_error_ = options.on_write_error;
     if (options.write_behind) writer_ = std::thread([this] { WriteBehindLoop(); });
   }
@@ -176,6 +177,7 @@ class RocksDbLog final : public EventLog {
   base::Result<uint64_t> Append(const Batch& batch) override {
     std::lock_guard<std::mutex> lock(append_mu_);
     const uint64_t first = next_seq_.load(std::memory_order_relaxed);
+    if (read_only_) return base::Status::InvalidInput("the event log is open read-only");
     if (batch.empty()) return first;
     for (const Put& put : batch.puts) {
       if (auto s = CheckPut(put); !s.ok()) return s;
@@ -406,6 +408,7 @@ class RocksDbLog final : public EventLog {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // all opened, including unknown ones
   std::array<rocksdb::ColumnFamilyHandle*, kFamilies.size()> families_{};
   rocksdb::WriteOptions write_options_;
+  bool read_only_ = false;
 
   std::mutex append_mu_;
   std::unique_ptr<rocksdb::WriteBatch> batch_;  // guarded by append_mu_; null: make one
@@ -431,7 +434,7 @@ base::Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir,
   namespace fs = std::filesystem;
   std::error_code ec;
   const bool exists = fs::exists(fs::path(dir) / "CURRENT", ec);
-  if (!exists && !options.create_if_missing) {
+  if (!exists && (!options.create_if_missing || options.read_only)) {
     return base::Status::NotFound("no event log in " + dir);
   }
   if (!exists) {
@@ -467,7 +470,22 @@ base::Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir,
 
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  auto s = rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw);
+  if (options.read_only) {
+    // Only what exists: a read-only open cannot create column families.
+    std::vector<std::string> present;
+    auto listed = rocksdb::DB::ListColumnFamilies(db_options, dir, &present);
+    if (!listed.ok()) return FromRocks(listed, "list column families of " + dir);
+    for (Family f : kFamilies) {
+      if (std::find(present.begin(), present.end(), FamilyName(f)) == present.end()) {
+        return base::Status::InvalidInput("the event log in " + dir + " has no '" +
+                                          std::string(FamilyName(f)) +
+                                          "' column family: open it read-write once to add it");
+      }
+    }
+  }
+  auto s = options.read_only
+               ? rocksdb::DB::OpenForReadOnly(db_options, dir, descriptors, &handles, &raw)
+               : rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw);
   if (!s.ok()) return FromRocks(s, "open event log in " + dir);
   std::unique_ptr<rocksdb::DB> db(raw);
 

@@ -537,3 +537,36 @@ TEST_CASE("a write-behind log numbers batches at once, writes them in order, and
   REQUIRE(log->ReadIndexed("k1", [&](uint64_t, std::string_view) { return ++indexed, true; }).ok());
   CHECK(indexed == 67 * kPerBatch);  // batches 1, 4, ..., 199
 }
+
+TEST_CASE("a read-only open reads a log another handle is writing, and cannot write") {
+  testing_support::TempDir dir;
+  auto writer = OpenOk(dir.str(), {.sync = false});
+  REQUIRE(writer->Append(Events({"a", "b"}, "k")).ok());
+  store::Options ro;
+  ro.read_only = true;
+  ro.check = store::OpenCheck::kBounds;
+  {
+    auto reader = EventLog::Open(dir.str(), ro);
+    REQUIRE(reader.ok());  // no lock taken: the writer keeps it
+    CHECK(ReadAll(**reader) == Rows{{1, "a"}, {2, "b"}});
+    auto refused = (*reader)->Append(Events({"c"}));
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.status().code() == base::Code::kInvalidInput);
+    CHECK(refused.status().message().find("read-only") != std::string::npos);
+  }
+  REQUIRE(writer->Append(Events({"c"}, "k")).ok());
+  auto reader = EventLog::Open(dir.str(), ro);
+  REQUIRE(reader.ok());  // a later open sees the later writes
+  CHECK(ReadAll(**reader).size() == 3);
+  int indexed = 0;
+  REQUIRE((*reader)
+              ->ReadIndexed("k", [&](uint64_t, std::string_view) { return ++indexed, true; })
+              .ok());
+  CHECK(indexed == 3);
+
+  testing_support::TempDir empty;
+  auto missing = EventLog::Open(empty.str() + "/nothing", ro);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().code() == base::Code::kNotFound);
+  CHECK_FALSE(std::filesystem::exists(empty.str() + "/nothing"));  // never creates
+}
