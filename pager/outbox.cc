@@ -13,8 +13,11 @@ base::Result<RelayStats> OutboxRelay::DeliverPending() {
       log_.Scan(store::Family::kOutbox, "", [&](std::string_view key, std::string_view value) {
         // Handled by an earlier round whose deletes a write-behind log has not
         // written yet: sending it again would page twice.
-        if (key.size() == 8 && store::DecodeSeq(key) <= sent_through_) return true;
-        if (key.size() == 8) sent_through = std::max(sent_through, store::DecodeSeq(key));
+        if (key.size() == 8) {
+          const uint64_t seq = store::DecodeSeq(key);
+          if (seq <= sent_through_) return true;
+          sent_through = std::max(sent_through, seq);
+        }
         auto page = FromOutbox(key, value);
         if (!page.ok()) {
           ++stats.dropped;

@@ -472,16 +472,12 @@ base::Result<CaseState> Engine::Load(const std::string& case_id) {
 }
 
 base::Result<std::optional<Timestamp>> Engine::NextActionAt(const std::string& case_id) {
+  if (auto it = pending_.find(case_id); it != pending_.end())
+    return it->second.state.next_action_at;
   if (auto it = cache_.find(case_id); it != cache_.end()) return it->second.state.next_action_at;
   auto state = Load(case_id);
   if (!state.ok()) return state.status();
   return state->next_action_at;
-}
-
-const CaseState* Engine::Peek(const std::string& case_id) const {
-  if (auto it = pending_.find(case_id); it != pending_.end()) return &it->second.state;
-  if (auto it = cache_.find(case_id); it != cache_.end()) return &it->second.state;
-  return nullptr;
 }
 
 base::Result<std::optional<int64_t>> Engine::StoredOffset(const std::string& topic,

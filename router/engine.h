@@ -157,18 +157,13 @@ class Engine {
   // The case's current state (a default state for a case never seen).
   base::Result<CaseState> Load(const std::string& case_id);
 
-  // The case's committed next action (CaseState::next_action_at) without
-  // copying its state: what the shells' timer indexes follow after each write.
+  // The case's next action (CaseState::next_action_at) as the staged work
+  // leaves it, without copying its state: the staged copy when an input or
+  // rejection for the case was staged since the last Commit or Abort, else the
+  // committed one (from memory, or the store). What the shells' timer indexes
+  // follow after each input (serve after each write; simulate, which stages
+  // many inputs per Commit, after each input). Errors: as Load.
   base::Result<std::optional<Timestamp>> NextActionAt(const std::string& case_id);
-
-  // The case's state as the staged work leaves it, without reading the store:
-  // the staged copy when an input or rejection for the case was staged since
-  // the last Commit or Abort, else the committed copy the engine keeps in
-  // memory, else nullptr (then Load reads the store; Load alone never sees
-  // staged work). For callers that stage many inputs per Commit and need each
-  // case's new next_action_at (router/simulation.cc). The pointer is valid
-  // until the next call of a non-const method.
-  const CaseState* Peek(const std::string& case_id) const;
 
   // The next offset to consume stored for a partition, or nullopt.
   base::Result<std::optional<int64_t>> StoredOffset(const std::string& topic, int32_t partition);

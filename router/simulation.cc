@@ -226,16 +226,10 @@ class Run {
   // a Tick at that instant, so a timer not after it would fire forever.
   base::Status SyncTimer(const std::string& case_id, std::optional<Timestamp> fired_at) {
     if (case_id.empty()) return base::Status::Ok();
-    std::optional<Timestamp> next;
-    // Staging the input put the case in the engine's staged set, so Peek finds
-    // it; the store holds only what was committed before the batch.
-    if (const CaseState* staged = engine_.Peek(case_id)) {
-      next = staged->next_action_at;
-    } else {
-      auto state = engine_.Load(case_id);
-      if (!state.ok()) return state.status();
-      next = state->next_action_at;
-    }
+    // The staged state's: the store holds only what was committed before the batch.
+    auto staged = engine_.NextActionAt(case_id);
+    if (!staged.ok()) return staged.status();
+    std::optional<Timestamp> next = *staged;
     if (fired_at && next && *next <= *fired_at) {
       ++sum_.stalled_timers;
       next.reset();

@@ -36,7 +36,7 @@
 // Writes: inputs (lines and fired timers) are staged in the Engine and
 // committed together, one store write per `batch_inputs` inputs (fewer when
 // the staged lines grow past `batch_bytes`), and once more at the end; the
-// timer index reads each staged case's new timer through Engine::Peek. The
+// timer index reads each staged case's new timer through Engine::NextActionAt. The
 // log is byte-identical whatever the batch size (sequence numbers are taken in
 // input order, nothing depends on where a write ends), and so are the
 // projections, timers, outbox, offsets and dead letters; the index names the

@@ -189,34 +189,29 @@ class RocksDbLog final : public EventLog {
     wb.Clear();
     char seq_key[8];
     std::string index_key;
-    uint64_t seq = first;
     const auto& events = batch.events;
-    for (size_t i = 0; i < events.size(); ++i, ++seq) {
-      PutSeq(seq_key, seq);
+    const uint64_t seq = first + events.size();  // the next batch's first
+    for (size_t i = 0; i < events.size(); ++i) {
+      PutSeq(seq_key, first + i);
       wb.Put(cf(Family::kLog), rocksdb::Slice(seq_key, 8), events[i].bytes);
-      if (events[i].index_key.empty()) continue;
-      // One index entry per run of consecutive events of the same key (an
-      // input's events): fewer, not larger, writes.
+    }
+    // One index entry per run of consecutive events of the same key (an
+    // input's events): fewer, not larger, writes.
+    for (size_t i = 0; i < events.size();) {
       size_t run = 1;
       while (i + run < events.size() && run < kMaxIndexRun &&
              events[i + run].index_key == events[i].index_key) {
         ++run;
       }
-      index_key.assign(events[i].index_key);
-      index_key.append(seq_key, 8);
-      if (run == 1) {
-        wb.Put(cf(Family::kIndex), index_key, rocksdb::Slice());
-      } else {
+      if (!events[i].index_key.empty()) {
+        PutSeq(seq_key, first + i);
+        index_key.assign(events[i].index_key);
+        index_key.append(seq_key, 8);
         char n[4];
         PutRunLength(n, static_cast<uint32_t>(run));
-        wb.Put(cf(Family::kIndex), index_key, rocksdb::Slice(n, 4));
+        wb.Put(cf(Family::kIndex), index_key, run == 1 ? rocksdb::Slice() : rocksdb::Slice(n, 4));
       }
-      for (size_t k = 1; k < run; ++k) {
-        ++i;
-        ++seq;
-        PutSeq(seq_key, seq);
-        wb.Put(cf(Family::kLog), rocksdb::Slice(seq_key, 8), events[i].bytes);
-      }
+      i += run;
     }
     for (const Put& put : batch.puts) {
       if (put.value) {
@@ -460,6 +455,12 @@ base::Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir,
   }
   for (Family f : kFamilies) {
     if (std::find(names.begin(), names.end(), FamilyName(f)) == names.end()) {
+      // A read-only open cannot create column families.
+      if (options.read_only) {
+        return base::Status::InvalidInput("the event log in " + dir + " has no '" +
+                                          std::string(FamilyName(f)) +
+                                          "' column family: open it read-write once to add it");
+      }
       names.emplace_back(FamilyName(f));
     }
   }
@@ -470,19 +471,6 @@ base::Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir,
 
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  if (options.read_only) {
-    // Only what exists: a read-only open cannot create column families.
-    std::vector<std::string> present;
-    auto listed = rocksdb::DB::ListColumnFamilies(db_options, dir, &present);
-    if (!listed.ok()) return FromRocks(listed, "list column families of " + dir);
-    for (Family f : kFamilies) {
-      if (std::find(present.begin(), present.end(), FamilyName(f)) == present.end()) {
-        return base::Status::InvalidInput("the event log in " + dir + " has no '" +
-                                          std::string(FamilyName(f)) +
-                                          "' column family: open it read-write once to add it");
-      }
-    }
-  }
   auto s = options.read_only
                ? rocksdb::DB::OpenForReadOnly(db_options, dir, descriptors, &handles, &raw)
                : rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw);

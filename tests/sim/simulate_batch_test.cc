@@ -2,7 +2,7 @@
 // size, the store must end up the same — the log, projections, timers, outbox,
 // offsets, dead letters and meta byte for byte, the index naming the same
 // events — and the summary too, since the timer index reads staged state
-// (Engine::Peek) instead of the store.
+// (Engine::NextActionAt) instead of the store.
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <map>
