@@ -381,7 +381,7 @@ base::Result<uint64_t> Engine::Commit() {
   }
   uint64_t first = log_.next_seq();
   if (!batch_.empty()) {
-    auto appended = log_.Append(batch_);
+    auto appended = log_.Append(std::move(batch_));
     if (!appended.ok()) {
       Abort();
       return appended.status();

@@ -103,6 +103,12 @@ class EventLog {
   // Errors: kInvalidInput for a put into kLog or under kMeta's reserved
   // "store." prefix; kIoError (or kCorruption) from the disk.
   virtual base::Result<uint64_t> Append(const Batch& batch) = 0;
+  // The same, taking the batch's contents: with write-behind the writer thread
+  // builds the store write from them, so the caller's thread never copies the
+  // bytes. Afterwards `batch` is valid but unspecified (clear it to reuse it).
+  virtual base::Result<uint64_t> Append(Batch&& batch) {
+    return Append(static_cast<const Batch&>(batch));
+  }
 
   // The sequence number the next appended event will get (1 for an empty log).
   // With write-behind, events below it may still be on their way to disk.
