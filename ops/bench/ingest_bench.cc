@@ -1,7 +1,9 @@
 // End-to-end ingest benchmark: preloads N feed-shaped events into the embedded
 // broker (`escalator dev-broker`), then times kcat consuming the topic to
 // /dev/null and `escalator serve` consuming it into a fresh log (fsync per
-// batch), in the same run. Prints one line per run and the medians.
+// batch), in the same run, then two in-process shares of serve's work: consume
+// and parse only, and consume, parse and log the inputs without routing. Prints
+// one line per run and the medians.
 //
 // usage: ingest_bench --bin build/cli/escalator --config ../shared/samples/config.yaml
 //                     [--events 1000000] [--partitions 256] [--runs 3] [--max-batch 5000]
@@ -16,6 +18,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
@@ -30,6 +33,7 @@
 #include "router/kafka_ingest.h"
 #include "router/kafka_producer.h"
 #include "router/kafka_store_sink.h"
+#include "store/event_log.h"
 
 namespace {
 
@@ -109,6 +113,40 @@ class NullSink : public router::IngestSink {
   std::optional<int64_t> StoredOffset(const std::string&, int32_t) override { return std::nullopt; }
 };
 
+// Consumes and parses like serve and appends each message's bytes as one event
+// (indexed by its case) with each partition's next offset, one write per batch,
+// fsynced and written behind as serve's are, but routes nothing: the floor of
+// exactly-once ingest into this log. Serve's figure minus this one is routing's
+// share (decisions, projections, timers, pages).
+class LogOnlySink : public router::IngestSink {
+ public:
+  explicit LogOnlySink(store::EventLog& log) : log_(log) {}
+  base::Result<router::ApplyOutcome> Apply(const std::vector<router::IngestItem>& items) override {
+    router::ApplyOutcome o;
+    std::map<std::string, int64_t> next_offsets;
+    for (const auto& i : items) {
+      batch_.events.push_back(
+          {std::string(i.payload), i.event ? "case/" + i.event->case_id : std::string()});
+      next_offsets[router::OffsetKey(i.topic, i.partition)] = i.offset + 1;
+      o.appended += i.event != nullptr;
+    }
+    for (const auto& [key, next] : next_offsets) {
+      batch_.puts.push_back({store::Family::kOffsets, key, router::EncodeOffset(next)});
+    }
+    auto appended = log_.Append(std::move(batch_));
+    batch_.events.clear();
+    batch_.puts.clear();
+    if (!appended.ok()) return appended.status();
+    return o;
+  }
+  std::optional<int64_t> StoredOffset(const std::string&, int32_t) override { return std::nullopt; }
+  base::Status Flush() override { return log_.Flush(); }
+
+ private:
+  store::EventLog& log_;
+  store::Batch batch_;
+};
+
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -141,7 +179,7 @@ int main(int argc, char** argv) {
   const int partitions = std::stoi(*f.Get("partitions")), runs = std::stoi(*f.Get("runs"));
   const int cases = static_cast<int>(std::max<uint64_t>(1, events / 10));
 
-  std::vector<double> kcat_rates, serve_rates, ratios, rss_mb, parse_rates;
+  std::vector<double> kcat_rates, serve_rates, ratios, rss_mb, parse_rates, log_only_rates;
   for (int run = 0; run < runs; ++run) {
     std::filesystem::remove_all(work);
     std::filesystem::create_directories(work);
@@ -213,6 +251,28 @@ int main(int argc, char** argv) {
       if (!stats.ok() || stats->consumed != events) return 1;
       parse_s = counted.first_to_last_ms() / 1000.0;
     }
+    double log_only_s = 0;
+    {
+      store::Options so;
+      so.sync = true;
+      so.write_behind = true;
+      auto log = store::EventLog::Open(work + "/log-only", so);
+      if (!log.ok()) {
+        std::cerr << log.status().ToString() << "\n";
+        return 1;
+      }
+      router::IngestOptions io;
+      io.brokers = bootstrap;
+      io.group = "bench-log-only";
+      io.max_batch = std::stoi(*f.Get("max-batch"));
+      io.summary_interval_s = 3600;
+      LogOnlySink log_sink(**log);
+      std::atomic<bool> stop{false};
+      router::StopAfter counted(log_sink, events, stop);
+      auto stats = router::RunIngest(io, counted, stop);
+      if (!stats.ok() || stats->consumed != events) return 1;
+      log_only_s = counted.first_to_last_ms() / 1000.0;
+    }
     kill(broker.pid, SIGTERM);
     Reap(broker.pid);
     close(broker.out_fd);
@@ -232,23 +292,25 @@ int main(int argc, char** argv) {
     ratios.push_back(kcat_s / serve_s);
     rss_mb.push_back(sexit.max_rss_kb / 1024.0);
     parse_rates.push_back(events / parse_s);
+    log_only_rates.push_back(events / log_only_s);
     std::printf(
         "run %d: kcat %.0f events/s (%.2f s); serve %.0f events/s (%.2f s, %llu appended, "
         "%llu batches), %.2f of kcat; serve peak RSS %.0f MiB; consume+parse without the "
-        "store %.0f events/s\n",
+        "store %.0f events/s; consume+parse+log without routing %.0f events/s (%.2f of kcat)\n",
         run + 1, kcat_rates.back(), kcat_s, serve_rates.back(), serve_s,
         static_cast<unsigned long long>(j["appended"].get<uint64_t>()),
         static_cast<unsigned long long>(j["batches"].get<uint64_t>()), ratios.back(), rss_mb.back(),
-        parse_rates.back());
+        parse_rates.back(), log_only_rates.back(), kcat_s / log_only_s);
     std::printf("run %d: serve seconds %s; serve CPU %.2f s (all threads)\n", run + 1,
                 j["seconds"].dump().c_str(), sexit.cpu_s);
     std::fflush(stdout);
   }
   std::printf(
       "median of %d: kcat %.0f events/s; serve %.0f events/s; ratio %.2f; serve peak RSS "
-      "%.0f MiB; consume+parse without the store %.0f events/s\n",
+      "%.0f MiB; consume+parse without the store %.0f events/s; consume+parse+log without "
+      "routing %.0f events/s\n",
       runs, Median(kcat_rates), Median(serve_rates), Median(ratios), Median(rss_mb),
-      Median(parse_rates));
+      Median(parse_rates), Median(log_only_rates));
   if (!f.Has("keep")) std::filesystem::remove_all(work);
   return 0;
 }
