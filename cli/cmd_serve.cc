@@ -107,7 +107,7 @@ int RunServe(int argc, char** argv) {
            "consumer session timeout: how long a dead member holds its partitions", "45000"},
           {"heartbeat-interval-ms", true, false, "consumer heartbeat interval", "3000"},
           {"dead-letter-topic", true, false, "also produce dead letters to this topic", ""},
-          {"max-batch", true, false, "messages per batch (one atomic write, one fsync)", "5000"},
+          {"max-batch", true, false, "messages per batch (one atomic write, one fsync)", "1000"},
           {"max-message-bytes", true, false, "larger messages are dead letters", "65536"},
           {"log-level", true, false, "debug, info, warn or error", "info"},
           {"summary-interval-s", true, false, "seconds between info summaries", "10"},

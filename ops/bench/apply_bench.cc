@@ -9,7 +9,7 @@
 // time).
 //
 // usage: apply_bench --config ../shared/samples/config.yaml [--events 300000]
-//                    [--max-batch 5000] [--runs 3] [--work /tmp/escalator-apply-bench]
+//                    [--max-batch 1000] [--runs 3] [--work /tmp/escalator-apply-bench]
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
       {
           {"config", true, true, "configuration", ""},
           {"events", true, false, "events to apply", "300000"},
-          {"max-batch", true, false, "events per store write (serve --max-batch)", "5000"},
+          {"max-batch", true, false, "events per store write (serve --max-batch)", "1000"},
           {"runs", true, false, "runs", "3"},
           {"work", true, false, "scratch directory", "/tmp/escalator-apply-bench"},
           {"no-write-behind", false, false, "write each batch before applying the next", ""},

@@ -6,7 +6,7 @@
 // one line per run and the medians.
 //
 // usage: ingest_bench --bin build/cli/escalator --config ../shared/samples/config.yaml
-//                     [--events 1000000] [--partitions 256] [--runs 3] [--max-batch 5000]
+//                     [--events 1000000] [--partitions 256] [--runs 3] [--max-batch 1000]
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
@@ -163,7 +163,7 @@ int main(int argc, char** argv) {
           {"events", true, false, "events to preload", "1000000"},
           {"partitions", true, false, "partitions (each keeps ~5 MiB in the mock)", "256"},
           {"runs", true, false, "runs", "3"},
-          {"max-batch", true, false, "serve --max-batch", "5000"},
+          {"max-batch", true, false, "serve --max-batch", "1000"},
           {"work", true, false, "scratch directory", "/tmp/escalator-ingest-bench"},
           {"keep", false, false, "keep the last run's scratch directory (serve's log in WORK/data)",
            ""},
@@ -179,34 +179,42 @@ int main(int argc, char** argv) {
   const int partitions = std::stoi(*f.Get("partitions")), runs = std::stoi(*f.Get("runs"));
   const int cases = static_cast<int>(std::max<uint64_t>(1, events / 10));
 
-  std::vector<double> kcat_rates, serve_rates, ratios, rss_mb, parse_rates, log_only_rates;
+  std::vector<double> kcat_rates, serve_rates, ratios, rss_mb, parse_rates, log_only_rates,
+      log_only_ratios;
   for (int run = 0; run < runs; ++run) {
     std::filesystem::remove_all(work);
     std::filesystem::create_directories(work);
     Child broker = Spawn({bin, "dev-broker", "--partitions", std::to_string(partitions)});
+    auto stop_broker = [&] {
+      kill(broker.pid, SIGTERM);
+      Reap(broker.pid);
+      close(broker.out_fd);
+    };
     std::string bootstrap = ReadLine(broker.out_fd);
     if (bootstrap.empty()) {
       std::cerr << "dev-broker did not start\n";
-      return 1;
+      return stop_broker(), 1;
     }
     {
       auto producer =
           router::KafkaProducer::Create(bootstrap, {{"linger.ms", "20"},
                                                     {"batch.num.messages", "10000"},
                                                     {"queue.buffering.max.messages", "500000"}});
-      if (!producer.ok()) return 1;
+      if (!producer.ok()) return stop_broker(), 1;
       uint64_t bytes = 0;
       const auto base = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
       for (uint64_t n = 0; n < events; ++n) {
         std::string e = bench::FeedEvent(n, cases, base);
         bytes += e.size();
-        if (!(*producer)->Produce("support.cases", router::FeedPartitionKey(e), e).ok()) return 1;
+        if (!(*producer)->Produce("support.cases", router::FeedPartitionKey(e), e).ok()) {
+          return stop_broker(), 1;
+        }
         if (n % 1000 == 0) (*producer)->Poll(0);
       }
       auto s = (*producer)->Flush(120000);
       if (!s.ok() || (*producer)->delivered() != events) {
         std::cerr << "preload failed: " << s.ToString() << "\n";
-        return 1;
+        return stop_broker(), 1;
       }
       std::cerr << "run " << run + 1 << ": preloaded " << events << " events, " << bytes / events
                 << " bytes each on average, " << partitions << " partitions\n";
@@ -219,7 +227,7 @@ int main(int argc, char** argv) {
     Exit kexit = Reap(kcat.pid);
     double kcat_s = std::chrono::duration<double>(Clock::now() - t0).count();
     close(kcat.out_fd);
-    if (kexit.code != 0) return 1;
+    if (kexit.code != 0) return stop_broker(), 1;
 
     std::vector<std::string> serve_argv;
     {
@@ -242,13 +250,16 @@ int main(int argc, char** argv) {
       router::IngestOptions io;
       io.brokers = bootstrap;
       io.group = "bench-null";
-      io.max_batch = 5000;
+      io.max_batch = std::stoi(*f.Get("max-batch"));
       io.summary_interval_s = 3600;
       NullSink null_sink;
       std::atomic<bool> stop{false};
       router::StopAfter counted(null_sink, events, stop);
       auto stats = router::RunIngest(io, counted, stop);
-      if (!stats.ok() || stats->consumed != events) return 1;
+      if (!stats.ok() || stats->consumed != events) {
+        std::cerr << "consume+parse did not consume every event\n";
+        return stop_broker(), 1;
+      }
       parse_s = counted.first_to_last_ms() / 1000.0;
     }
     double log_only_s = 0;
@@ -259,7 +270,7 @@ int main(int argc, char** argv) {
       auto log = store::EventLog::Open(work + "/log-only", so);
       if (!log.ok()) {
         std::cerr << log.status().ToString() << "\n";
-        return 1;
+        return stop_broker(), 1;
       }
       router::IngestOptions io;
       io.brokers = bootstrap;
@@ -270,12 +281,13 @@ int main(int argc, char** argv) {
       std::atomic<bool> stop{false};
       router::StopAfter counted(log_sink, events, stop);
       auto stats = router::RunIngest(io, counted, stop);
-      if (!stats.ok() || stats->consumed != events) return 1;
+      if (!stats.ok() || stats->consumed != events) {
+        std::cerr << "consume+parse+log did not consume every event\n";
+        return stop_broker(), 1;
+      }
       log_only_s = counted.first_to_last_ms() / 1000.0;
     }
-    kill(broker.pid, SIGTERM);
-    Reap(broker.pid);
-    close(broker.out_fd);
+    stop_broker();
     if (sexit.code != 0 || out.empty()) {
       std::cerr << "serve failed (exit " << sexit.code << ")\n";
       return 1;
@@ -293,6 +305,7 @@ int main(int argc, char** argv) {
     rss_mb.push_back(sexit.max_rss_kb / 1024.0);
     parse_rates.push_back(events / parse_s);
     log_only_rates.push_back(events / log_only_s);
+    log_only_ratios.push_back(kcat_s / log_only_s);
     std::printf(
         "run %d: kcat %.0f events/s (%.2f s); serve %.0f events/s (%.2f s, %llu appended, "
         "%llu batches), %.2f of kcat; serve peak RSS %.0f MiB; consume+parse without the "
@@ -300,7 +313,7 @@ int main(int argc, char** argv) {
         run + 1, kcat_rates.back(), kcat_s, serve_rates.back(), serve_s,
         static_cast<unsigned long long>(j["appended"].get<uint64_t>()),
         static_cast<unsigned long long>(j["batches"].get<uint64_t>()), ratios.back(), rss_mb.back(),
-        parse_rates.back(), log_only_rates.back(), kcat_s / log_only_s);
+        parse_rates.back(), log_only_rates.back(), log_only_ratios.back());
     std::printf("run %d: serve seconds %s; serve CPU %.2f s (all threads)\n", run + 1,
                 j["seconds"].dump().c_str(), sexit.cpu_s);
     std::fflush(stdout);
@@ -308,9 +321,9 @@ int main(int argc, char** argv) {
   std::printf(
       "median of %d: kcat %.0f events/s; serve %.0f events/s; ratio %.2f; serve peak RSS "
       "%.0f MiB; consume+parse without the store %.0f events/s; consume+parse+log without "
-      "routing %.0f events/s\n",
+      "routing %.0f events/s (%.2f of kcat)\n",
       runs, Median(kcat_rates), Median(serve_rates), Median(ratios), Median(rss_mb),
-      Median(parse_rates), Median(log_only_rates));
+      Median(parse_rates), Median(log_only_rates), Median(log_only_ratios));
   if (!f.Has("keep")) std::filesystem::remove_all(work);
   return 0;
 }
