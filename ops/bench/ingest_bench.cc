@@ -147,6 +147,27 @@ class LogOnlySink : public router::IngestSink {
   store::Batch batch_;
 };
 
+// Runs the ingest loop in-process into `sink` until `events` messages are
+// applied; returns the seconds from the first batch to the last one applied
+// (and flushed), or -1 (said on stderr) when it did not consume them all.
+double InProcessSeconds(router::IngestSink& sink, const std::string& bootstrap,
+                        const std::string& group, size_t max_batch, uint64_t events,
+                        const char* what) {
+  router::IngestOptions io;
+  io.brokers = bootstrap;
+  io.group = group;
+  io.max_batch = max_batch;
+  io.summary_interval_s = 3600;
+  std::atomic<bool> stop{false};
+  router::StopAfter counted(sink, events, stop);
+  auto stats = router::RunIngest(io, counted, stop);
+  if (!stats.ok() || stats->consumed != events) {
+    std::cerr << what << " did not consume every event\n";
+    return -1;
+  }
+  return counted.first_to_last_ms() / 1000.0;
+}
+
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -177,6 +198,7 @@ int main(int argc, char** argv) {
   const std::string bin = *f.Get("bin"), config = *f.Get("config"), work = *f.Get("work");
   const uint64_t events = std::stoull(*f.Get("events"));
   const int partitions = std::stoi(*f.Get("partitions")), runs = std::stoi(*f.Get("runs"));
+  const size_t max_batch = std::stoul(*f.Get("max-batch"));
   const int cases = static_cast<int>(std::max<uint64_t>(1, events / 10));
 
   std::vector<double> kcat_rates, serve_rates, ratios, rss_mb, parse_rates, log_only_rates,
@@ -245,24 +267,11 @@ int main(int argc, char** argv) {
     std::string out = ReadAll(serve.out_fd);
     Exit sexit = Reap(serve.pid);
     close(serve.out_fd);
-    double parse_s = 0;
-    {
-      router::IngestOptions io;
-      io.brokers = bootstrap;
-      io.group = "bench-null";
-      io.max_batch = std::stoi(*f.Get("max-batch"));
-      io.summary_interval_s = 3600;
-      NullSink null_sink;
-      std::atomic<bool> stop{false};
-      router::StopAfter counted(null_sink, events, stop);
-      auto stats = router::RunIngest(io, counted, stop);
-      if (!stats.ok() || stats->consumed != events) {
-        std::cerr << "consume+parse did not consume every event\n";
-        return stop_broker(), 1;
-      }
-      parse_s = counted.first_to_last_ms() / 1000.0;
-    }
-    double log_only_s = 0;
+    NullSink null_sink;
+    const double parse_s =
+        InProcessSeconds(null_sink, bootstrap, "bench-null", max_batch, events, "consume+parse");
+    if (parse_s < 0) return stop_broker(), 1;
+    double log_only_s = -1;
     {
       store::Options so;
       so.sync = true;
@@ -272,21 +281,11 @@ int main(int argc, char** argv) {
         std::cerr << log.status().ToString() << "\n";
         return stop_broker(), 1;
       }
-      router::IngestOptions io;
-      io.brokers = bootstrap;
-      io.group = "bench-log-only";
-      io.max_batch = std::stoi(*f.Get("max-batch"));
-      io.summary_interval_s = 3600;
       LogOnlySink log_sink(**log);
-      std::atomic<bool> stop{false};
-      router::StopAfter counted(log_sink, events, stop);
-      auto stats = router::RunIngest(io, counted, stop);
-      if (!stats.ok() || stats->consumed != events) {
-        std::cerr << "consume+parse+log did not consume every event\n";
-        return stop_broker(), 1;
-      }
-      log_only_s = counted.first_to_last_ms() / 1000.0;
+      log_only_s = InProcessSeconds(log_sink, bootstrap, "bench-log-only", max_batch, events,
+                                    "consume+parse+log");
     }
+    if (log_only_s < 0) return stop_broker(), 1;
     stop_broker();
     if (sexit.code != 0 || out.empty()) {
       std::cerr << "serve failed (exit " << sexit.code << ")\n";

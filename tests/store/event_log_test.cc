@@ -47,6 +47,18 @@ std::vector<std::pair<uint64_t, std::string>> ReadAll(const EventLog& log, uint6
 
 using Rows = std::vector<std::pair<uint64_t, std::string>>;
 
+// Every event indexed under `key`, in the order ReadIndexed gives them.
+Rows ReadIndexedRows(const EventLog& log, std::string_view key) {
+  Rows out;
+  REQUIRE(log.ReadIndexed(key,
+                          [&](uint64_t seq, std::string_view bytes) {
+                            out.emplace_back(seq, std::string(bytes));
+                            return true;
+                          })
+              .ok());
+  return out;
+}
+
 constexpr Family kPutFamilies[] = {Family::kIndex,  Family::kProjections, Family::kTimers,
                                    Family::kOutbox, Family::kOffsets,     Family::kDeadLetters,
                                    Family::kMeta};
@@ -276,16 +288,7 @@ TEST_CASE("ReadIndexed returns exactly one key's events, in seq order") {
   c.events.push_back({"comm 10", "case-10"});
   REQUIRE(log->Append(c).ok());
 
-  auto indexed = [&](std::string_view key) {
-    Rows out;
-    REQUIRE(log->ReadIndexed(key,
-                             [&](uint64_t seq, std::string_view bytes) {
-                               out.emplace_back(seq, std::string(bytes));
-                               return true;
-                             })
-                .ok());
-    return out;
-  };
+  auto indexed = [&](std::string_view key) { return ReadIndexedRows(*log, key); };
   CHECK(indexed("case-1") == Rows{{1, "open 1"}, {4, "comm 1"}});
   CHECK(indexed("case-10") == Rows{{2, "open 10"}, {5, "comm 10"}});
   CHECK(indexed("case-").empty());
@@ -570,16 +573,7 @@ TEST_CASE("a batch's writes of one key keep their order, however the log orders 
   CHECK_FALSE(log->Get(Family::kTimers, "gone")->has_value());
   CHECK(log->Get(Family::kProjections, "y")->value_or("") == "2");
   CHECK(log->Get(Family::kProjections, "x")->value_or("") == "1");
-  auto indexed = [&](std::string_view key) {
-    Rows out;
-    REQUIRE(log->ReadIndexed(key,
-                             [&](uint64_t seq, std::string_view bytes) {
-                               out.emplace_back(seq, std::string(bytes));
-                               return true;
-                             })
-                .ok());
-    return out;
-  };
+  auto indexed = [&](std::string_view key) { return ReadIndexedRows(*log, key); };
   CHECK(indexed("z") == Rows{{1, "e-z"}, {3, "e-z"}, {6, "e-z"}});
   CHECK(indexed("b") == Rows{{2, "e-b"}, {5, "e-b"}});
   CHECK(indexed("a") == Rows{{4, "e-a"}, {7, "e-a2"}});
