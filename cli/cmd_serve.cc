@@ -16,7 +16,6 @@
 #include <memory>
 #include <string>
 
-#include "base/malloc_tuning.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "config/config.h"
@@ -149,7 +148,6 @@ int RunServe(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("serve"));
   spdlog::set_level(level);
 
-  base::KeepFreedMemoryForReuse();  // many MiB of store writes per batch
   auto loaded = config::LoadConfigFile(*f.Get("config"));
   if (!loaded.errors.empty()) {
     for (const auto& e : loaded.errors) std::cerr << e.ToString() << "\n";

@@ -9,7 +9,6 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "base/malloc_tuning.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "config/config.h"
@@ -110,7 +109,6 @@ int RunSimulate(int argc, char** argv) {
     }
   }
 
-  base::KeepFreedMemoryForReuse();  // many MiB of store writes per batch
   auto loaded = config::LoadConfigFile(*f.Get("config"));
   if (!loaded.errors.empty()) {
     for (const auto& e : loaded.errors) std::cerr << e.ToString() << "\n";

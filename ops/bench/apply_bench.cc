@@ -24,7 +24,6 @@
 #include <string>
 #include <vector>
 
-#include "base/malloc_tuning.h"
 #include "base/time.h"
 #include "cli/flags.h"
 #include "config/config.h"
@@ -101,7 +100,6 @@ int main(int argc, char** argv) {
       },
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
-  base::KeepFreedMemoryForReuse();  // as serve does
   const auto& f = parsed.flags;
   auto loaded = config::LoadConfigFile(*f.Get("config"));
   if (!loaded.errors.empty()) {
