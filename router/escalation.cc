@@ -142,8 +142,8 @@ std::optional<Timestamp> NextWatch(const EscalationState& s, Timestamp from,
   for (const auto& name : s.step_schedules) {
     const auto* schedule = config.FindSchedule(name);
     if (schedule == nullptr) continue;
-    const Timestamp end = memo != nullptr ? memo->OnCallAt(*schedule, from).end
-                                          : schedules::OnCallAt(*schedule, from).end;
+    schedules::Shift own;
+    const Timestamp end = OnCallVia(memo, *schedule, from, own).end;
     if (end > from && (!best || end < *best)) best = end;
   }
   return best;
@@ -250,8 +250,7 @@ void CheckHandoffs(EscalationState& s, Timestamp t, const config::Calendar& cloc
       if (schedule == nullptr) continue;
       // Used before the memo's next lookup, which may move its entries.
       schedules::Shift own;
-      const schedules::Shift& shift = memo != nullptr ? memo->OnCallAt(*schedule, t)
-                                                      : (own = schedules::OnCallAt(*schedule, t));
+      const schedules::Shift& shift = OnCallVia(memo, *schedule, t, own);
       if (!shift.engineer || Contains(s.step_paged, *shift.engineer)) continue;
       Page page;
       page.at = t;

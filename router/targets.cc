@@ -37,15 +37,6 @@ const config::Calendar* CustomerCalendar(const RoutingFacts& facts) {
   return cals.business;
 }
 
-// OnCallAt(schedule, at), through facts.memo when there is one (else
-// computed into `own`). The reference is valid until the memo's next lookup.
-const schedules::Shift& ShiftAt(const config::Schedule& schedule, Timestamp at,
-                                const RoutingFacts& facts, schedules::Shift& own) {
-  if (facts.memo != nullptr) return facts.memo->OnCallAt(schedule, at);
-  own = schedules::OnCallAt(schedule, at);
-  return own;
-}
-
 TargetResolution Nobody(TargetResolution r, std::string why) {
   r.engineer.reset();
   r.why = std::move(why);
@@ -189,6 +180,22 @@ const std::vector<Candidate>& RoutingMemo::RankFamiliar(Timestamp at, const Rout
   return rankings_.back().ranking;
 }
 
+const schedules::Shift& OnCallVia(RoutingMemo* memo, const config::Schedule& schedule, Timestamp at,
+                                  schedules::Shift& own) {
+  if (memo != nullptr) return memo->OnCallAt(schedule, at);
+  own = schedules::OnCallAt(schedule, at);
+  return own;
+}
+
+const schedules::Shift& WhoIsOnCallVia(RoutingMemo* memo, const config::Schedule& schedule,
+                                       Timestamp at, schedules::Shift& own) {
+  if (memo != nullptr) return memo->WhoIsOnCall(schedule, at);
+  schedules::OnCall who = schedules::WhoIsOnCall(schedule, at);
+  own.engineer = std::move(who.engineer);
+  own.source = std::move(who.source);
+  return own;
+}
+
 std::vector<Candidate> RankFamiliar(Timestamp at, const RoutingFacts& facts) {
   assert(facts.config != nullptr);
   std::vector<Candidate> out;
@@ -197,19 +204,11 @@ std::vector<Candidate> RankFamiliar(Timestamp at, const RoutingFacts& facts) {
   seen.reserve(facts.config->schedules.size());
   for (const auto& [name, schedule] : facts.config->schedules) {
     // Only who and from where: the shift's ends do not matter here.
-    schedules::OnCall own;
-    const std::optional<std::string>* engineer = &own.engineer;
-    const std::string* source = &own.source;
-    if (facts.memo != nullptr) {
-      const schedules::Shift& shift = facts.memo->WhoIsOnCall(schedule, at);
-      engineer = &shift.engineer;
-      source = &shift.source;
-    } else {
-      own = schedules::WhoIsOnCall(schedule, at);
-    }
-    if (!*engineer || Contains(seen, **engineer)) continue;
-    seen.push_back(**engineer);
-    out.push_back(Score(**engineer, name, *source, at, facts));
+    schedules::Shift own;
+    const schedules::Shift& who = WhoIsOnCallVia(facts.memo, schedule, at, own);
+    if (!who.engineer || Contains(seen, *who.engineer)) continue;
+    seen.push_back(*who.engineer);
+    out.push_back(Score(*who.engineer, name, who.source, at, facts));
   }
   std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
     if (a.score != b.score) return a.score > b.score;
@@ -231,7 +230,7 @@ TargetResolution ResolveTarget(const config::Target& target, Timestamp at,
       const auto* schedule = facts.config->FindSchedule(target.name);
       if (schedule == nullptr) return Nobody(r, "no schedule named " + target.name);
       schedules::Shift own;
-      const schedules::Shift& shift = ShiftAt(*schedule, at, facts, own);
+      const schedules::Shift& shift = OnCallVia(facts.memo, *schedule, at, own);
       r.until = shift.end;
       if (!shift.engineer) {
         return Nobody(

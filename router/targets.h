@@ -112,6 +112,14 @@ class RoutingMemo {
   std::vector<RankingEntry> rankings_;
 };
 
+// schedules::OnCallAt(schedule, at) through `memo` when there is one, else
+// computed into `own`. The reference is valid until the memo's next lookup.
+const schedules::Shift& OnCallVia(RoutingMemo* memo, const config::Schedule& schedule, Timestamp at,
+                                  schedules::Shift& own);
+// schedules::WhoIsOnCall the same way: the shift's engineer and source only.
+const schedules::Shift& WhoIsOnCallVia(RoutingMemo* memo, const config::Schedule& schedule,
+                                       Timestamp at, schedules::Shift& own);
+
 // What one target resolved to at one instant.
 struct TargetResolution {
   std::string target;                   // as written: "schedule/video-sme-primary"
