@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "store/event_log.h"
+#include "store/rocksdb_options.h"
 
 namespace store {
 namespace {
@@ -509,12 +510,8 @@ base::Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir,
     if (ec) return base::Status::IoError("cannot create " + dir + ": " + ec.message());
   }
 
-  rocksdb::DBOptions db_options;
+  rocksdb::DBOptions db_options = LogDbOptions();
   db_options.create_if_missing = options.create_if_missing;
-  db_options.create_missing_column_families = true;
-  // A torn WAL tail (crash mid-write) is cut at the last whole batch, which is
-  // what makes a batch all-or-nothing across crashes.
-  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
 
   std::vector<std::string> names;
   if (exists) {

@@ -32,6 +32,7 @@
 #include "router/kafka_ingest.h"
 #include "router/kafka_store_sink.h"
 #include "store/event_log.h"
+#include "store/rocksdb_options.h"
 
 namespace {
 
@@ -61,9 +62,10 @@ struct Message {
   int64_t offset;
 };
 
-// Writes each batch's raw payloads under 8-byte keys: the floor of any durable log.
+// Writes each batch's raw payloads under 8-byte keys: the floor of any durable log, with the
+// log's database options (store::LogDbOptions: the same WAL compression).
 double RawSeconds(const std::vector<Message>& messages, size_t max_batch, const std::string& dir) {
-  rocksdb::Options options;
+  rocksdb::Options options(store::LogDbOptions(), rocksdb::ColumnFamilyOptions());
   options.create_if_missing = true;
   rocksdb::DB* raw = nullptr;
   if (!rocksdb::DB::Open(options, dir, &raw).ok()) return -1;

@@ -23,6 +23,7 @@
 
 #include "cli/flags.h"
 #include "store/event_log.h"
+#include "store/rocksdb_options.h"
 
 namespace {
 
@@ -122,15 +123,13 @@ Rates RunStore(const std::string& dir, bool sync, const std::vector<store::Batch
   return timer.Stop(events);
 }
 
-// The same database shape and options store::EventLog::Open uses (see store/rocksdb_log.cc),
+// The same database shape and options store::EventLog::Open uses (store::LogDbOptions),
 // the same keys and values, written the way a careful raw RocksDB user would: one reused
 // WriteBatch, keys built on the stack.
 Rates RunRaw(const std::string& dir, bool sync, const std::vector<store::Batch>& batches,
              const Limits& limits) {
-  rocksdb::DBOptions db_options;
+  rocksdb::DBOptions db_options = store::LogDbOptions();
   db_options.create_if_missing = true;
-  db_options.create_missing_column_families = true;
-  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
   for (auto name :
