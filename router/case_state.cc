@@ -376,7 +376,7 @@ void DecodeEscalation(std::string_view bytes, wire::Reader& outer, EscalationSta
 
 std::string EncodeCaseState(const CaseState& s) {
   std::string out;
-  out.reserve(256);
+  out.reserve(512);  // a projection is ~450 bytes: one allocation
   wire::Writer w(&out);
   w.Byte(1);
   w.Bool(1, s.opened);
