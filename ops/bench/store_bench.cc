@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "cli/flags.h"
+#include "ops/bench/store_batches.h"
 #include "store/event_log.h"
 #include "store/rocksdb_options.h"
 
@@ -30,46 +31,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
-constexpr int kDistinctBatches = 16;  // prebuilt and reused, so building them is not timed
-
 struct Limits {
   uint64_t max_events;
   double seconds;
 };
-
-// A plausible encoded domain event (~200 bytes) for case `c`, varied so that compression
-// sees realistic entropy rather than repeated bytes.
-std::string MakeEvent(std::mt19937_64& rng, int c) {
-  static const char* kTypes[] = {"communication_added", "paged", "escalated", "case_opened",
-                                 "acknowledged"};
-  char buf[320];
-  int n = std::snprintf(
-      buf, sizeof buf,
-      "{\"v\":1,\"type\":\"%s\",\"case\":\"case-%010d-%04x\",\"at\":\"2024-05-%02dT%02d:%02d:%02d."
-      "%03dZ\",\"origin\":\"CUSTOMER\",\"service\":\"medialive\",\"severity\":\"urgent\","
-      "\"engineer\":\"eng-%03d\",\"step\":%d,\"cycle\":%d,\"corr\":\"%016llx\"}",
-      kTypes[rng() % 5], c, static_cast<unsigned>(rng() % 0xffff), static_cast<int>(1 + rng() % 28),
-      static_cast<int>(rng() % 24), static_cast<int>(rng() % 60), static_cast<int>(rng() % 60),
-      static_cast<int>(rng() % 1000), static_cast<int>(rng() % 200), static_cast<int>(rng() % 4),
-      static_cast<int>(rng() % 3), static_cast<unsigned long long>(rng()));
-  return std::string(buf, static_cast<size_t>(n));
-}
-
-std::vector<store::Batch> MakeBatches(int events_per_batch) {
-  std::mt19937_64 rng(42);
-  std::vector<store::Batch> batches(kDistinctBatches);
-  for (int b = 0; b < kDistinctBatches; ++b) {
-    const int c = 1000 + b;
-    const std::string key = "case-" + std::to_string(c);
-    for (int i = 0; i < events_per_batch; ++i) {
-      batches[b].events.push_back({MakeEvent(rng, c), key});
-    }
-    std::string state = MakeEvent(rng, c);
-    state += state;  // a case projection is a little larger than one event
-    batches[b].puts.push_back({store::Family::kProjections, key, state});
-  }
-  return batches;
-}
 
 // Events per second of wall-clock time, and per second of the appending thread's CPU time.
 // The second is the steadier figure on a shared machine: other processes' load does not enter
@@ -205,7 +170,7 @@ void MeasureOpen(const fs::path& root, uint64_t events) {
     options.sync = false;
     auto log = store::EventLog::Open(dir, options);
     if (!log.ok()) Die(log.status().ToString());
-    auto batches = MakeBatches(1024);
+    auto batches = store_batches::MakeBatches(1024);
     for (uint64_t written = 0; written < events; written += 1024) {
       if (auto r = (*log)->Append(batches[(written / 1024) % batches.size()]); !r.ok()) {
         Die(r.status().ToString());
@@ -265,7 +230,7 @@ int main(int argc, char** argv) {
   }
   for (bool sync : syncs) {
     for (int size : sizes) {
-      const auto batches = MakeBatches(size);
+      const auto batches = store_batches::MakeBatches(size);
       std::vector<Rates> store_rates, raw_rates;
       for (int r = 0; r < runs; ++r) {
         // Alternate who goes first so neither always gets the warmer machine.

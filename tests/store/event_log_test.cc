@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -13,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "ops/bench/store_batches.h"
 #include "tests/test_support.h"
 
 namespace {
@@ -161,17 +163,14 @@ TEST_CASE("reopening keeps the events, next_seq and puts") {
   }
 }
 
-TEST_CASE("the write-ahead log is compressed, and a reopen replays batches of many WAL blocks") {
+TEST_CASE("a reopen replays from the WAL batches that span many WAL blocks") {
   testing_support::TempDir d;
   std::vector<std::string> appended;
-  size_t payload_bytes = 0;
   uint32_t noise = 12345;
   {
     auto log = OpenOk(d.str());
     for (int batch = 0; batch < 3; ++batch) {
-      // ~330 KiB per batch, half repeated text and half 4-bit noise: ten 32 KiB WAL blocks
-      // uncompressed, still several compressed (so fragments of one compressed record are
-      // read back across blocks).
+      // ~330 KiB per batch, ten 32 KiB WAL blocks, half repeated text and half 4-bit noise.
       std::vector<std::string> events;
       for (int i = 0; i < 300; ++i) {
         std::string e = "{\"case\":\"case-" + std::to_string(batch * 1000 + i) + "\",\"why\":\"";
@@ -180,7 +179,6 @@ TEST_CASE("the write-ahead log is compressed, and a reopen replays batches of ma
           noise = noise * 1103515245u + 12345u;
           e.push_back(static_cast<char>('a' + (noise >> 16) % 16));
         }
-        payload_bytes += e.size();
         events.push_back(e);
         appended.push_back(e);
       }
@@ -189,16 +187,11 @@ TEST_CASE("the write-ahead log is compressed, and a reopen replays batches of ma
   }
   // Closed without a flush, so the batches live only in the WAL and the reopen below
   // must read them back from it.
-  size_t wal_bytes = 0;
   size_t tables = 0;
   for (const auto& entry : std::filesystem::directory_iterator(d.path())) {
-    if (entry.path().extension() == ".log") wal_bytes += entry.file_size();
     if (entry.path().extension() == ".sst") ++tables;
   }
   REQUIRE(tables == 0);
-  INFO("WAL " << wal_bytes << " bytes for " << payload_bytes << " bytes of events");
-  CHECK(wal_bytes * 2 < payload_bytes);
-  CHECK(wal_bytes > 3 * 3 * 32 * 1024);  // each batch's compressed record spans 3+ blocks
 
   store::Options options;
   options.create_if_missing = false;
@@ -209,6 +202,29 @@ TEST_CASE("the write-ahead log is compressed, and a reopen replays batches of ma
     CHECK(rows[i].first == i + 1);
     CHECK(rows[i].second == appended[i]);
   }
+}
+
+// Debian's RocksDB 7.8.3 with WAL compression could not reopen this log ("Corruption: bad
+// WriteBatch Put"), as store_bench found; store::LogDbOptions keeps the WAL plain because of it.
+TEST_CASE("a log of a million events in batches of 1,024 cases, unsynced, reopens whole") {
+  testing_support::TempDir d;
+  constexpr uint64_t kEvents = 1'000'000;
+  const auto batches = store_batches::MakeBatches(1024);
+  uint64_t appended = 0;
+  {
+    store::Options options;
+    options.sync = false;
+    auto log = OpenOk(d.str(), options);
+    for (size_t i = 0; appended < kEvents; ++i) {
+      const Batch& b = batches[i % batches.size()];
+      REQUIRE(log->Append(b).ok());
+      appended += b.events.size();
+    }
+  }
+  store::Options options;
+  options.check = store::OpenCheck::kBounds;
+  auto log = OpenOk(d.str(), options);
+  CHECK(log->next_seq() == appended + 1);
 }
 
 TEST_CASE("opening creates missing parent directories") {
