@@ -63,7 +63,7 @@ struct Message {
 };
 
 // Writes each batch's raw payloads under 8-byte keys: the floor of any durable log, with the
-// log's database options (store::LogDbOptions: the same WAL compression).
+// log's database options (store::LogDbOptions).
 double RawSeconds(const std::vector<Message>& messages, size_t max_batch, const std::string& dir) {
   rocksdb::Options options(store::LogDbOptions(), rocksdb::ColumnFamilyOptions());
   options.create_if_missing = true;
