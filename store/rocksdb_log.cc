@@ -117,6 +117,7 @@ class RocksDbLog final : public EventLog {
 
   // Reads the log's bounds and, for OpenCheck::kFull, every key between them.
   base::Status Recover(OpenCheck check) {
+    SkipPerfCounters();
     std::optional<std::pair<uint64_t, uint64_t>> recorded;
     auto bounds = Get(Family::kMeta, kBoundsKey);
     if (!bounds.ok()) return bounds.status();
@@ -177,6 +178,7 @@ class RocksDbLog final : public EventLog {
   }
 
   base::Result<uint64_t> Append(const Batch& batch) override {
+    SkipPerfCounters();
     // The writer thread needs a batch of its own; other callers (outbox
     // deletes, repairs) are small.
     if (writer_.joinable()) return Append(Batch(batch));
@@ -199,6 +201,7 @@ class RocksDbLog final : public EventLog {
   }
 
   base::Result<uint64_t> Append(Batch&& batch) override {
+    SkipPerfCounters();
     if (!writer_.joinable()) return Append(static_cast<const Batch&>(batch));
     std::lock_guard<std::mutex> lock(append_mu_);
     auto planned = PlanAppend(batch);
@@ -229,6 +232,7 @@ class RocksDbLog final : public EventLog {
 
   base::Status Read(uint64_t from, uint64_t to,
                     const std::function<bool(uint64_t, std::string_view)>& fn) const override {
+    SkipPerfCounters();
     if (from >= to) return base::Status::Ok();
     char from_key[8], to_key[8];
     PutSeq(from_key, from);
@@ -248,6 +252,7 @@ class RocksDbLog final : public EventLog {
   base::Status ReadIndexed(
       std::string_view index_key,
       const std::function<bool(uint64_t, std::string_view)>& fn) const override {
+    SkipPerfCounters();
     // One snapshot for both families, so every indexed event is found even
     // while an Append runs.
     const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
@@ -294,6 +299,7 @@ class RocksDbLog final : public EventLog {
   }
 
   base::Result<std::optional<std::string>> Get(Family family, std::string_view key) const override {
+    SkipPerfCounters();
     if (!Known(family)) return base::Status::InvalidInput("unknown column family");
     std::string value;
     auto s = db_->Get(rocksdb::ReadOptions(), cf(family), rocksdb::Slice(key.data(), key.size()),
@@ -306,6 +312,7 @@ class RocksDbLog final : public EventLog {
   base::Status Scan(
       Family family, std::string_view prefix,
       const std::function<bool(std::string_view, std::string_view)>& fn) const override {
+    SkipPerfCounters();
     if (!Known(family)) return base::Status::InvalidInput("unknown column family");
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(family)));
     const rocksdb::Slice p(prefix.data(), prefix.size());
@@ -339,6 +346,7 @@ class RocksDbLog final : public EventLog {
   // failed write with backoff until it succeeds (the caller has moved on as if
   // it had: giving up would leave its in-memory state ahead of the disk).
   void WriteBehindLoop() {
+    SkipPerfCounters();
     rocksdb::WriteBatch wb;  // this thread's, reused
     while (true) {
       std::optional<Queued> queued;
@@ -540,6 +548,7 @@ base::Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir,
 
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
+  SkipPerfCounters();  // opening replays the WAL into the memtables on this thread
   auto s = options.read_only
                ? rocksdb::DB::OpenForReadOnly(db_options, dir, descriptors, &handles, &raw)
                : rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw);

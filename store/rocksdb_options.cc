@@ -19,4 +19,6 @@ rocksdb::DBOptions LogDbOptions() {
   return options;
 }
 
+void SkipPerfCounters() { rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable); }
+
 }  // namespace store

@@ -3,11 +3,20 @@
 #pragma once
 
 #include <rocksdb/options.h>
+#include <rocksdb/perf_level.h>
 
 namespace store {
 
 // Database-wide options for a log directory (column families keep RocksDB's defaults);
 // the caller sets create_if_missing.
 rocksdb::DBOptions LogDbOptions();
+
+// Turns RocksDB's perf counters off for the calling thread (the setting is per thread).
+// RocksDB counts every key comparison into thread-local counters unless a thread says
+// otherwise, and in Debian's shared librocksdb each count is a __tls_get_addr call: 14% of
+// the write-behind thread's CPU, serve's critical path (BENCHMARKS.md, Ingest). The log
+// reads none of them, so each of its entry points calls this (one thread-local store), and
+// so do the raw baselines before they write.
+void SkipPerfCounters();
 
 }  // namespace store

@@ -63,10 +63,11 @@ struct Message {
 };
 
 // Writes each batch's raw payloads under 8-byte keys: the floor of any durable log, with the
-// log's database options (store::LogDbOptions).
+// log's database options (store::LogDbOptions) and perf counters off.
 double RawSeconds(const std::vector<Message>& messages, size_t max_batch, const std::string& dir) {
   rocksdb::Options options(store::LogDbOptions(), rocksdb::ColumnFamilyOptions());
   options.create_if_missing = true;
+  store::SkipPerfCounters();  // as the log does
   rocksdb::DB* raw = nullptr;
   if (!rocksdb::DB::Open(options, dir, &raw).ok()) return -1;
   std::unique_ptr<rocksdb::DB> db(raw);
