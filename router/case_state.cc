@@ -6,8 +6,18 @@
 
 namespace router {
 
+uint64_t EventIdHash(std::string_view id) {
+  uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a's 64-bit offset basis and prime
+  for (unsigned char c : id) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
 bool CaseState::SawEventId(std::string_view id) const {
-  return std::find(seen_event_ids.begin(), seen_event_ids.end(), id) != seen_event_ids.end();
+  return std::find(seen_event_ids.begin(), seen_event_ids.end(), EventIdHash(id)) !=
+         seen_event_ids.end();
 }
 
 namespace {
@@ -15,7 +25,7 @@ namespace {
 void Remember(CaseState& s, const std::string& event_id) {
   if (event_id.empty() || s.SawEventId(event_id)) return;
   if (s.seen_event_ids.size() >= kSeenEventIds) s.seen_event_ids.erase(s.seen_event_ids.begin());
-  s.seen_event_ids.push_back(event_id);
+  s.seen_event_ids.push_back(EventIdHash(event_id));
 }
 
 void AddDistinct(std::vector<std::string>& v, const std::string& x) {
@@ -408,7 +418,16 @@ std::string EncodeCaseState(const CaseState& s) {
   for (const auto& e : s.acked_by) w.Bytes(27, e);
   w.String(28, s.owner);
   w.OptTime(29, s.next_action_at);
-  for (const auto& id : s.seen_event_ids) w.Bytes(30, id);
+  // Field 30 (one id string each) is what projections written before the hashes
+  // hold: DecodeCaseState still reads it.
+  if (!s.seen_event_ids.empty()) {
+    std::string hashes;
+    hashes.reserve(8 * s.seen_event_ids.size());
+    for (uint64_t h : s.seen_event_ids) {
+      for (int i = 0; i < 8; ++i) hashes.push_back(static_cast<char>(h >> (8 * i)));
+    }
+    w.Bytes(34, hashes);
+  }
   w.Int(31, s.rejected_inputs);
   w.String(32, s.subject);
   if (s.escalation) {
@@ -518,9 +537,12 @@ base::Result<CaseState> DecodeCaseState(std::string_view bytes) {
       case 29:
         r.OptTime(w, &s.next_action_at);
         break;
-      case 30:
-        r.String(w, &s.seen_event_ids.emplace_back());
+      case 30: {  // an id, as projections written before field 34 hold them
+        std::string id;
+        r.String(w, &id);
+        s.seen_event_ids.push_back(EventIdHash(id));
         break;
+      }
       case 31:
         r.Int(w, &s.rejected_inputs);
         break;
@@ -530,6 +552,21 @@ base::Result<CaseState> DecodeCaseState(std::string_view bytes) {
       case 33: {
         std::string_view bytes = r.Bytes(w);
         if (r.ok()) DecodeEscalation(bytes, r, &s.escalation.emplace());
+        break;
+      }
+      case 34: {  // the hashes, 8 little-endian bytes each
+        std::string_view bytes = r.Bytes(w);
+        if (!r.ok()) break;
+        if (bytes.size() % 8 != 0) {
+          return base::Status::Corruption("case state: seen event ids of " +
+                                          std::to_string(bytes.size()) +
+                                          " bytes, not a multiple of 8");
+        }
+        for (size_t at = 0; at < bytes.size(); at += 8) {
+          uint64_t h = 0;
+          for (int i = 0; i < 8; ++i) h |= uint64_t{static_cast<uint8_t>(bytes[at + i])} << (8 * i);
+          s.seen_event_ids.push_back(h);
+        }
         break;
       }
       default:

@@ -140,6 +140,42 @@ TEST_CASE("the idempotency memory is bounded, oldest ids forgotten first") {
   CHECK(s.SawEventId("id-" + std::to_string(kSeenEventIds + 4)));
 }
 
+TEST_CASE("a case remembers an envelope id as its 64-bit FNV-1a hash, a persisted value") {
+  // Known answers of FNV-1a 64: a change here would forget every stored id.
+  CHECK(EventIdHash("") == 0xcbf29ce484222325ull);
+  CHECK(EventIdHash("a") == 0xaf63dc4c8601ec8cull);
+  CHECK(EventIdHash("foobar") == 0x85944171f73967e8ull);
+  CaseState s = Fold({Opened()});
+  REQUIRE(s.seen_event_ids.size() == 1);
+  CHECK(s.seen_event_ids[0] == EventIdHash("ev-open"));
+}
+
+TEST_CASE("a projection written before the id hashes decodes to the same state") {
+  CaseState s = Fold({Opened()});
+  s = Evolve(s, CommunicationAdded{kCase, T("2026-11-24T14:03:00Z"), Origin::kCustomer, "comm",
+                                   "7e1c4a52-0b1f-4b54-9d2a-000000000002"});
+  CaseState without_ids = s;
+  without_ids.seen_event_ids.clear();
+  // The earlier layout: one field 30 string per id, oldest first.
+  std::string old_bytes = EncodeCaseState(without_ids);
+  wire::Writer(&old_bytes).Bytes(30, "ev-open");
+  wire::Writer(&old_bytes).Bytes(30, "7e1c4a52-0b1f-4b54-9d2a-000000000002");
+  auto back = DecodeCaseState(old_bytes);
+  REQUIRE(back.ok());
+  CHECK(*back == s);
+  CHECK(back->SawEventId("7e1c4a52-0b1f-4b54-9d2a-000000000002"));
+  CHECK(EncodeCaseState(*back) == EncodeCaseState(s));
+}
+
+TEST_CASE("a projection whose id hashes are not whole 8-byte values is corrupt") {
+  std::string bytes = EncodeCaseState(Fold({Opened()}));
+  wire::Writer(&bytes).Bytes(34, "1234567");
+  auto back = DecodeCaseState(bytes);
+  REQUIRE_FALSE(back.ok());
+  CHECK(back.status().code() == base::Code::kCorruption);
+  CHECK(back.status().message().find("seen event ids of 7 bytes") != std::string::npos);
+}
+
 TEST_CASE("the case projection round-trips, and skips fields it does not know") {
   CaseState s;
   for (const auto& e : router_testing::EveryEventType()) s = Evolve(std::move(s), e);
