@@ -190,25 +190,35 @@ Engine::Engine(store::EventLog& log, std::shared_ptr<const config::Config> confi
     : log_(log), config_(std::move(config)) {}
 
 base::Result<Engine::Entry*> Engine::Pending(const std::string& case_id) {
-  if (auto it = pending_.find(case_id); it != pending_.end()) return &it->second;
-  if (auto node = cache_.extract(case_id); !node.empty()) {
-    // Moved, not copied: Commit moves it back, and after an Abort the store
-    // still holds the committed state, so the next use reloads it.
-    return &pending_.insert(std::move(node)).position->second;
-  }
-  auto stored = log_.Get(store::Family::kProjections, CaseKey(case_id));
-  if (!stored.ok()) return stored.status();
-  Entry entry;
-  if (stored->has_value()) {
-    auto state = DecodeCaseState(**stored);
-    if (!state.ok()) {
-      return base::Status::Corruption("projection of case '" + case_id +
-                                      "': " + state.status().message());
+  auto it = cache_.find(case_id);
+  if (it == cache_.end()) {
+    auto stored = log_.Get(store::Family::kProjections, CaseKey(case_id));
+    if (!stored.ok()) return stored.status();
+    Entry entry;
+    if (stored->has_value()) {
+      auto state = DecodeCaseState(**stored);
+      if (!state.ok()) {
+        return base::Status::Corruption("projection of case '" + case_id +
+                                        "': " + state.status().message());
+      }
+      entry.state = std::move(*state);
+      entry.stored_timer = TimerOf(entry.state);
     }
-    entry.state = std::move(*state);
-    entry.stored_timer = TimerOf(entry.state);
+    it = cache_.emplace(case_id, std::move(entry)).first;
   }
-  return &pending_.emplace(case_id, std::move(entry)).first->second;
+  if (!it->second.staged) {
+    it->second.staged = true;
+    staged_.emplace_back(&it->first, &it->second);
+  }
+  return &it->second;
+}
+
+void Engine::DropCommittedFromCache() {
+  // What is dropped from memory must be readable from the store.
+  (void)log_.Flush();
+  for (auto it = cache_.begin(); it != cache_.end();) {
+    it = it->second.staged ? std::next(it) : cache_.erase(it);
+  }
 }
 
 void Engine::StageEvents(const std::vector<Event>& events, const CaseState* state) {
@@ -346,12 +356,13 @@ void Engine::StageOffset(const SourceOffset& source) {
 void Engine::StagePut(store::Put put) { batch_.puts.push_back(std::move(put)); }
 
 void Engine::Abort() {
-  if (!pending_.empty()) {
-    // The staged states were moved out of the cache, so the next use reloads
-    // them from the store: let a write-behind store finish the batches before.
+  if (!staged_.empty()) {
+    // The staged states are dropped, so the next use reloads them from the
+    // store: let a write-behind store finish the batches before.
     (void)log_.Flush();
+    for (const auto& [id, entry] : staged_) cache_.erase(cache_.find(*id));
+    staged_.clear();
   }
-  pending_.clear();
   pending_loads_.reset();
   pending_history_.clear();
   ClearBatch();
@@ -365,7 +376,9 @@ void Engine::ClearBatch() {
 }
 
 base::Result<uint64_t> Engine::Commit() {
-  for (auto& [id, e] : pending_) {
+  for (const auto& [id_ptr, entry] : staged_) {
+    const std::string& id = *id_ptr;
+    const Entry& e = *entry;
     // A case never opened equals the default state: nothing to keep.
     if (e.state.opened) {
       batch_.puts.push_back({store::Family::kProjections, CaseKey(id), EncodeCaseState(e.state)});
@@ -391,15 +404,12 @@ base::Result<uint64_t> Engine::Commit() {
     }
     first = *appended;
   }
-  if (cache_.size() + pending_.size() > kMaxCachedCases) {
-    (void)log_.Flush();  // what is dropped from memory must be readable from the store
-    cache_.clear();
+  if (cache_.size() > kMaxCachedCases) DropCommittedFromCache();
+  for (const auto& [id, entry] : staged_) {
+    entry->stored_timer = TimerOf(entry->state);
+    entry->staged = false;
   }
-  while (!pending_.empty()) {
-    auto node = pending_.extract(pending_.begin());
-    node.mapped().stored_timer = TimerOf(node.mapped().state);
-    cache_.insert(std::move(node));
-  }
+  staged_.clear();
   if (pending_loads_) loads_ = std::move(pending_loads_);
   pending_loads_.reset();
   if (history_.size() + pending_history_.size() > kMaxCachedCases) {
@@ -467,7 +477,10 @@ base::Result<BatchApplied> Engine::ApplyBatch(const std::vector<BatchItem>& item
 }
 
 base::Result<CaseState> Engine::Load(const std::string& case_id) {
-  if (auto it = cache_.find(case_id); it != cache_.end()) return it->second.state;
+  // A staged state is not committed yet: the store has the committed one.
+  if (auto it = cache_.find(case_id); it != cache_.end() && !it->second.staged) {
+    return it->second.state;
+  }
   auto stored = log_.Get(store::Family::kProjections, CaseKey(case_id));
   if (!stored.ok()) return stored.status();
   if (!stored->has_value()) return CaseState{};
@@ -475,8 +488,6 @@ base::Result<CaseState> Engine::Load(const std::string& case_id) {
 }
 
 base::Result<std::optional<Timestamp>> Engine::NextActionAt(const std::string& case_id) {
-  if (auto it = pending_.find(case_id); it != pending_.end())
-    return it->second.state.next_action_at;
   if (auto it = cache_.find(case_id); it != cache_.end()) return it->second.state.next_action_at;
   auto state = Load(case_id);
   if (!state.ok()) return state.status();
@@ -611,7 +622,7 @@ base::Result<RebuildReport> Engine::Rebuild(bool repair) {
     auto appended = log_.Append(fix);
     if (!appended.ok()) return appended.status();
   }
-  cache_.clear();
+  DropCommittedFromCache();
   loads_.reset();
   history_.clear();
   return report;

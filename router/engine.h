@@ -179,6 +179,7 @@ class Engine {
   struct Entry {
     CaseState state;
     std::optional<Timestamp> stored_timer;  // the timer key currently in the store
+    bool staged = false;  // changed by the staged work: in staged_, not yet committed
   };
   base::Result<Entry*> Pending(const std::string& case_id);
   void ClearBatch();
@@ -190,8 +191,14 @@ class Engine {
 
   store::EventLog& log_;
   std::shared_ptr<const config::Config> config_;
-  std::unordered_map<std::string, Entry> cache_;    // committed projections
-  std::unordered_map<std::string, Entry> pending_;  // touched by the staged work
+  // The projections in memory: committed ones, and those the staged work changed
+  // (Entry::staged; Abort drops them, so their next use reloads the committed
+  // state). One map, so an input costs one lookup, not a move between two maps.
+  std::unordered_map<std::string, Entry> cache_;
+  // The staged entries, in the order first staged. Points into cache_, whose
+  // elements stay put when it rehashes.
+  std::vector<std::pair<const std::string*, Entry*>> staged_;
+  void DropCommittedFromCache();
   store::Batch batch_;
   std::unordered_map<std::string, int64_t> offsets_;  // staged: key -> next offset
   // Derived projections for `familiar`: committed, and the staged copies.

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <set>
 
 #include "router/engine.h"
 #include "router/timer_index.h"
@@ -89,7 +88,7 @@ base::Result<ApplyOutcome> KafkaStoreSink::Apply(const std::vector<IngestItem>& 
   // The shell reads the clock once per batch and never lets it run backwards.
   ReadNow();
   ApplyOutcome outcome;
-  std::set<std::string> touched;
+  touched_.clear();
   auto dead_letter = [&](const IngestItem& item, std::string reason) {
     DeadLetter d{std::move(reason), std::string(item.topic), item.partition, item.offset,
                  std::string(item.payload)};
@@ -99,9 +98,14 @@ base::Result<ApplyOutcome> KafkaStoreSink::Apply(const std::vector<IngestItem>& 
   };
   for (const auto& item : items) {
     if (item.event || item.ack) {
-      Input input = item.event ? Input(*item.event) : Input(*item.ack);
-      touched.insert(CaseOf(input));
-      auto staged = engine_->Stage(input, now_);
+      if (item.event) {
+        input_ = *item.event;
+        touched_.push_back(&item.event->case_id);
+      } else {
+        input_ = *item.ack;
+        touched_.push_back(&item.ack->case_id);
+      }
+      auto staged = engine_->Stage(input_, now_);
       if (!staged.ok()) {
         engine_->Abort();
         return staged.status();
@@ -129,8 +133,14 @@ base::Result<ApplyOutcome> KafkaStoreSink::Apply(const std::vector<IngestItem>& 
   }
   auto committed = engine_->Commit();
   if (!committed.ok()) return committed.status();
-  for (const auto& case_id : touched) {
-    auto synced = SyncTimer(case_id, std::nullopt);
+  // Each case once (a batch names most cases once or twice).
+  std::sort(touched_.begin(), touched_.end(),
+            [](const std::string* a, const std::string* b) { return *a < *b; });
+  touched_.erase(std::unique(touched_.begin(), touched_.end(),
+                             [](const std::string* a, const std::string* b) { return *a == *b; }),
+                 touched_.end());
+  for (const std::string* case_id : touched_) {
+    auto synced = SyncTimer(*case_id, std::nullopt);
     if (!synced.ok()) return synced.status();
   }
   return outcome;

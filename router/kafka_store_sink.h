@@ -19,6 +19,7 @@
 #include "base/status.h"
 #include "base/time.h"
 #include "config/config.h"
+#include "router/inputs.h"
 #include "router/kafka_ingest.h"
 #include "store/event_log.h"
 
@@ -75,6 +76,11 @@ class KafkaStoreSink : public IngestSink {
   std::unique_ptr<TimerIndex> timers_;
   ReadClock clock_;
   base::Timestamp now_{};
+  // The input being applied. Assigned, not constructed, for each item: the
+  // strings of the last feed event keep their buffers, so copying the next one
+  // in allocates nothing.
+  Input input_;
+  std::vector<const std::string*> touched_;  // cases of the batch in hand
 };
 
 // Forwards to another sink; once `limit` messages (> 0) have been applied, sets
