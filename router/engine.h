@@ -182,6 +182,9 @@ class Engine {
     bool staged = false;  // changed by the staged work: in staged_, not yet committed
   };
   base::Result<Entry*> Pending(const std::string& case_id);
+  // Empties the cache of everything but the staged entries (after the store
+  // has written what was appended, so the dropped states can be reloaded).
+  void DropCommittedFromCache();
   void ClearBatch();
   void StageEvents(const std::vector<Event>& events, const CaseState* state);
   base::Result<std::map<std::string, int>*> PendingLoads();
@@ -198,7 +201,6 @@ class Engine {
   // The staged entries, in the order first staged. Points into cache_, whose
   // elements stay put when it rehashes.
   std::vector<std::pair<const std::string*, Entry*>> staged_;
-  void DropCommittedFromCache();
   store::Batch batch_;
   std::unordered_map<std::string, int64_t> offsets_;  // staged: key -> next offset
   // Derived projections for `familiar`: committed, and the staged copies.
