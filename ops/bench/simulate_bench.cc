@@ -30,6 +30,7 @@
 #include "base/time.h"
 #include "cli/flags.h"
 #include "config/config.h"
+#include "ops/bench/feed_events.h"
 #include "router/simulation.h"
 #include "store/event_log.h"
 
@@ -50,7 +51,8 @@ std::string Iso(int64_t ms) { return base::FormatInstant(base::FromUnixMillis(ms
 std::string Envelope(uint64_t id, const std::string& account, const std::string& case_id,
                      const char* name, int64_t ms, const char* origin, const std::string& comm,
                      const std::string& details) {
-  std::string s = "{\"version\":\"0\",\"id\":\"bench-" + std::to_string(id) +
+  // The feed's envelope id shape (36 characters), as ops/bench/feed_events.h.
+  std::string s = "{\"version\":\"0\",\"id\":\"7e1c4a52-0b1f-4b54-9d2a-" + bench::Hex(id, 12) +
                   "\",\"detail-type\":\"Support Case Update\",\"source\":\"aws.support\","
                   "\"account\":\"" +
                   account + "\",\"time\":\"" + Iso(ms) +
