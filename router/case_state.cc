@@ -23,9 +23,12 @@ bool CaseState::SawEventId(std::string_view id) const {
 namespace {
 
 void Remember(CaseState& s, const std::string& event_id) {
-  if (event_id.empty() || s.SawEventId(event_id)) return;
-  if (s.seen_event_ids.size() >= kSeenEventIds) s.seen_event_ids.erase(s.seen_event_ids.begin());
-  s.seen_event_ids.push_back(EventIdHash(event_id));
+  if (event_id.empty()) return;
+  const uint64_t hash = EventIdHash(event_id);
+  auto& seen = s.seen_event_ids;
+  if (std::find(seen.begin(), seen.end(), hash) != seen.end()) return;
+  if (seen.size() >= kSeenEventIds) seen.erase(seen.begin());
+  seen.push_back(hash);
 }
 
 void AddDistinct(std::vector<std::string>& v, const std::string& x) {
@@ -421,10 +424,9 @@ std::string EncodeCaseState(const CaseState& s) {
   // Field 30 (one id string each) is what projections written before the hashes
   // hold: DecodeCaseState still reads it.
   if (!s.seen_event_ids.empty()) {
-    std::string hashes;
-    hashes.reserve(8 * s.seen_event_ids.size());
-    for (uint64_t h : s.seen_event_ids) {
-      for (int i = 0; i < 8; ++i) hashes.push_back(static_cast<char>(h >> (8 * i)));
+    std::string hashes(8 * s.seen_event_ids.size(), '\0');
+    for (size_t i = 0; i < s.seen_event_ids.size(); ++i) {
+      wire::PutFixed64(&hashes[8 * i], s.seen_event_ids[i]);
     }
     w.Bytes(34, hashes);
   }
@@ -563,9 +565,7 @@ base::Result<CaseState> DecodeCaseState(std::string_view bytes) {
                                           " bytes, not a multiple of 8");
         }
         for (size_t at = 0; at < bytes.size(); at += 8) {
-          uint64_t h = 0;
-          for (int i = 0; i < 8; ++i) h |= uint64_t{static_cast<uint8_t>(bytes[at + i])} << (8 * i);
-          s.seen_event_ids.push_back(h);
+          s.seen_event_ids.push_back(wire::GetFixed64(bytes.data() + at));
         }
         break;
       }

@@ -34,7 +34,7 @@ void Writer::Double(uint32_t field, double v) {
   if (bits == 0) return;
   Key(field, Wire::kFixed64);
   char buf[8];
-  for (int i = 0; i < 8; ++i) buf[i] = static_cast<char>(bits >> (8 * i));
+  PutFixed64(buf, bits);
   out_->append(buf, 8);
 }
 
@@ -170,8 +170,7 @@ void Reader::Bool(Wire wire, bool* out) {
 void Reader::Double(Wire wire, double* out) {
   if (!Expect(wire, Wire::kFixed64)) return;
   if (end_ - p_ < 8) return Fail("truncated fixed64");
-  uint64_t bits = 0;
-  for (int i = 0; i < 8; ++i) bits |= uint64_t{static_cast<uint8_t>(p_[i])} << (8 * i);
+  const uint64_t bits = GetFixed64(p_);
   p_ += 8;
   *out = std::bit_cast<double>(bits);
 }

@@ -106,6 +106,17 @@ inline int64_t UnZigZag(uint64_t n) {
   return static_cast<int64_t>(n >> 1) ^ -static_cast<int64_t>(n & 1);
 }
 
+// The 8 little-endian bytes of a kFixed64 value (doubles; packed 64-bit values
+// inside a kBytes field, like the projection's id hashes).
+inline void PutFixed64(char* out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>(v >> (8 * i));
+}
+inline uint64_t GetFixed64(const char* in) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= uint64_t{static_cast<uint8_t>(in[i])} << (8 * i);
+  return v;
+}
+
 // Appends fields to a string. Methods named after a type omit default values,
 // except Time, which always writes.
 class Writer {

@@ -117,7 +117,6 @@ class RocksDbLog final : public EventLog {
 
   // Reads the log's bounds and, for OpenCheck::kFull, every key between them.
   base::Status Recover(OpenCheck check) {
-    SkipPerfCounters();
     std::optional<std::pair<uint64_t, uint64_t>> recorded;
     auto bounds = Get(Family::kMeta, kBoundsKey);
     if (!bounds.ok()) return bounds.status();

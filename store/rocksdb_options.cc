@@ -1,5 +1,7 @@
 #include "store/rocksdb_options.h"
 
+#include <rocksdb/perf_level.h>
+
 namespace store {
 
 rocksdb::DBOptions LogDbOptions() {

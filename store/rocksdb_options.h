@@ -3,7 +3,6 @@
 #pragma once
 
 #include <rocksdb/options.h>
-#include <rocksdb/perf_level.h>
 
 namespace store {
 
