@@ -542,7 +542,7 @@ base::Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir,
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const auto& name : names) {
-    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    descriptors.emplace_back(name, LogCfOptions(name));
   }
 
   std::vector<rocksdb::ColumnFamilyHandle*> handles;

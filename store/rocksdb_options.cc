@@ -1,6 +1,11 @@
 #include "store/rocksdb_options.h"
 
+#include <rocksdb/memtablerep.h>
 #include <rocksdb/perf_level.h>
+
+#include <memory>
+
+#include "store/event_log.h"
 
 namespace store {
 
@@ -18,6 +23,27 @@ rocksdb::DBOptions LogDbOptions() {
   // whole" fails with compression on). Upstream fixed at least one streaming WAL
   // decompression bug after 7.8 (RocksDB PR 11198, 2023-02; whether it is this one was not
   // checked): do not turn compression on before a RocksDB with that fix.
+  //
+  // Vector memtables (LogCfOptions) take no concurrent inserts; the log has one writer anyway.
+  options.allow_concurrent_memtable_write = false;
+  return options;
+}
+
+rocksdb::ColumnFamilyOptions LogCfOptions(std::string_view name) {
+  rocksdb::ColumnFamilyOptions options;
+  // kIndex and kTimers take out-of-order keys on nearly every input (the case's index entry,
+  // its timer's delete and put) and are read rarely: when a log is opened (the timer index
+  // loads once), by a repair, and by `log --case` and `explain` in their own process (which
+  // replay the WAL into memtables of their own). Inserting such a key into a skip-list
+  // memtable of ~10^5 entries costs ~40-70 key comparisons, and memtable inserts were ~40% of
+  // all of serve's instructions (BENCHMARKS.md, Ingest). A vector memtable appends, and sorts
+  // once when it is flushed, on RocksDB's background thread. A read of a vector memtable still
+  // being written sorts a copy of it, so the families read while serve runs (projections on a
+  // cache miss, the outbox every relay round, offsets on assignment) keep the skip list;
+  // kLog's and kOutbox's keys arrive in order, which a skip list takes cheaply.
+  if (name == FamilyName(Family::kIndex) || name == FamilyName(Family::kTimers)) {
+    options.memtable_factory = std::make_shared<rocksdb::VectorRepFactory>();
+  }
   return options;
 }
 

@@ -4,11 +4,17 @@
 
 #include <rocksdb/options.h>
 
+#include <string_view>
+
 namespace store {
 
-// Database-wide options for a log directory (column families keep RocksDB's defaults);
-// the caller sets create_if_missing.
+// Database-wide options for a log directory; the caller sets create_if_missing.
 rocksdb::DBOptions LogDbOptions();
+
+// The options of the log's column family named `name` (store::FamilyName); RocksDB's
+// defaults but for the memtable of the families that are written on every input and read
+// only when opened (see the definition).
+rocksdb::ColumnFamilyOptions LogCfOptions(std::string_view name);
 
 // Turns RocksDB's perf counters off for the calling thread (the setting is per thread).
 // RocksDB counts every key comparison into thread-local counters unless a thread says

@@ -89,8 +89,8 @@ Rates RunStore(const std::string& dir, bool sync, const std::vector<store::Batch
 }
 
 // The same database shape and options store::EventLog::Open uses (store::LogDbOptions,
-// store::SkipPerfCounters), the same keys and values, written the way a careful raw RocksDB
-// user would: one reused WriteBatch, keys built on the stack.
+// store::LogCfOptions, store::SkipPerfCounters), the same keys and values, written the way a
+// careful raw RocksDB user would: one reused WriteBatch, keys built on the stack.
 Rates RunRaw(const std::string& dir, bool sync, const std::vector<store::Batch>& batches,
              const Limits& limits) {
   rocksdb::DBOptions db_options = store::LogDbOptions();
@@ -99,7 +99,7 @@ Rates RunRaw(const std::string& dir, bool sync, const std::vector<store::Batch>&
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
   for (auto name :
        {"log", "index", "projections", "timers", "outbox", "offsets", "dead_letters", "meta"}) {
-    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    descriptors.emplace_back(name, store::LogCfOptions(name));
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
