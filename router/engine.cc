@@ -53,7 +53,14 @@ void AppendHistory(std::vector<HandledCase>& h, HandledCase c) {
 
 void JsonString(std::string& out, std::string_view v) {
   out += '"';
-  for (char ch : v) {
+  // Runs of characters that need no escape are appended whole: this builds every page's
+  // outbox entry, and a character at a time cost ~20 instructions each (~4% of serve's).
+  size_t run = 0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    const auto ch = static_cast<unsigned char>(v[i]);
+    if (ch >= 0x20 && ch != '"' && ch != '\\') continue;
+    out.append(v.data() + run, i - run);
+    run = i + 1;
     switch (ch) {
       case '"':
         out += "\\\"";
@@ -64,16 +71,14 @@ void JsonString(std::string& out, std::string_view v) {
       case '\n':
         out += "\\n";
         break;
-      default:
-        if (static_cast<unsigned char>(ch) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(ch));
-          out += buf;
-        } else {
-          out += ch;
-        }
+      default: {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(ch));
+        out += buf;
+      }
     }
   }
+  out.append(v.data() + run, v.size() - run);
   out += '"';
 }
 
@@ -158,7 +163,9 @@ base::Result<std::vector<HandledCase>> DecodeHistory(std::string_view bytes,
 }
 
 std::string OutboxValue(const Paged& p, const CaseState& s) {
-  std::string out = "{\"case\":";
+  std::string out;
+  out.reserve(512);  // one allocation: entries run ~430 bytes
+  out += "{\"case\":";
   JsonString(out, p.case_id);
   out += ",\"engineer\":";
   JsonString(out, p.engineer);

@@ -358,7 +358,9 @@ TEST_CASE("every page is written to the outbox in the same batch, keyed by its e
   auto log = OpenLog(dir);
   Engine engine(*log, router_testing::SmallConfig());
   FeedEvent create = Feed("c-1", FeedAction::kCreateCase, "ev-1", Origin::kNone, "critical");
-  create.details->subject = "MediaLive \"input\" loss";
+  // Every kind of character the outbox's JSON must escape, among plain ones and UTF-8.
+  const std::string subject = "MediaLive \"input\" loss \\ on\npipeline\t1 \x01 caf\xc3\xa9";
+  create.details->subject = subject;
   create.display_id = "1234560001";
   create.details->display_id = "1234560001";
   REQUIRE(engine.Apply(create, std::nullopt, kNow).ok());
@@ -388,7 +390,8 @@ TEST_CASE("every page is written to the outbox in the same batch, keyed by its e
     CHECK(j["target"] == page.target);
     CHECK(j["reason"] == page.reason);
     CHECK(j["display_id"] == "1234560001");
-    CHECK(j["subject"] == "MediaLive \"input\" loss");
+    CHECK(j["subject"] == subject);
+    CHECK(it->second.find("\\u0001") != std::string::npos);
     CHECK(j["severity"] == "critical");
     CHECK(j["level"] == 1);
   }
