@@ -135,6 +135,7 @@ class Writer {
   void OptTime(uint32_t field, const std::optional<Timestamp>& t);
 
  private:
+  void KeyAndVarint(uint32_t field, Wire wire, uint64_t v);  // Key(field, wire), Varint(v)
   std::string* out_;
 };
 
