@@ -82,7 +82,7 @@ FeedEvent Create(std::mt19937_64& rng, int n, Timestamp at) {
   std::string account = accounts[rng() % 3];
   char id[80];
   std::snprintf(id, sizeof id, "case-%s-muen-2026-%016x", account.c_str(), n);
-  fe.event_id = "7e1c4a52-0b1f-4b54-9d2a-" + bench::Hex(n, 12);  // the feed's envelope id shape
+  fe.event_id = bench::EnvelopeId(n);
   fe.case_id = id;
   fe.account = account;
   fe.action = FeedAction::kCreateCase;
@@ -298,12 +298,12 @@ int main(int argc, char** argv) {
       Timestamp later = s.opened_at + std::chrono::minutes(7);
       time("ack", s, Acknowledge{s.case_id, "bob", later}, later);
       FeedEvent comm;
-      comm.event_id = "7e1c4a52-0b1f-4b54-9d2a-" + bench::Hex(cases + i, 12);
+      comm.event_id = bench::EnvelopeId(cases + i);
       comm.case_id = s.case_id;
       comm.account = s.account;
       comm.action = FeedAction::kAddCommunication;
       comm.origin = Origin::kAws;
-      comm.communication_id = "ab12cd34ef56-" + bench::Hex(i, 8);
+      comm.communication_id = bench::CommunicationId(i);
       comm.at = later;
       time("comm", s, comm, later);
     }

@@ -20,6 +20,11 @@ inline std::string Hex(uint64_t v, int digits) {
   return s;
 }
 
+// The feed's id shapes for the n-th event: a 36-character envelope id (a UUID)
+// and a communication id.
+inline std::string EnvelopeId(uint64_t n) { return "7e1c4a52-0b1f-4b54-9d2a-" + Hex(n, 12); }
+inline std::string CommunicationId(uint64_t n) { return "ab12cd34ef56-" + Hex(n, 8); }
+
 // A feed-shaped event: the sample's envelope, with CaseDetails on CreateCase.
 // Cases open at `base` and their communications follow a second apart, so the
 // run routes fresh cases as a live feed would (events days old would make every
@@ -34,7 +39,7 @@ inline std::string FeedEvent(uint64_t n, int cases, base::Timestamp base) {
   static const char* kServices[] = {"medialive", "mediapackage", "cloudfront", "amazon-rds"};
   static const char* kSeverities[] = {"critical", "urgent", "high", "normal", "low"};
   nlohmann::ordered_json j = {{"version", "0"},
-                              {"id", "7e1c4a52-0b1f-4b54-9d2a-" + Hex(n, 12)},
+                              {"id", EnvelopeId(n)},
                               {"detail-type", "Support Case Update"},
                               {"source", "aws.support"},
                               {"account", account},
@@ -44,7 +49,7 @@ inline std::string FeedEvent(uint64_t n, int cases, base::Timestamp base) {
                               {"detail",
                                {{"case-id", case_id},
                                 {"display-id", std::to_string(1234560000 + c)},
-                                {"communication-id", step == 0 ? "" : "ab12cd34ef56-" + Hex(n, 8)},
+                                {"communication-id", step == 0 ? "" : CommunicationId(n)},
                                 {"event-name", step == 0 ? "CreateCase" : "AddCommunicationToCase"},
                                 {"origin", step == 0 ? "" : (step % 2 ? "AWS" : "CUSTOMER")}}}};
   if (step == 0) {

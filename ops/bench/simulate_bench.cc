@@ -51,8 +51,7 @@ std::string Iso(int64_t ms) { return base::FormatInstant(base::FromUnixMillis(ms
 std::string Envelope(uint64_t id, const std::string& account, const std::string& case_id,
                      const char* name, int64_t ms, const char* origin, const std::string& comm,
                      const std::string& details) {
-  // The feed's envelope id shape (36 characters), as ops/bench/feed_events.h.
-  std::string s = "{\"version\":\"0\",\"id\":\"7e1c4a52-0b1f-4b54-9d2a-" + bench::Hex(id, 12) +
+  std::string s = "{\"version\":\"0\",\"id\":\"" + bench::EnvelopeId(id) +
                   "\",\"detail-type\":\"Support Case Update\",\"source\":\"aws.support\","
                   "\"account\":\"" +
                   account + "\",\"time\":\"" + Iso(ms) +
