@@ -10,6 +10,7 @@
 //
 // usage: apply_bench --config ../shared/samples/config.yaml [--events 300000]
 //                    [--max-batch 1000] [--runs 3] [--work /tmp/escalator-apply-bench]
+//                    [--accounts configured|unknown]
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
@@ -27,6 +28,7 @@
 #include "base/time.h"
 #include "cli/flags.h"
 #include "config/config.h"
+#include "ops/bench/feed_customers.h"
 #include "ops/bench/feed_events.h"
 #include "router/feed_parser.h"
 #include "router/kafka_ingest.h"
@@ -95,6 +97,10 @@ int main(int argc, char** argv) {
       "RocksDB write of the same bytes.",
       {
           {"config", true, true, "configuration", ""},
+          {"accounts", true, false,
+           "configured: the configuration gets a customer for each of the feed's accounts; "
+           "unknown: as given (every case takes the fallback route)",
+           "configured"},
           {"events", true, false, "events to apply", "300000"},
           {"max-batch", true, false, "events per store write (serve --max-batch)", "1000"},
           {"runs", true, false, "runs", "3"},
@@ -104,7 +110,25 @@ int main(int argc, char** argv) {
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   const auto& f = parsed.flags;
-  auto loaded = config::LoadConfigFile(*f.Get("config"));
+  const std::string accounts = *f.Get("accounts");
+  if (accounts != "configured" && accounts != "unknown") {
+    std::fprintf(stderr, "apply_bench: --accounts must be configured or unknown, got '%s'\n",
+                 accounts.c_str());
+    return 2;
+  }
+  // The feed's cases are stamped from now: the customers' engagements must span it.
+  const auto base = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  config::LoadResult loaded;
+  if (accounts == "configured") {
+    auto yaml = bench::ConfigWithFeedCustomers(*f.Get("config"), base);
+    if (!yaml.ok()) {
+      std::fprintf(stderr, "apply_bench: %s\n", yaml.status().ToString().c_str());
+      return 2;
+    }
+    loaded = config::ParseConfig(*yaml, *f.Get("config") + " (with the feed's customers)");
+  } else {
+    loaded = config::LoadConfigFile(*f.Get("config"));
+  }
   if (!loaded.errors.empty()) {
     for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.ToString().c_str());
     return 2;
@@ -116,7 +140,6 @@ int main(int argc, char** argv) {
   const int cases = static_cast<int>(std::max<uint64_t>(1, events / 10));
 
   // The feed, as serve would receive it: keyed by account onto 256 partitions.
-  const auto base = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   std::vector<Message> messages;
   std::vector<int64_t> next_offset(256, 0);
   uint64_t bytes = 0;

@@ -1,6 +1,6 @@
 // The feed-shaped events the ingest benchmarks publish or apply: the sample's
 // EventBridge envelope and id shapes, 10% CreateCase with CaseDetails, 90%
-// communications alternating AWS / CUSTOMER origin, `cases` cases over 500 accounts.
+// communications alternating AWS / CUSTOMER origin, `cases` cases over kFeedAccounts accounts.
 #pragma once
 
 #include <chrono>
@@ -25,6 +25,13 @@ inline std::string Hex(uint64_t v, int digits) {
 inline std::string EnvelopeId(uint64_t n) { return "7e1c4a52-0b1f-4b54-9d2a-" + Hex(n, 12); }
 inline std::string CommunicationId(uint64_t n) { return "ab12cd34ef56-" + Hex(n, 8); }
 
+// How many accounts the feed's cases spread over, and the c-th case's account (keyed by
+// account, the feed's messages spread over every partition).
+inline constexpr uint64_t kFeedAccounts = 500;
+inline std::string FeedAccount(uint64_t c) {
+  return std::to_string(100000000000ull + c % kFeedAccounts);
+}
+
 // A feed-shaped event: the sample's envelope, with CaseDetails on CreateCase.
 // Cases open at `base` and their communications follow a second apart, so the
 // run routes fresh cases as a live feed would (events days old would make every
@@ -32,7 +39,7 @@ inline std::string CommunicationId(uint64_t n) { return "ab12cd34ef56-" + Hex(n,
 inline std::string FeedEvent(uint64_t n, int cases, base::Timestamp base) {
   uint64_t c = n % static_cast<uint64_t>(cases);
   uint64_t step = n / static_cast<uint64_t>(cases);
-  std::string account = std::to_string(100000000000ull + c % 500);
+  std::string account = FeedAccount(c);
   // Ids as long as the feed's (the sample's shapes): they are in every event,
   // index key and projection, so shorter ones would flatter the store.
   std::string case_id = "case-" + account + "-muen-2026-" + Hex(0xa1b2c3d4e5f60000ull + c, 16);

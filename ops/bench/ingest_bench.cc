@@ -7,6 +7,9 @@
 //
 // usage: ingest_bench --bin build/cli/escalator --config ../shared/samples/config.yaml
 //                     [--events 1000000] [--partitions 256] [--runs 3] [--max-batch 1000]
+//                     [--accounts configured|unknown]
+// By default serve's configuration gets a customer for each of the feed's accounts
+// (feed_customers.h), so the cases route through plans, calendars and account engineers.
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
@@ -17,6 +20,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -28,6 +32,7 @@
 
 #include "base/time.h"
 #include "cli/flags.h"
+#include "ops/bench/feed_customers.h"
 #include "ops/bench/feed_events.h"
 #include "router/feed_parser.h"
 #include "router/kafka_ingest.h"
@@ -181,6 +186,11 @@ int main(int argc, char** argv) {
       {
           {"bin", true, true, "the escalator binary", ""},
           {"config", true, true, "configuration for serve", ""},
+          {"accounts", true, false,
+           "configured: serve's configuration gets a customer for each of the feed's accounts "
+           "(WORK/config.yaml); unknown: the configuration as given (the feed's accounts are "
+           "not in it, so every case takes the fallback route)",
+           "configured"},
           {"events", true, false, "events to preload", "1000000"},
           {"partitions", true, false, "partitions (each keeps ~5 MiB in the mock)", "256"},
           {"runs", true, false, "runs", "3"},
@@ -200,12 +210,29 @@ int main(int argc, char** argv) {
   const int partitions = std::stoi(*f.Get("partitions")), runs = std::stoi(*f.Get("runs"));
   const size_t max_batch = std::stoul(*f.Get("max-batch"));
   const int cases = static_cast<int>(std::max<uint64_t>(1, events / 10));
+  const std::string accounts = *f.Get("accounts");
+  if (accounts != "configured" && accounts != "unknown") {
+    std::cerr << "ingest_bench: --accounts must be configured or unknown, got '" << accounts
+              << "'\n";
+    return 2;
+  }
 
   std::vector<double> kcat_rates, serve_rates, ratios, rss_mb, parse_rates, log_only_rates,
       log_only_ratios;
   for (int run = 0; run < runs; ++run) {
     std::filesystem::remove_all(work);
     std::filesystem::create_directories(work);
+    std::string serve_config = config;
+    if (accounts == "configured") {
+      auto yaml = bench::ConfigWithFeedCustomers(
+          config, std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+      if (!yaml.ok()) {
+        std::cerr << "ingest_bench: " << yaml.status().ToString() << "\n";
+        return 2;
+      }
+      serve_config = work + "/config.yaml";
+      std::ofstream(serve_config) << *yaml;
+    }
     Child broker = Spawn({bin, "dev-broker", "--partitions", std::to_string(partitions)});
     auto stop_broker = [&] {
       kill(broker.pid, SIGTERM);
@@ -257,7 +284,7 @@ int main(int argc, char** argv) {
       for (std::string w; wrap >> w;) serve_argv.push_back(w);
     }
     for (std::string a :
-         {bin, std::string("serve"), std::string("--config"), config, std::string("--data"),
+         {bin, std::string("serve"), std::string("--config"), serve_config, std::string("--data"),
           work + "/data", std::string("--brokers"), bootstrap, std::string("--exit-when-caught-up"),
           std::string("--max-batch"), *f.Get("max-batch"), std::string("--log-level"),
           std::string("warn"), std::string("--session-timeout-ms"), std::string("6000")}) {
