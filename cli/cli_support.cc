@@ -15,6 +15,14 @@ std::optional<base::Timestamp> InstantFlag(const std::string& command, const Fla
   return t;
 }
 
+std::optional<bool> JsonFormatFlag(const std::string& command, const Flags& flags, int& exit) {
+  const std::string format = flags.Get("format").value_or("");
+  if (format == "json") return true;
+  if (format == "text") return false;
+  exit = UsageError(command, "--format must be text or json, got '" + format + "'");
+  return std::nullopt;
+}
+
 std::shared_ptr<const config::Config> LoadConfigOrReport(const std::string& path) {
   auto loaded = config::LoadConfigFile(path);
   for (const auto& e : loaded.errors) std::cerr << e.ToString() << "\n";

@@ -1,4 +1,4 @@
-// What several subcommands do the same way: read an instant flag and load the
+// What several subcommands do the same way: read an instant flag or --format and load the
 // configuration, each failing as a usage error (exit code 2) that names the problem.
 #pragma once
 
@@ -17,6 +17,11 @@ namespace cli {
 // and returns nullopt. REQUIRES: the flag is present (required or defaulted).
 std::optional<base::Timestamp> InstantFlag(const std::string& command, const Flags& flags,
                                            const std::string& name, int& exit);
+
+// Reads flag --format, which must be "text" or "json": true for json. On anything else
+// prints a usage error naming the value, sets `exit` to kExitUsage and returns nullopt.
+// REQUIRES: the flag is declared with a default.
+std::optional<bool> JsonFormatFlag(const std::string& command, const Flags& flags, int& exit);
 
 // Loads and validates the configuration at `path`. On failure prints every error
 // as FILE:LINE:COLUMN: message to stderr and returns nullptr (exit with kExitUsage).

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "base/time.h"
+#include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "router/kafka_commands.h"
@@ -50,10 +51,10 @@ int RunAck(int argc, char** argv) {
   } else {
     return UsageError(kCommand, "--at is not an ISO 8601 instant with offset: '" + at + "'");
   }
-  const std::string format = *f.Get("format");
-  if (format != "text" && format != "json") {
-    return UsageError(kCommand, "--format must be text or json, got '" + format + "'");
-  }
+  int exit = kExitOk;
+  const std::optional<bool> json_format = JsonFormatFlag(kCommand, f, exit);
+  if (!json_format) return exit;
+  const bool json = *json_format;
   int timeout_ms = 0;
   try {
     size_t pos = 0;
@@ -72,7 +73,7 @@ int RunAck(int argc, char** argv) {
     std::cerr << "escalator ack: not sent: " << sent.ToString() << "\n";
     return sent.code() == base::Code::kInvalidInput ? kExitUsage : kExitFailure;
   }
-  if (format == "json") {
+  if (json) {
     std::cout << router::EncodeAckCommand(ack) << std::endl;
   } else {
     std::cout << "acknowledged case " << ack.case_id << " as " << ack.engineer << " at "

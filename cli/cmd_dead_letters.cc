@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "router/kafka_ingest.h"
@@ -26,10 +27,10 @@ int RunDeadLetters(int argc, char** argv) {
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   const auto& f = parsed.flags;
-  const std::string format = *f.Get("format");
-  if (format != "text" && format != "json") {
-    return UsageError(kCommand, "--format must be text or json, got '" + format + "'");
-  }
+  int exit = kExitOk;
+  const std::optional<bool> json_format = JsonFormatFlag(kCommand, f, exit);
+  if (!json_format) return exit;
+  const bool json = *json_format;
   store::Options options;
   options.create_if_missing = false;
   options.sync = false;
@@ -43,7 +44,7 @@ int RunDeadLetters(int argc, char** argv) {
   int bad = 0;
   auto s = (*log)->Scan(
       store::Family::kDeadLetters, "", [&](std::string_view key, std::string_view value) {
-        if (format == "json") {
+        if (json) {
           std::cout << value << "\n";
           return true;
         }

@@ -33,10 +33,10 @@ int RunDue(int argc, char** argv) {
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   const auto& f = parsed.flags;
-  const std::string format = *f.Get("format");
-  if (format != "text" && format != "json")
-    return UsageError(kCommand, "--format must be text or json, got '" + format + "'");
   int exit = kExitOk;
+  const std::optional<bool> json_format = JsonFormatFlag(kCommand, f, exit);
+  if (!json_format) return exit;
+  const bool json = *json_format;
   auto opened = InstantFlag(kCommand, f, "opened", exit);
   if (!opened) return exit;
   auto loaded = LoadConfigOrReport(*f.Get("config"));
@@ -52,7 +52,7 @@ int RunDue(int argc, char** argv) {
   auto due = schedules::FirstResponseDue(cfg, account, service, severity, *opened);
   if (!due)
     return UsageError(kCommand, "severity '" + severity + "' maps to a level with no target");
-  if (format == "json") {
+  if (json) {
     nlohmann::ordered_json j;
     j["level"] = due->level;
     j["due"] = base::FormatInstant(due->due);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "router/codec.h"
@@ -186,10 +187,10 @@ int RunExplain(int argc, char** argv) {
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   const Flags& f = parsed.flags;
-  const std::string format = f.Get("format").value_or("text");
-  if (format != "json" && format != "text") {
-    return UsageError("explain", "--format must be text or json, not '" + format + "'");
-  }
+  int exit = kExitOk;
+  const std::optional<bool> json_format = JsonFormatFlag("explain", f, exit);
+  if (!json_format) return exit;
+  const bool json = *json_format;
   store::Options options;
   options.create_if_missing = false;
   options.check = store::OpenCheck::kBounds;
@@ -222,7 +223,7 @@ int RunExplain(int argc, char** argv) {
     std::cerr << "escalator explain: no case '" << case_id << "' in the log in '" << dir << "'\n";
     return kExitUsage;
   }
-  if (format == "json") {
+  if (json) {
     nlohmann::ordered_json out;
     out["case"] = case_id;
     nlohmann::ordered_json story = nlohmann::ordered_json::array();

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <string>
 
+#include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "router/codec.h"
@@ -25,11 +26,10 @@ int RunLog(int argc, char** argv) {
                  argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   const Flags& f = parsed.flags;
-  const std::string format = f.Get("format").value_or("json");
-  if (format != "json" && format != "text") {
-    return UsageError("log", "--format must be json or text, not '" + format + "'");
-  }
-  const bool json = format == "json";
+  int exit = kExitOk;
+  const std::optional<bool> json_format = JsonFormatFlag("log", f, exit);
+  if (!json_format) return exit;
+  const bool json = *json_format;
 
   store::Options options;
   options.create_if_missing = false;  // reading must never create an empty log

@@ -42,10 +42,10 @@ int RunOncall(int argc, char** argv) {
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   const auto& f = parsed.flags;
-  const std::string format = *f.Get("format");
-  if (format != "text" && format != "json")
-    return UsageError(kCommand, "--format must be text or json, got '" + format + "'");
   int exit = kExitOk;
+  const std::optional<bool> json_format = JsonFormatFlag(kCommand, f, exit);
+  if (!json_format) return exit;
+  const bool json = *json_format;
   auto at = InstantFlag(kCommand, f, "at", exit);
   if (!at) return exit;
   auto loaded = LoadConfigOrReport(*f.Get("config"));
@@ -61,7 +61,7 @@ int RunOncall(int argc, char** argv) {
   }
   for (const config::Schedule* s : chosen) {
     schedules::Shift shift = schedules::OnCallAt(*s, *at);
-    if (format == "json") {
+    if (json) {
       std::cout << ToJson(s->name, *at, shift).dump() << "\n";
     } else {
       std::cout << s->name << ": "

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "base/time.h"
+#include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "pager/page.h"
@@ -63,11 +64,11 @@ int RunPager(int argc, char** argv) {
   if (parsed.exit_code) return *parsed.exit_code;
   const auto& f = parsed.flags;
   const std::string engineer = *f.Get("engineer");
-  const std::string format = *f.Get("format");
   if (engineer.empty()) return UsageError(kCommand, "--engineer is empty");
-  if (format != "text" && format != "json") {
-    return UsageError(kCommand, "--format must be text or json, got '" + format + "'");
-  }
+  int exit = kExitOk;
+  const std::optional<bool> json_format = JsonFormatFlag(kCommand, f, exit);
+  if (!json_format) return exit;
+  const bool json = *json_format;
   long long count = 0, timeout_s = 0;
   if (!ParseCount(*f.Get("count"), &count)) {
     return UsageError(kCommand, "--count must be a number >= 0, got '" + *f.Get("count") + "'");
@@ -120,7 +121,7 @@ int RunPager(int argc, char** argv) {
     const pager::Page& p = **page;
     if (!seen.insert(p.seq).second) continue;  // at-least-once delivery: a resend
     ++shown;
-    if (format == "json") {
+    if (json) {
       std::cout << pager::EncodePage(p) << std::endl;
     } else {
       std::cout << "PAGE " << engineer << "  " << pager::FormatPageLine(p) << std::endl;

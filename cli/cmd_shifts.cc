@@ -34,10 +34,10 @@ int RunShifts(int argc, char** argv) {
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   const auto& f = parsed.flags;
-  const std::string format = *f.Get("format");
-  if (format != "text" && format != "json")
-    return UsageError(kCommand, "--format must be text or json, got '" + format + "'");
   int exit = kExitOk;
+  const std::optional<bool> json_format = JsonFormatFlag(kCommand, f, exit);
+  if (!json_format) return exit;
+  const bool json = *json_format;
   auto from = InstantFlag(kCommand, f, "from", exit);
   if (!from) return exit;
   auto to = InstantFlag(kCommand, f, "to", exit);
@@ -49,7 +49,7 @@ int RunShifts(int argc, char** argv) {
   const config::Schedule* schedule = loaded->FindSchedule(name);
   if (schedule == nullptr) return UsageError(kCommand, "unknown schedule '" + name + "'");
   for (const auto& s : schedules::Shifts(*schedule, *from, *to)) {
-    if (format == "json") {
+    if (json) {
       nlohmann::ordered_json j;
       j["engineer"] = s.engineer ? nlohmann::ordered_json(*s.engineer) : nlohmann::ordered_json();
       j["start"] = base::FormatInstant(s.start);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "config/config.h"
@@ -97,10 +98,10 @@ int RunSimulate(int argc, char** argv) {
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   const Flags& f = parsed.flags;
-  const std::string format = f.Get("format").value_or("text");
-  if (format != "text" && format != "json") {
-    return UsageError(kCommand, "--format must be text or json, not '" + format + "'");
-  }
+  int exit = kExitOk;
+  const std::optional<bool> json_format = JsonFormatFlag(kCommand, f, exit);
+  if (!json_format) return exit;
+  const bool json = *json_format;
   router::SimulationOptions options;
   if (auto until = f.Get("until")) {
     options.until = base::ParseInstant(*until);
@@ -167,7 +168,7 @@ int RunSimulate(int argc, char** argv) {
     return kExitFailure;
   }
   double seconds = seconds_since_start();
-  if (format == "json") {
+  if (json) {
     PrintJson(*summary, seconds);
   } else {
     PrintText(*summary, seconds);

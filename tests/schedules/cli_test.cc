@@ -1,5 +1,6 @@
 // Proves the oncall, due, shifts and ics commands keep their JSON contracts on the sample
-// configuration, refuse bad input with exit 2 naming it, and that ics parses as real iCalendar.
+// configuration, refuse bad input with exit 2 naming it, and that ics parses as real iCalendar;
+// and that every command with --format refuses a value other than text or json in the same words.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -139,6 +140,33 @@ TEST_CASE("bad input exits 2 with a message naming it") {
     auto r = Run(row.args);
     CHECK(r.exit_code == 2);
     CHECK(r.err.find(row.named) != std::string::npos);
+    CHECK(r.out.empty());
+  }
+}
+
+TEST_CASE("every command with --format refuses anything but text or json in the same words") {
+  const std::string c = SampleConfig();
+  const std::string nowhere = "/nonexistent/escalator-format-test";
+  const std::vector<std::vector<std::string>> commands = {
+      {"oncall", "--config", c, "--at", "2026-11-24T14:02:11Z"},
+      {"due", "--config", c, "--account", "111122223333", "--service", "medialive", "--severity",
+       "critical", "--opened", "2026-11-24T00:00Z"},
+      {"shifts", "--config", c, "--schedule", "video-sme-primary", "--from", "2026-11-24T00:00Z",
+       "--to", "2026-11-25T00:00Z"},
+      {"simulate", "--config", c, "--input", nowhere, "--data", nowhere},
+      {"log", "--data", nowhere},
+      {"explain", "--data", nowhere, "--case", "c-1"},
+      {"dead-letters", "--data", nowhere},
+      // Refused before they would connect anywhere.
+      {"ack", "--brokers", "127.0.0.1:1", "--case", "c-1", "--engineer", "bob"},
+      {"pager", "--endpoint", "tcp://127.0.0.1:1", "--engineer", "bob"},
+  };
+  for (auto args : commands) {
+    INFO(args[0]);
+    args.insert(args.end(), {"--format", "xml"});
+    auto r = Run(args);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "escalator " + args[0] + ": --format must be text or json, got 'xml'\n");
     CHECK(r.out.empty());
   }
 }
