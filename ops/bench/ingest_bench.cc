@@ -231,7 +231,10 @@ int main(int argc, char** argv) {
         return 2;
       }
       serve_config = work + "/config.yaml";
-      std::ofstream(serve_config) << *yaml;
+      if (!(std::ofstream(serve_config) << *yaml)) {
+        std::cerr << "ingest_bench: cannot write " << serve_config << "\n";
+        return 1;
+      }
     }
     Child broker = Spawn({bin, "dev-broker", "--partitions", std::to_string(partitions)});
     auto stop_broker = [&] {
