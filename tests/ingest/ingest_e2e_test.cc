@@ -1,10 +1,12 @@
 // Proves `escalator serve` puts every valid feed event into the log exactly once
 // (across SIGKILLs, redeliveries and broker faults) and keeps every malformed one
-// as a dead letter with its reason; against the embedded broker, kcat producing.
+// as a dead letter with its reason, also on the dead-letter topic; against the embedded
+// broker, kcat producing and reading.
 #include <signal.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -30,6 +32,9 @@ std::string ConfigPath() {
 }
 
 using ingest_test::Broker;
+
+// dev-broker creates it (one partition); serve produces to it with --dead-letter-topic.
+constexpr char kDeadLetterTopic[] = "escalator.dead-letters";
 
 std::string Envelope(const std::string& id, const std::string& account, const std::string& case_id,
                      const std::string& event_name, const std::string& origin, int minute,
@@ -157,6 +162,31 @@ std::vector<json> DeadLetters(const std::string& data) {
   return out;
 }
 
+// The dead-letter topic as kcat reads it: each message's key and its JSON value.
+std::vector<std::pair<std::string, json>> DeadLetterTopic(const Broker& b) {
+  auto r = ingest_test::Run({"/usr/bin/kcat", "-C", "-b", b.bootstrap, "-t", kDeadLetterTopic, "-o",
+                             "beginning", "-e", "-q", "-f", "%k\t%s\n"},
+                            60);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  std::vector<std::pair<std::string, json>> out;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) {
+    const size_t tab = line.find('\t');
+    REQUIRE(tab != std::string::npos);
+    out.emplace_back(line.substr(0, tab), json::parse(line.substr(tab + 1)));
+  }
+  return out;
+}
+
+// The dead-letter topic's key for a message: topic/partition/offset, zero-padded.
+std::string DeadLetterKeyOf(const json& letter) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "/%010d/%020lld", letter["partition"].get<int>(),
+                static_cast<long long>(letter["offset"].get<int64_t>()));
+  return letter["topic"].get<std::string>() + buf;
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -212,7 +242,8 @@ TEST_CASE(
   files.push_back(good_create);
   KcatProduceFiles(broker.bootstrap, files);
 
-  ServeUntilCaughtUp(broker, data, err);
+  const std::vector<std::string> dead_letter_topic = {"--dead-letter-topic", kDeadLetterTopic};
+  ServeUntilCaughtUp(broker, data, err, dead_letter_topic);
 
   auto entries = FeedEntries(data);
   std::map<std::string, int> opened;
@@ -236,13 +267,19 @@ TEST_CASE(
     INFO("reason " << reason);
     CHECK(found);
   }
+  // The dead-letter topic holds each of them once, as the log does, keyed by where it came from.
+  std::map<std::string, json> in_log, on_topic;
+  for (const auto& l : letters) in_log[DeadLetterKeyOf(l)] = l;
+  for (const auto& [key, l] : DeadLetterTopic(broker)) CHECK(on_topic.emplace(key, l).second);
+  CHECK(on_topic == in_log);
 
   SECTION("a redelivered feed changes nothing") {
     KcatProduceKeyed(broker.bootstrap, sample);
-    ServeUntilCaughtUp(broker, data, err);
+    ServeUntilCaughtUp(broker, data, err, dead_letter_topic);
     auto again = FeedEntries(data);
     CHECK(again.size() == entries.size());
     CHECK(DeadLetters(data).size() == letters.size());
+    CHECK(DeadLetterTopic(broker).size() == letters.size());
   }
 }
 
