@@ -22,6 +22,8 @@ std::string_view FamilyName(Family family) {
       return "offsets";
     case Family::kDeadLetters:
       return "dead_letters";
+    case Family::kDeadLetterOutbox:
+      return "dead_letter_outbox";
     case Family::kMeta:
       return "meta";
   }

@@ -17,16 +17,18 @@ namespace store {
 
 // Column families. Persisted (as RocksDB column family names): never rename.
 enum class Family {
-  kLog,          // "log": key = 8-byte big-endian sequence number -> event bytes
-  kIndex,        // "index": key = index key + 8-byte big-endian seq -> run length: "" for
-                 // that one event, else 4-byte big-endian n: it and the n - 1 seqs after it
-                 // (consecutive events of one key in one batch share an entry)
-  kProjections,  // "projections": key -> current state bytes (e.g. per case)
-  kTimers,       // "timers": key = due instant + id -> payload
-  kOutbox,       // "outbox": key -> message not yet delivered
-  kOffsets,      // "offsets": key = topic/partition -> consumed offset
-  kDeadLetters,  // "dead_letters": key -> rejected input with its reason
-  kMeta,         // "meta": small bookkeeping values
+  kLog,               // "log": key = 8-byte big-endian sequence number -> event bytes
+  kIndex,             // "index": key = index key + 8-byte big-endian seq -> run length: "" for
+                      // that one event, else 4-byte big-endian n: it and the n - 1 seqs after it
+                      // (consecutive events of one key in one batch share an entry)
+  kProjections,       // "projections": key -> current state bytes (e.g. per case)
+  kTimers,            // "timers": key = due instant + id -> payload
+  kOutbox,            // "outbox": key -> message not yet delivered
+  kOffsets,           // "offsets": key = topic/partition -> consumed offset
+  kDeadLetters,       // "dead_letters": key -> rejected input with its reason
+  kDeadLetterOutbox,  // "dead_letter_outbox": a kDeadLetters key -> "": not yet confirmed
+                      // on the dead-letter topic (written only when there is one)
+  kMeta,              // "meta": small bookkeeping values
 };
 
 // How much of the log Open reads to prove it has no gap.

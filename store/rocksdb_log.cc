@@ -25,9 +25,10 @@
 namespace store {
 namespace {
 
-constexpr std::array<Family, 8> kFamilies = {
+constexpr std::array<Family, 9> kFamilies = {
     Family::kLog,    Family::kIndex,   Family::kProjections, Family::kTimers,
-    Family::kOutbox, Family::kOffsets, Family::kDeadLetters, Family::kMeta,
+    Family::kOutbox, Family::kOffsets, Family::kDeadLetters, Family::kDeadLetterOutbox,
+    Family::kMeta,
 };
 
 // Keys of kMeta that belong to the store; Append refuses puts under this prefix.
@@ -252,6 +253,7 @@ class RocksDbLog final : public EventLog {
       std::string_view index_key,
       const std::function<bool(uint64_t, std::string_view)>& fn) const override {
     SkipPerfCounters();
+    if (cf(Family::kIndex) == nullptr) return base::Status::Ok();  // read-only, absent
     // One snapshot for both families, so every indexed event is found even
     // while an Append runs.
     const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
@@ -300,6 +302,7 @@ class RocksDbLog final : public EventLog {
   base::Result<std::optional<std::string>> Get(Family family, std::string_view key) const override {
     SkipPerfCounters();
     if (!Known(family)) return base::Status::InvalidInput("unknown column family");
+    if (cf(family) == nullptr) return std::optional<std::string>();  // read-only, absent
     std::string value;
     auto s = db_->Get(rocksdb::ReadOptions(), cf(family), rocksdb::Slice(key.data(), key.size()),
                       &value);
@@ -313,6 +316,7 @@ class RocksDbLog final : public EventLog {
       const std::function<bool(std::string_view, std::string_view)>& fn) const override {
     SkipPerfCounters();
     if (!Known(family)) return base::Status::InvalidInput("unknown column family");
+    if (cf(family) == nullptr) return base::Status::Ok();  // read-only, absent: empty
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(family)));
     const rocksdb::Slice p(prefix.data(), prefix.size());
     for (it->Seek(p); it->Valid() && it->key().starts_with(p); it->Next()) {
@@ -531,8 +535,11 @@ base::Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir,
   }
   for (Family f : kFamilies) {
     if (std::find(names.begin(), names.end(), FamilyName(f)) == names.end()) {
-      // A read-only open cannot create column families.
+      // A read-only open cannot create column families. A family added after the log was
+      // written (by an older version: `log` or `dead-letters` beside its serve) reads as
+      // empty, which it is; the log and its bounds record it cannot do without.
       if (options.read_only) {
+        if (f != Family::kLog && f != Family::kMeta) continue;
         return base::Status::InvalidInput("the event log in " + dir + " has no '" +
                                           std::string(FamilyName(f)) +
                                           "' column family: open it read-write once to add it");

@@ -62,9 +62,9 @@ Rows ReadIndexedRows(const EventLog& log, std::string_view key) {
   return out;
 }
 
-constexpr Family kPutFamilies[] = {Family::kIndex,  Family::kProjections, Family::kTimers,
-                                   Family::kOutbox, Family::kOffsets,     Family::kDeadLetters,
-                                   Family::kMeta};
+constexpr Family kPutFamilies[] = {
+    Family::kIndex,   Family::kProjections, Family::kTimers,           Family::kOutbox,
+    Family::kOffsets, Family::kDeadLetters, Family::kDeadLetterOutbox, Family::kMeta};
 
 // Opens the directory with plain RocksDB and every column family in it, to damage it.
 struct RawDb {
@@ -701,6 +701,46 @@ TEST_CASE("a batch's writes of one key keep their order, however the log orders 
   CHECK(indexed("a") == Rows{{4, "e-a"}, {7, "e-a2"}});
   CHECK(ReadAll(*log).size() == 7);
   REQUIRE(VerifyLog(*log).ok());
+}
+
+TEST_CASE("a read-only open reads a family the log predates as empty, but needs the log") {
+  testing_support::TempDir dir;
+  {
+    auto log = OpenOk(dir.str());
+    REQUIRE(log->Append(Events({"a"}, "k")).ok());
+  }
+  {
+    // As an older version left it: without the dead letters' outbox and the index.
+    RawDb raw(dir.str());
+    REQUIRE(raw.db->DropColumnFamily(raw.cf("dead_letter_outbox")).ok());
+    REQUIRE(raw.db->DropColumnFamily(raw.cf("index")).ok());
+  }
+  store::Options ro;
+  ro.read_only = true;
+  {
+    auto reader = EventLog::Open(dir.str(), ro);
+    REQUIRE(reader.ok());
+    CHECK(ReadAll(**reader) == Rows{{1, "a"}});
+    CHECK_FALSE((*reader)->Get(Family::kDeadLetterOutbox, "x")->has_value());
+    int seen = 0;
+    REQUIRE((*reader)
+                ->Scan(Family::kDeadLetterOutbox, "", [&](auto, auto) { return ++seen, true; })
+                .ok());
+    REQUIRE((*reader)->ReadIndexed("k", [&](uint64_t, auto) { return ++seen, true; }).ok());
+    CHECK(seen == 0);
+  }
+  {
+    auto writer = OpenOk(dir.str());  // a read-write open adds them back
+    REQUIRE(writer->Append({{}, {{Family::kDeadLetterOutbox, "x", ""}}}).ok());
+  }
+  CHECK(EventLog::Open(dir.str(), ro).ok());
+  {
+    RawDb raw(dir.str());
+    REQUIRE(raw.db->DropColumnFamily(raw.cf("log")).ok());
+  }
+  auto no_log = EventLog::Open(dir.str(), ro);
+  REQUIRE_FALSE(no_log.ok());
+  CHECK(no_log.status().message().find("'log'") != std::string::npos);
 }
 
 TEST_CASE("a read-only open reads a log another handle is writing, and cannot write") {
