@@ -105,7 +105,10 @@ int RunServe(int argc, char** argv) {
           {"session-timeout-ms", true, false,
            "consumer session timeout: how long a dead member holds its partitions", "45000"},
           {"heartbeat-interval-ms", true, false, "consumer heartbeat interval", "3000"},
-          {"dead-letter-topic", true, false, "also produce dead letters to this topic", ""},
+          {"dead-letter-topic", true, false,
+           "also produce dead letters to this topic (each once its batch is durable; kept in the "
+           "log until the topic confirms it)",
+           ""},
           {"max-batch", true, false, "messages per batch (one atomic write, one fsync)", "1000"},
           {"max-message-bytes", true, false, "larger messages are dead letters", "65536"},
           {"log-level", true, false, "debug, info, warn or error", "info"},
@@ -188,6 +191,8 @@ int RunServe(int argc, char** argv) {
     std::cerr << "escalator serve: " << sink.status().ToString() << "\n";
     return kExitFailure;
   }
+  // Dead letters reach the topic from the store's outbox, once their batch is durable.
+  (*sink)->set_dead_letter_outbox(!options.dead_letter_topic.empty());
 
   std::unique_ptr<pager::ZmqSink> publisher;
   std::unique_ptr<pager::OutboxRelay> relay;

@@ -40,6 +40,39 @@ std::string DeadLetterKey(std::string_view topic, int32_t partition, int64_t off
 
 namespace {
 
+// Dead letters per export round, and how long a round waits for the topic to confirm them.
+constexpr size_t kExportBatch = 1000;
+constexpr int kExportConfirmMs = 5000;
+
+// Sends the sink's pending dead letters to `topic` (after their batches are durable) and,
+// once the topic has confirmed every one of them, has the sink forget them: a crash or a
+// failure in between sends them again (at-least-once, keyed by where they came from), and
+// none is lost. Clears `pending` when the outbox is empty. Errors: the sink's, or
+// kUnavailable when the topic did not confirm them all (they stay pending).
+base::Status ExportDeadLetters(IngestSink& sink, KafkaProducer& dlq, const std::string& topic,
+                               bool& pending) {
+  auto letters = sink.PendingDeadLetters(kExportBatch);
+  if (!letters.ok()) return letters.status();
+  if (letters->empty()) {
+    pending = false;
+    return base::Status::Ok();
+  }
+  const uint64_t failed_before = dlq.failed();
+  for (const auto& [key, value] : *letters) {
+    if (base::Status s = dlq.Produce(topic, key, value); !s.ok()) return s;
+  }
+  if (base::Status s = dlq.Flush(kExportConfirmMs); !s.ok()) return s;
+  if (dlq.failed() != failed_before) {
+    return base::Status::Unavailable("not delivered: " + dlq.last_error());
+  }
+  std::vector<std::string> keys;
+  keys.reserve(letters->size());
+  for (auto& [key, value] : *letters) keys.push_back(std::move(key));
+  if (base::Status s = sink.ConfirmDeadLetters(keys); !s.ok()) return s;
+  pending = keys.size() == kExportBatch;  // a full round: more may wait
+  return base::Status::Ok();
+}
+
 constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 std::string Base64(std::string_view in) {
@@ -176,6 +209,9 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
     if (!p.ok()) return p.status();
     dlq = std::move(*p);
   }
+  // Leftovers of an earlier run (written, not confirmed) go first.
+  bool dead_letters_pending = dlq != nullptr;
+  auto next_export = Clock::now();
 
   FeedParser parser(options.parser);
   IngestStats stats;
@@ -261,17 +297,20 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
       stats.dead_lettered += outcome->dead_letters.size();
       for (const auto& d : outcome->dead_letters) {
         spdlog::debug("dead letter {}[{}]@{}: {}", d.topic, d.partition, d.offset, d.reason);
-        if (dlq) {
-          auto s = dlq->Produce(options.dead_letter_topic,
-                                DeadLetterKey(d.topic, d.partition, d.offset), EncodeDeadLetter(d));
-          if (!s.ok()) kafka_log.Warn("dead-letter topic: " + s.message());
-        }
       }
-      if (dlq) dlq->Poll(0);
+      if (!outcome->dead_letters.empty()) dead_letters_pending = true;
       (*consumer)->CommitAsync(next);
       spdlog::debug("batch: {} messages, {} appended, {} duplicates, {} dead letters",
                     messages.size(), outcome->appended, outcome->duplicates,
                     outcome->dead_letters.size());
+    }
+    if (dlq && dead_letters_pending && Clock::now() >= next_export) {
+      if (base::Status s =
+              ExportDeadLetters(sink, *dlq, options.dead_letter_topic, dead_letters_pending);
+          !s.ok()) {
+        kafka_log.Warn("dead-letter topic: " + s.message() + " (kept; retried)");
+        next_export = Clock::now() + std::chrono::seconds(1);
+      }
     }
     if (Clock::now() - last_summary >= std::chrono::seconds(options.summary_interval_s)) {
       last_summary = Clock::now();
@@ -286,9 +325,13 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
     spdlog::error("store: cannot flush: {}", flushed.ToString());
   }
   (*consumer)->Close();
-  if (dlq) {
-    auto s = dlq->Flush(5000);
-    if (!s.ok()) spdlog::warn("dead-letter topic: {}", s.message());
+  if (dlq && dead_letters_pending) {
+    // One last round; what it cannot deliver stays in the outbox for the next start.
+    if (base::Status s =
+            ExportDeadLetters(sink, *dlq, options.dead_letter_topic, dead_letters_pending);
+        !s.ok()) {
+      spdlog::warn("dead-letter topic: {} (kept for the next start)", s.message());
+    }
   }
   spdlog::info(
       "ingest stopped: consumed {}, appended {}, duplicates {}, dead-lettered {}; seconds in "

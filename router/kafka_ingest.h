@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -81,6 +82,20 @@ class IngestSink {
   // Returns once everything applied is durable (a sink may write behind: its
   // Apply returning means applied in order, not yet on disk). Errors: the store's.
   virtual base::Status Flush() { return base::Status::Ok(); }
+
+  // The dead-letter topic's outbox (kept only by a sink told there is such a topic): the
+  // dead letters written and not yet confirmed on the topic, in key order, at most `limit`,
+  // as (DeadLetterKey, EncodeDeadLetter). Makes everything applied durable first, so no dead
+  // letter leaves before its batch is on disk. Errors: the store's.
+  virtual base::Result<std::vector<std::pair<std::string, std::string>>> PendingDeadLetters(
+      size_t /*limit*/) {
+    return std::vector<std::pair<std::string, std::string>>();
+  }
+  // Forgets the pending dead letters under `keys`: the topic has confirmed them.
+  // Errors: the store's (they stay pending and are sent again).
+  virtual base::Status ConfirmDeadLetters(const std::vector<std::string>& /*keys*/) {
+    return base::Status::Ok();
+  }
 };
 
 struct IngestOptions {

@@ -92,8 +92,9 @@ base::Result<ApplyOutcome> KafkaStoreSink::Apply(const std::vector<IngestItem>& 
   auto dead_letter = [&](const IngestItem& item, std::string reason) {
     DeadLetter d{std::move(reason), std::string(item.topic), item.partition, item.offset,
                  std::string(item.payload)};
-    engine_->StagePut({store::Family::kDeadLetters, DeadLetterKey(d.topic, d.partition, d.offset),
-                       EncodeDeadLetter(d)});
+    std::string key = DeadLetterKey(d.topic, d.partition, d.offset);
+    if (dead_letter_outbox_) engine_->StagePut({store::Family::kDeadLetterOutbox, key, ""});
+    engine_->StagePut({store::Family::kDeadLetters, std::move(key), EncodeDeadLetter(d)});
     outcome.dead_letters.push_back(std::move(d));
   };
   for (const auto& item : items) {
@@ -159,6 +160,44 @@ std::optional<int64_t> KafkaStoreSink::StoredOffset(const std::string& topic, in
 }
 
 base::Status KafkaStoreSink::Flush() { return log_->Flush(); }
+
+base::Result<std::vector<std::pair<std::string, std::string>>> KafkaStoreSink::PendingDeadLetters(
+    size_t limit) {
+  // Reads see written batches only: everything applied is written first.
+  if (base::Status s = log_->Flush(); !s.ok()) return s;
+  std::vector<std::string> keys;
+  base::Status scan =
+      log_->Scan(store::Family::kDeadLetterOutbox, "", [&](std::string_view key, std::string_view) {
+        keys.emplace_back(key);
+        return keys.size() < limit;
+      });
+  if (!scan.ok()) return scan;
+  std::vector<std::pair<std::string, std::string>> pending;
+  std::vector<std::string> orphans;
+  for (std::string& key : keys) {
+    auto letter = log_->Get(store::Family::kDeadLetters, key);
+    if (!letter.ok()) return letter.status();
+    if (!letter->has_value()) {
+      orphans.push_back(std::move(key));  // never written by Apply, which puts both at once
+      continue;
+    }
+    pending.emplace_back(std::move(key), std::move(**letter));
+  }
+  if (!orphans.empty()) {
+    if (base::Status s = ConfirmDeadLetters(orphans); !s.ok()) return s;
+  }
+  return pending;
+}
+
+base::Status KafkaStoreSink::ConfirmDeadLetters(const std::vector<std::string>& keys) {
+  if (keys.empty()) return base::Status::Ok();
+  store::Batch batch;
+  for (const std::string& key : keys) {
+    batch.puts.push_back({store::Family::kDeadLetterOutbox, key, std::nullopt});
+  }
+  auto appended = log_->Append(std::move(batch));
+  return appended.ok() ? base::Status::Ok() : appended.status();
+}
 
 base::Status StopAfter::Flush() {
   base::Status s = inner_.Flush();

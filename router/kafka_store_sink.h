@@ -53,6 +53,14 @@ class KafkaStoreSink : public IngestSink {
   std::optional<int64_t> StoredOffset(const std::string& topic, int32_t partition) override;
   base::Status Flush() override;
 
+  // With `on`, every dead letter Apply writes also enters the dead-letter topic's outbox
+  // (store::Family::kDeadLetterOutbox) in the same batch, until ConfirmDeadLetters. Serve
+  // turns it on when it has a dead-letter topic; off (the default) nothing waits there.
+  void set_dead_letter_outbox(bool on) { dead_letter_outbox_ = on; }
+  base::Result<std::vector<std::pair<std::string, std::string>>> PendingDeadLetters(
+      size_t limit) override;
+  base::Status ConfirmDeadLetters(const std::vector<std::string>& keys) override;
+
   // Reads the clock and fires every timer due at or before it, each as
   // Tick{case, now}, all in ONE atomic write (a timer overdue after a restart
   // fires at once). Errors: the store's (nothing was written; the timers stay
@@ -81,6 +89,7 @@ class KafkaStoreSink : public IngestSink {
   // in allocates nothing.
   Input input_;
   std::vector<const std::string*> touched_;  // cases of the batch in hand
+  bool dead_letter_outbox_ = false;
 };
 
 // Forwards to another sink; once `limit` messages (> 0) have been applied, sets
@@ -97,6 +106,13 @@ class StopAfter : public IngestSink {
   // Forwards; a successful flush after applies moves the end of the measurement
   // to it (the last event durable).
   base::Status Flush() override;
+  base::Result<std::vector<std::pair<std::string, std::string>>> PendingDeadLetters(
+      size_t limit) override {
+    return inner_.PendingDeadLetters(limit);
+  }
+  base::Status ConfirmDeadLetters(const std::vector<std::string>& keys) override {
+    return inner_.ConfirmDeadLetters(keys);
+  }
   // Milliseconds from the first Apply call to the end of the last successful
   // one, or of the flush after it.
   int64_t first_to_last_ms() const;
