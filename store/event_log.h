@@ -3,6 +3,7 @@
 // input causes is written in one atomic WriteBatch.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -29,6 +30,13 @@ enum class Family {
   kDeadLetterOutbox,  // "dead_letter_outbox": a kDeadLetters key -> "": not yet confirmed
                       // on the dead-letter topic (written only when there is one)
   kMeta,              // "meta": small bookkeeping values
+};
+
+// Every family, in enum order: what Open opens (or creates).
+inline constexpr std::array<Family, 9> kFamilies = {
+    Family::kLog,    Family::kIndex,   Family::kProjections, Family::kTimers,
+    Family::kOutbox, Family::kOffsets, Family::kDeadLetters, Family::kDeadLetterOutbox,
+    Family::kMeta,
 };
 
 // How much of the log Open reads to prove it has no gap.

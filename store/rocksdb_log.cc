@@ -25,12 +25,6 @@
 namespace store {
 namespace {
 
-constexpr std::array<Family, 9> kFamilies = {
-    Family::kLog,    Family::kIndex,   Family::kProjections, Family::kTimers,
-    Family::kOutbox, Family::kOffsets, Family::kDeadLetters, Family::kDeadLetterOutbox,
-    Family::kMeta,
-};
-
 // Keys of kMeta that belong to the store; Append refuses puts under this prefix.
 constexpr std::string_view kReservedMetaPrefix = "store.";
 // Persisted: 16 bytes, big-endian first seq then last seq of the log. Written

@@ -97,8 +97,8 @@ Rates RunRaw(const std::string& dir, bool sync, const std::vector<store::Batch>&
   db_options.create_if_missing = true;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
-  for (auto name :
-       {"log", "index", "projections", "timers", "outbox", "offsets", "dead_letters", "meta"}) {
+  for (store::Family f : store::kFamilies) {
+    const std::string name(store::FamilyName(f));
     descriptors.emplace_back(name, store::LogCfOptions(name));
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
@@ -107,9 +107,11 @@ Rates RunRaw(const std::string& dir, bool sync, const std::vector<store::Batch>&
   auto s = rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw);
   if (!s.ok()) Die(s.ToString());
   std::unique_ptr<rocksdb::DB> db(raw);
-  rocksdb::ColumnFamilyHandle* log_cf = handles[1];
-  rocksdb::ColumnFamilyHandle* index_cf = handles[2];
-  rocksdb::ColumnFamilyHandle* projections_cf = handles[3];
+  // handles[0] is the default family; then kFamilies, in enum order.
+  auto cf = [&](store::Family f) { return handles[1 + static_cast<size_t>(f)]; };
+  rocksdb::ColumnFamilyHandle* log_cf = cf(store::Family::kLog);
+  rocksdb::ColumnFamilyHandle* index_cf = cf(store::Family::kIndex);
+  rocksdb::ColumnFamilyHandle* projections_cf = cf(store::Family::kProjections);
   rocksdb::WriteOptions write_options;
   write_options.sync = sync;
 
