@@ -1,5 +1,5 @@
 // `escalator ack`: acknowledges a page. Produces one {"type":"ack",...} command
-// to the commands topic that serve consumes (router/kafka_commands.h), waits
+// to the commands topic that serve consumes (feed/kafka_commands.h), waits
 // for the broker to confirm it, and reports it.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -12,8 +12,8 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
-#include "router/kafka_commands.h"
-#include "router/kafka_producer.h"
+#include "feed/kafka_commands.h"
+#include "feed/kafka_producer.h"
 
 namespace cli {
 namespace {

@@ -7,7 +7,8 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
-#include "router/kafka_ingest.h"
+#include "engine/layouts.h"
+#include "feed/dead_letter.h"
 #include "store/event_log.h"
 
 namespace cli {

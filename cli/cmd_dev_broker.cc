@@ -24,7 +24,7 @@
 
 #include "cli/commands.h"
 #include "cli/flags.h"
-#include "router/kafka_mock_cluster.h"
+#include "feed/kafka_mock_cluster.h"
 
 namespace cli {
 namespace {

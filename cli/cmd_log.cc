@@ -7,8 +7,8 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "engine/engine.h"
 #include "router/codec.h"
-#include "router/engine.h"
 #include "router/event_json.h"
 #include "store/event_log.h"
 

@@ -18,10 +18,10 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "feed/kafka_commands.h"
+#include "feed/kafka_producer.h"
 #include "pager/page.h"
 #include "pager/zmq_source.h"
-#include "router/kafka_commands.h"
-#include "router/kafka_producer.h"
 
 namespace cli {
 namespace {

@@ -10,8 +10,8 @@
 
 #include "cli/commands.h"
 #include "cli/flags.h"
-#include "router/feed_parser.h"
-#include "router/kafka_producer.h"
+#include "feed/feed_parser.h"
+#include "feed/kafka_producer.h"
 
 namespace cli {
 namespace {

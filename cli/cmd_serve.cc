@@ -19,11 +19,11 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "config/config.h"
+#include "engine/kafka_store_sink.h"
+#include "feed/kafka_commands.h"
+#include "feed/kafka_ingest.h"
 #include "pager/outbox.h"
 #include "pager/zmq_sink.h"
-#include "router/kafka_commands.h"
-#include "router/kafka_ingest.h"
-#include "router/kafka_store_sink.h"
 #include "store/event_log.h"
 
 namespace cli {

@@ -1,5 +1,5 @@
 // escalator simulate --config F --input FILE --data DIR [--until T] [--format text|json]:
-// the whole pipeline on a simulated clock (router/simulation.h), as fast as the
+// the whole pipeline on a simulated clock (engine/simulation.h), as fast as the
 // machine goes, then a summary. Progress on long runs goes to stderr.
 #include <chrono>
 #include <cstdio>
@@ -13,7 +13,7 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "config/config.h"
-#include "router/simulation.h"
+#include "engine/simulation.h"
 #include "store/event_log.h"
 
 namespace cli {

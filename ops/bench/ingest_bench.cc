@@ -32,12 +32,13 @@
 
 #include "base/time.h"
 #include "cli/flags.h"
+#include "engine/kafka_store_sink.h"
+#include "engine/layouts.h"
+#include "feed/feed_parser.h"
+#include "feed/kafka_ingest.h"
+#include "feed/kafka_producer.h"
 #include "ops/bench/feed_customers.h"
 #include "ops/bench/feed_events.h"
-#include "router/feed_parser.h"
-#include "router/kafka_ingest.h"
-#include "router/kafka_producer.h"
-#include "router/kafka_store_sink.h"
 #include "store/event_log.h"
 
 namespace {

@@ -21,9 +21,9 @@
 #include <vector>
 
 #include "cli/flags.h"
+#include "engine/engine.h"
 #include "router/case_state.h"
 #include "router/codec.h"
-#include "router/engine.h"
 #include "store/event_log.h"
 
 namespace {

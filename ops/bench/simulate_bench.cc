@@ -30,8 +30,8 @@
 #include "base/time.h"
 #include "cli/flags.h"
 #include "config/config.h"
+#include "engine/simulation.h"
 #include "ops/bench/feed_events.h"
-#include "router/simulation.h"
 #include "store/event_log.h"
 
 namespace {

@@ -23,8 +23,8 @@
 #include <vector>
 
 #include "cli/flags.h"
-#include "router/engine.h"
-#include "router/timer_index.h"
+#include "engine/engine.h"
+#include "engine/timer_index.h"
 #include "store/event_log.h"
 
 namespace {

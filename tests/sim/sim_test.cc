@@ -19,9 +19,9 @@
 #include <vector>
 
 #include "config/config.h"
+#include "engine/engine.h"
+#include "engine/timer_index.h"
 #include "router/codec.h"
-#include "router/engine.h"
-#include "router/timer_index.h"
 #include "store/event_log.h"
 #include "tests/test_support.h"
 

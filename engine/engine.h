@@ -1,0 +1,183 @@
+// The engine: the imperative shell around the pure core. It applies inputs
+// durably: load the case's projection, Decide, Evolve, then write the events
+// (indexed by case), the new projection, the case's due timer and the caller's
+// bookkeeping (source offsets, dead letters) in ONE store batch, so a crash
+// neither loses nor doubles anything.
+//
+// Every persisted key and value layout is in engine/layouts.h.
+//
+// The load and history projections feed `familiar` (Context::history,
+// Context::open_cases); Decide records the scores it ranked by in the events,
+// so replaying the log never needs them.
+//
+// Invariant (checked after every input, aborts when broken): an open case
+// waiting for a response whose escalation runs has next_action_at ==
+// NextActionAt(its escalation state), and it is set unless the escalation is
+// exhausted with its warning and breach fired. A case that could not be routed
+// (routed.clock empty: the config lacks the level's target or policy, which a
+// validated config cannot) has no escalation and no timer. A next action at
+// Timestamp::max() (a clock calendar that never opens) writes no timer.
+//
+// One thread at a time: the engine keeps the projections it touched in
+// memory and assumes it is the only writer of the log.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "base/status.h"
+#include "base/time.h"
+#include "config/config.h"
+#include "engine/layouts.h"
+#include "router/case_state.h"
+#include "router/decide.h"
+#include "router/inputs.h"
+#include "store/event_log.h"
+
+namespace router {
+
+// Where an input came from, so its offset is stored with its effects.
+struct SourceOffset {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = 0;  // the input's own offset; offset + 1 is stored
+};
+
+// What one input did.
+struct Staged {
+  size_t events = 0;                     // events it added (an input_rejected included)
+  std::optional<std::string> rejection;  // set: refused, with the reason
+  bool duplicate() const { return events == 0 && !rejection; }  // changed nothing
+};
+
+struct Applied {
+  Staged outcome;
+  uint64_t first_seq = 0;  // sequence number of its first event (next_seq when none)
+};
+
+struct BatchItem {
+  Input input;
+  std::optional<SourceOffset> source;
+};
+
+struct BatchApplied {
+  std::vector<Staged> outcomes;  // one per item, in order
+  uint64_t first_seq = 0;
+  uint64_t events = 0;
+};
+
+// Fold of the whole log compared with the stored projections.
+struct RebuildReport {
+  uint64_t events = 0;
+  uint64_t cases = 0;
+  std::vector<std::string> mismatched;  // cases whose projection differs from the fold
+  std::vector<std::string> missing;     // folded cases with no projection (opened ones only)
+  std::vector<std::string> extra;       // projections of cases absent from the log
+  uint64_t repaired = 0;                // projections (and timers) rewritten, in repair mode
+  bool consistent() const { return mismatched.empty() && missing.empty() && extra.empty(); }
+};
+
+class Engine {
+ public:
+  // REQUIRES: `log` outlives the engine; config non-null.
+  Engine(store::EventLog& log, std::shared_ptr<const config::Config> config);
+
+  // Applies one input as one atomic write, with its source offset (if any) and
+  // `extra` puts of the caller (e.g. a dead letter) in the same batch.
+  // A refused input appends one input_rejected event and reports the reason.
+  // Errors: the store's (nothing was written), or kCorruption for a stored
+  // projection that does not decode.
+  base::Result<Applied> Apply(const Input& input, const std::optional<SourceOffset>& source,
+                              Timestamp now, std::vector<store::Put> extra = {});
+
+  // Records input the shell could not even parse: one input_rejected event
+  // (indexed under `case_id` when known) plus the source offset and `extra`.
+  base::Result<Applied> ApplyRejection(const std::string& reason, const std::string& summary,
+                                       const std::string& case_id,
+                                       const std::optional<SourceOffset>& source, Timestamp now,
+                                       std::vector<store::Put> extra = {});
+
+  // Applies many inputs in order as ONE atomic write (ingest throughput): each
+  // input sees the effects of the ones before it. Errors as Apply; on error
+  // nothing was written.
+  base::Result<BatchApplied> ApplyBatch(const std::vector<BatchItem>& items, Timestamp now,
+                                        std::vector<store::Put> extra = {});
+
+  // Staging, for callers that must see each outcome before adding their own
+  // puts (the Kafka sink writes dead letters for refused inputs): Stage any
+  // number of inputs, StagePut/StageOffset, then Commit (one atomic write) or
+  // Abort (forget everything staged).
+  base::Result<Staged> Stage(const Input& input, Timestamp now);
+  // Errors: the store's, loading the case.
+  base::Status StageRejection(const std::string& reason, const std::string& summary,
+                              const std::string& case_id, Timestamp now);
+  void StageOffset(const SourceOffset& source);
+  void StagePut(store::Put put);
+  // Returns the first staged event's sequence number. Errors: the store's; the
+  // staged work is dropped then (as by Abort) and nothing was written.
+  base::Result<uint64_t> Commit();
+  void Abort();
+
+  // The case's current state (a default state for a case never seen).
+  base::Result<CaseState> Load(const std::string& case_id);
+
+  // The case's next action (CaseState::next_action_at) as the staged work
+  // leaves it, without copying its state: the staged copy when an input or
+  // rejection for the case was staged since the last Commit or Abort, else the
+  // committed one (from memory, or the store). What the shells' timer indexes
+  // follow after each input (serve after each write; simulate, which stages
+  // many inputs per Commit, after each input). Errors: as Load.
+  base::Result<std::optional<Timestamp>> NextActionAt(const std::string& case_id);
+
+  // The next offset to consume stored for a partition, or nullopt.
+  base::Result<std::optional<int64_t>> StoredOffset(const std::string& topic, int32_t partition);
+
+  // Folds the whole log and compares each case with its stored projection;
+  // with `repair`, rewrites projections and timers to match the fold.
+  // Errors: the store's; kCorruption for an event that does not decode.
+  base::Result<RebuildReport> Rebuild(bool repair = false);
+
+  const config::Config& config() const { return *config_; }
+
+ private:
+  struct Entry {
+    CaseState state;
+    std::optional<Timestamp> stored_timer;  // the timer key currently in the store
+    bool staged = false;  // changed by the staged work: in staged_, not yet committed
+  };
+  base::Result<Entry*> Pending(const std::string& case_id);
+  // Empties the cache of everything but the staged entries (after the store
+  // has written what was appended, so the dropped states can be reloaded).
+  void DropCommittedFromCache();
+  void ClearBatch();
+  void StageEvents(const std::vector<Event>& events, const CaseState* state);
+  base::Result<std::map<std::string, int>*> PendingLoads();
+  base::Result<std::vector<HandledCase>*> PendingHistory(const std::string& account);
+  void TrackDerived(const std::string& before_owner, const CaseState& after,
+                    const std::vector<Event>& events);
+
+  store::EventLog& log_;
+  std::shared_ptr<const config::Config> config_;
+  // The projections in memory: committed ones, and those the staged work changed
+  // (Entry::staged; Abort drops them, so their next use reloads the committed
+  // state). One map, so an input costs one lookup, not a move between two maps.
+  std::unordered_map<std::string, Entry> cache_;
+  // The staged entries, in the order first staged. Points into cache_, whose
+  // elements stay put when it rehashes.
+  std::vector<std::pair<const std::string*, Entry*>> staged_;
+  store::Batch batch_;
+  std::unordered_map<std::string, int64_t> offsets_;  // staged: key -> next offset
+  // Derived projections for `familiar`: committed, and the staged copies.
+  std::optional<std::map<std::string, int>> loads_;
+  std::optional<std::map<std::string, int>> pending_loads_;
+  std::unordered_map<std::string, std::vector<HandledCase>> history_;
+  std::unordered_map<std::string, std::vector<HandledCase>> pending_history_;
+};
+
+}  // namespace router

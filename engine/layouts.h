@@ -1,0 +1,69 @@
+// Every key and value the engine persists, in one place: what a reader needs to
+// read a data directory without opening a .cc file. The events themselves are
+// encoded by router/codec.h; the store's own families by store/event_log.h.
+//
+// Persisted layouts (never change them):
+//   kLog          the events, encoded by router/codec.h
+//   kIndex        "case/<case id>" + seq (the store appends the seq)
+//   kProjections  "case/<case id>" -> EncodeCaseState (router/case_state.h)
+//   kTimers       8-byte big-endian unix milliseconds of next_action_at (>= 0) +
+//                 case id -> case id (one timer per case, the old one deleted)
+//   kOffsets      "<topic>/<partition>" -> the next offset to consume, in
+//                 decimal (OffsetKey/EncodeOffset)
+//   kProjections  "load/<engineer>" -> open cases the engineer owns (first
+//                 acker), in decimal; absent = 0
+//   kProjections  "history/<account>" -> the cases of the account an engineer
+//                 took (EncodeHistory: version 1, repeated {1 engineer, 2 at}),
+//                 oldest first, at most kMaxHistoryPerAccount
+//   kOutbox       8-byte big-endian seq of a paged event -> JSON {case,
+//                 engineer, at, step, target, reason, display_id, subject,
+//                 severity, level}: the page to deliver (the pager shell
+//                 deletes it once delivered)
+//   kDeadLetters  DeadLetterKey -> EncodeDeadLetter (feed/dead_letter.h): input
+//                 that was refused, with why
+//   kDeadLetterOutbox  DeadLetterKey -> "": a dead letter not yet confirmed on
+//                 the dead-letter topic (kept only when serve has one)
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/status.h"
+#include "base/time.h"
+#include "router/case_state.h"
+#include "router/events.h"
+
+namespace router {
+
+// Projection and index keys of cases: kCaseKeyPrefix + case id.
+inline constexpr std::string_view kCaseKeyPrefix = "case/";
+std::string CaseKey(std::string_view case_id);
+std::string TimerKey(Timestamp due, std::string_view case_id);
+// Errors: kCorruption for a key shorter than 8 bytes.
+base::Result<std::pair<Timestamp, std::string>> DecodeTimerKey(std::string_view key);
+
+// A partition's offset: key "<topic>/<partition>", value the next offset to
+// consume in decimal.
+std::string OffsetKey(std::string_view topic, int32_t partition);
+std::string EncodeOffset(int64_t next_offset);
+// nullopt for a value that is not a decimal number.
+std::optional<int64_t> DecodeOffset(std::string_view value);
+
+// "<topic>/<partition, 10 digits>/<offset, 20 digits>", so a scan lists dead
+// letters in partition and offset order (also their key on the dead-letter topic).
+std::string DeadLetterKey(std::string_view topic, int32_t partition, int64_t offset);
+
+inline constexpr size_t kMaxHistoryPerAccount = 100;
+
+std::string EncodeHistory(const std::vector<HandledCase>& history);
+// Errors: kCorruption. `account` fills HandledCase::account.
+base::Result<std::vector<HandledCase>> DecodeHistory(std::string_view bytes,
+                                                     const std::string& account);
+// The JSON value of a page in the outbox.
+std::string OutboxValue(const Paged& page, const CaseState& state);
+
+}  // namespace router

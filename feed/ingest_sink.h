@@ -1,0 +1,67 @@
+// Where the ingest loop (feed/kafka_ingest.h) hands each consumed batch: the
+// interface between the Kafka adapters and the runtime that applies inputs
+// (engine/). Pure: no Kafka, no store.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/status.h"
+#include "feed/dead_letter.h"
+#include "router/inputs.h"
+
+namespace router {
+
+// One consumed message, parsed. Views point into the consumer's buffers and
+// live until the sink's Apply returns.
+struct IngestItem {
+  std::string_view topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  std::string_view payload;
+  const FeedEvent* event = nullptr;  // a feed message, parsed
+  const Acknowledge* ack = nullptr;  // a command (feed/commands.h), parsed
+  std::string_view rejection;        // neither: why the parser refused it
+};
+
+struct ApplyOutcome {
+  uint64_t appended = 0;                 // events appended to the log
+  uint64_t duplicates = 0;               // redeliveries that changed nothing
+  std::vector<DeadLetter> dead_letters;  // everything written as a dead letter
+};
+
+// Where a batch goes. Implemented over router::Engine by `escalator serve`.
+class IngestSink {
+ public:
+  virtual ~IngestSink() = default;
+  // Applies `items` in order as ONE atomic write: each parsed event or
+  // acknowledgement through the core, each rejection (parser's or core's, e.g. a case never opened)
+  // as a dead letter, and for each partition OffsetKey -> last offset + 1. Errors: the store's;
+  // nothing was written then, and the caller retries.
+  virtual base::Result<ApplyOutcome> Apply(const std::vector<IngestItem>& items) = 0;
+  // The next offset to consume for a partition, or nullopt when none is stored.
+  virtual std::optional<int64_t> StoredOffset(const std::string& topic, int32_t partition) = 0;
+  // Returns once everything applied is durable (a sink may write behind: its
+  // Apply returning means applied in order, not yet on disk). Errors: the store's.
+  virtual base::Status Flush() { return base::Status::Ok(); }
+
+  // The dead-letter topic's outbox (kept only by a sink told there is such a topic): the
+  // dead letters written and not yet confirmed on the topic, in key order, at most `limit`,
+  // as (DeadLetterKey, EncodeDeadLetter). Makes everything applied durable first, so no dead
+  // letter leaves before its batch is on disk. Errors: the store's.
+  virtual base::Result<std::vector<std::pair<std::string, std::string>>> PendingDeadLetters(
+      size_t /*limit*/) {
+    return std::vector<std::pair<std::string, std::string>>();
+  }
+  // Forgets the pending dead letters under `keys`: the topic has confirmed them.
+  // Errors: the store's (they stay pending and are sent again).
+  virtual base::Status ConfirmDeadLetters(const std::vector<std::string>& /*keys*/) {
+    return base::Status::Ok();
+  }
+};
+
+}  // namespace router

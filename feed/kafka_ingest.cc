@@ -1,0 +1,245 @@
+#include "feed/kafka_ingest.h"
+
+#include <simdjson.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "feed/kafka_commands.h"
+#include "feed/kafka_consumer.h"
+#include "feed/kafka_producer.h"
+
+namespace router {
+
+namespace {
+
+// Dead letters per export round, and how long a round waits for the topic to confirm them.
+constexpr size_t kExportBatch = 1000;
+constexpr int kExportConfirmMs = 5000;
+
+// Sends the sink's pending dead letters to `topic` (after their batches are durable) and,
+// once the topic has confirmed every one of them, has the sink forget them: a crash or a
+// failure in between sends them again (at-least-once, keyed by where they came from), and
+// none is lost. Clears `pending` when the outbox is empty. Errors: the sink's, or
+// kUnavailable when the topic did not confirm them all (they stay pending).
+base::Status ExportDeadLetters(IngestSink& sink, KafkaProducer& dlq, const std::string& topic,
+                               bool& pending) {
+  auto letters = sink.PendingDeadLetters(kExportBatch);
+  if (!letters.ok()) return letters.status();
+  if (letters->empty()) {
+    pending = false;
+    return base::Status::Ok();
+  }
+  const uint64_t failed_before = dlq.failed();
+  for (const auto& [key, value] : *letters) {
+    if (base::Status s = dlq.Produce(topic, key, value); !s.ok()) return s;
+  }
+  if (base::Status s = dlq.Flush(kExportConfirmMs); !s.ok()) return s;
+  if (dlq.failed() != failed_before) {
+    return base::Status::Unavailable("not delivered: " + dlq.last_error());
+  }
+  std::vector<std::string> keys;
+  keys.reserve(letters->size());
+  for (auto& [key, value] : *letters) keys.push_back(std::move(key));
+  if (base::Status s = sink.ConfirmDeadLetters(keys); !s.ok()) return s;
+  pending = keys.size() == kExportBatch;  // a full round: more may wait
+  return base::Status::Ok();
+}
+
+}  // namespace
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Logs a recurring problem at most once per interval, with how many were hidden.
+class RateLimitedLog {
+ public:
+  explicit RateLimitedLog(std::chrono::seconds interval) : interval_(interval) {}
+  void Warn(const std::string& what) {
+    auto now = Clock::now();
+    if (now - last_ < interval_) {
+      ++suppressed_;
+      return;
+    }
+    if (suppressed_ > 0) {
+      spdlog::warn("kafka: {} ({} similar messages suppressed)", what, suppressed_);
+    } else {
+      spdlog::warn("kafka: {}", what);
+    }
+    last_ = now;
+    suppressed_ = 0;
+  }
+
+ private:
+  std::chrono::seconds interval_;
+  Clock::time_point last_{};
+  uint64_t suppressed_ = 0;
+};
+
+}  // namespace
+
+base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& sink,
+                                    const std::atomic<bool>& stop) {
+  RateLimitedLog kafka_log(std::chrono::seconds(5));
+  KafkaConsumerOptions co;
+  co.brokers = options.brokers;
+  co.group = options.group;
+  co.topics = {options.topic};
+  if (!options.commands_topic.empty() && options.commands_topic != options.topic) {
+    co.topics.push_back(options.commands_topic);
+  }
+  co.session_timeout_ms = options.session_timeout_ms;
+  co.heartbeat_interval_ms = options.heartbeat_interval_ms;
+  co.stored_offset = [&sink](const std::string& topic, int32_t partition) {
+    return sink.StoredOffset(topic, partition);
+  };
+  co.on_error = [&kafka_log](const std::string& what) { kafka_log.Warn(what); };
+  co.on_rebalance = [](const std::string& what) { spdlog::info("kafka: {}", what); };
+  auto consumer = KafkaConsumer::Create(std::move(co));
+  if (!consumer.ok()) return consumer.status();
+
+  std::unique_ptr<KafkaProducer> dlq;
+  if (!options.dead_letter_topic.empty()) {
+    auto p = KafkaProducer::Create(options.brokers);
+    if (!p.ok()) return p.status();
+    dlq = std::move(*p);
+  }
+  // Leftovers of an earlier run (written, not confirmed) go first.
+  bool dead_letters_pending = dlq != nullptr;
+  auto next_export = Clock::now();
+
+  FeedParser parser(options.parser);
+  IngestStats stats;
+  std::vector<KafkaMessage> messages;
+  std::vector<FeedParseResult> parsed;
+  std::vector<base::Result<Acknowledge>> commands;
+  std::vector<IngestItem> items;
+  messages.reserve(options.max_batch);
+  auto last_summary = Clock::now();
+
+  while (!stop.load()) {
+    messages.clear();
+    auto t_poll = Clock::now();
+    int timeout_ms = options.poll_timeout_ms;
+    if (options.between_polls)
+      timeout_ms = std::max(0, std::min(timeout_ms, options.between_polls()));
+    (*consumer)->Poll(options.max_batch, timeout_ms, &messages);
+    auto t_parse = Clock::now();
+    if (messages.empty() && options.exit_when_caught_up && (*consumer)->Lag() == 0) {
+      spdlog::info("ingest: caught up with every assigned partition");
+      break;
+    }
+    if (!messages.empty()) {
+      parsed.clear();
+      commands.clear();
+      items.clear();
+      parsed.reserve(messages.size());
+      commands.reserve(messages.size());
+      for (const auto& m : messages) {
+        if (!options.commands_topic.empty() && m.topic() == options.commands_topic) {
+          parsed.push_back(FeedRejection{});
+          commands.push_back(ParseCommand(m.payload()));
+        } else {
+          parsed.push_back(parser.Parse(m.payload()));
+          commands.push_back(base::Status::InvalidInput("not a command"));
+        }
+      }
+      std::map<std::pair<std::string, int32_t>, int64_t> next;
+      for (size_t i = 0; i < messages.size(); ++i) {
+        const auto& m = messages[i];
+        IngestItem item;
+        item.topic = m.topic();
+        item.partition = m.partition();
+        item.offset = m.offset();
+        item.payload = m.payload();
+        const bool command = !options.commands_topic.empty() && m.topic() == options.commands_topic;
+        if (command) {
+          if (commands[i].ok()) {
+            item.ack = &*commands[i];
+          } else {
+            item.rejection = commands[i].status().message();
+          }
+        } else if (const auto* ev = std::get_if<FeedEvent>(&parsed[i])) {
+          item.event = ev;
+        } else {
+          item.rejection = std::get<FeedRejection>(parsed[i]).reason;
+        }
+        items.push_back(item);
+        auto& n = next[{std::string(m.topic()), m.partition()}];
+        n = std::max(n, m.offset() + 1);
+      }
+      // The batch in hand is persisted even when a stop arrives meanwhile:
+      // retrying until the store accepts it, with backoff.
+      auto backoff = std::chrono::milliseconds(100);
+      auto t_apply = Clock::now();
+      base::Result<ApplyOutcome> outcome = base::Status::Unavailable("not applied yet");
+      while (true) {
+        outcome = sink.Apply(items);
+        if (outcome.ok()) break;
+        spdlog::error("store: cannot apply a batch of {} messages: {}; retrying in {} ms",
+                      items.size(), outcome.status().ToString(), backoff.count());
+        std::this_thread::sleep_for(backoff);
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(10000));
+      }
+      auto t_done = Clock::now();
+      stats.poll_s += std::chrono::duration<double>(t_parse - t_poll).count();
+      stats.parse_s += std::chrono::duration<double>(t_apply - t_parse).count();
+      stats.apply_s += std::chrono::duration<double>(t_done - t_apply).count();
+      ++stats.batches;
+      stats.consumed += messages.size();
+      stats.appended += outcome->appended;
+      stats.duplicates += outcome->duplicates;
+      stats.dead_lettered += outcome->dead_letters.size();
+      for (const auto& d : outcome->dead_letters) {
+        spdlog::debug("dead letter {}[{}]@{}: {}", d.topic, d.partition, d.offset, d.reason);
+      }
+      if (!outcome->dead_letters.empty()) dead_letters_pending = true;
+      (*consumer)->CommitAsync(next);
+      spdlog::debug("batch: {} messages, {} appended, {} duplicates, {} dead letters",
+                    messages.size(), outcome->appended, outcome->duplicates,
+                    outcome->dead_letters.size());
+    }
+    if (dlq && dead_letters_pending && Clock::now() >= next_export) {
+      if (base::Status s =
+              ExportDeadLetters(sink, *dlq, options.dead_letter_topic, dead_letters_pending);
+          !s.ok()) {
+        kafka_log.Warn("dead-letter topic: " + s.message() + " (kept; retried)");
+        next_export = Clock::now() + std::chrono::seconds(1);
+      }
+    }
+    if (Clock::now() - last_summary >= std::chrono::seconds(options.summary_interval_s)) {
+      last_summary = Clock::now();
+      spdlog::info("ingest: consumed {}, appended {}, duplicates {}, dead-lettered {}, lag {}",
+                   stats.consumed, stats.appended, stats.duplicates, stats.dead_lettered,
+                   (*consumer)->Lag());
+    }
+  }
+  messages.clear();
+  // Durable before leaving the group: the next owner resumes from the stored offsets.
+  if (base::Status flushed = sink.Flush(); !flushed.ok()) {
+    spdlog::error("store: cannot flush: {}", flushed.ToString());
+  }
+  (*consumer)->Close();
+  if (dlq && dead_letters_pending) {
+    // One last round; what it cannot deliver stays in the outbox for the next start.
+    if (base::Status s =
+            ExportDeadLetters(sink, *dlq, options.dead_letter_topic, dead_letters_pending);
+        !s.ok()) {
+      spdlog::warn("dead-letter topic: {} (kept for the next start)", s.message());
+    }
+  }
+  spdlog::info(
+      "ingest stopped: consumed {}, appended {}, duplicates {}, dead-lettered {}; seconds in "
+      "poll {:.2f}, parse {:.2f}, apply (engine + store write + fsync) {:.2f}",
+      stats.consumed, stats.appended, stats.duplicates, stats.dead_lettered, stats.poll_s,
+      stats.parse_s, stats.apply_s);
+  return stats;
+}
+
+}  // namespace router
