@@ -20,17 +20,11 @@
 #include <vector>
 
 #include "store/event_log.h"
+#include "store/log_format.h"
 #include "store/rocksdb_options.h"
 
 namespace store {
 namespace {
-
-// Keys of kMeta that belong to the store; Append refuses puts under this prefix.
-constexpr std::string_view kReservedMetaPrefix = "store.";
-// Persisted: 16 bytes, big-endian first seq then last seq of the log. Written
-// in every Append that adds events, in the same WriteBatch, so the bounds and
-// the events can never disagree unless something other than Append wrote.
-constexpr std::string_view kBoundsKey = "store.log_bounds";
 
 base::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return base::Status::Ok();
@@ -52,30 +46,6 @@ base::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
 
 // The largest WriteBatch buffer Append keeps for the next append.
 constexpr size_t kMaxKeptBatchBytes = 128u << 20;
-
-// The longest run of consecutive events one kIndex entry covers (see event_log.h).
-constexpr size_t kMaxIndexRun = 1u << 20;
-
-void PutRunLength(char* out, uint32_t n) {
-  for (int i = 3; i >= 0; --i) {
-    out[i] = static_cast<char>(n & 0xff);
-    n >>= 8;
-  }
-}
-
-uint32_t GetRunLength(const char* in) {
-  uint32_t n = 0;
-  for (int i = 0; i < 4; ++i) n = (n << 8) | static_cast<unsigned char>(in[i]);
-  return n;
-}
-
-// Writes n as 8 big-endian bytes into out, without allocating.
-void PutSeq(char* out, uint64_t n) {
-  for (int i = 7; i >= 0; --i) {
-    out[i] = static_cast<char>(n & 0xff);
-    n >>= 8;
-  }
-}
 
 class RocksDbLog final : public EventLog {
  public:
@@ -266,16 +236,9 @@ class RocksDbLog final : public EventLog {
       // keys of exactly index_key + 8 seq bytes belong to it.
       if (index->key().size() != index_key.size() + 8) continue;
       const uint64_t first = DecodeSeq(index->key().ToStringView().substr(index_key.size()));
-      const rocksdb::Slice run_bytes = index->value();
-      if (!run_bytes.empty() && run_bytes.size() != 4) {
-        return base::Status::Corruption("index entry for '" + std::string(index_key) + "' at seq " +
-                                        std::to_string(first) + " has a malformed run length");
-      }
-      const uint32_t run = run_bytes.empty() ? 1 : GetRunLength(run_bytes.data());
-      if (run == 0) {
-        return base::Status::Corruption("index entry for '" + std::string(index_key) + "' at seq " +
-                                        std::to_string(first) + " has a run of 0");
-      }
+      auto run_length = DecodeRunLength(index_key, first, index->value().ToStringView());
+      if (!run_length.ok()) return run_length.status();
+      const uint32_t run = *run_length;
       char seq_key[8];
       PutSeq(seq_key, first);
       log->Seek(rocksdb::Slice(seq_key, 8));
@@ -295,7 +258,7 @@ class RocksDbLog final : public EventLog {
 
   base::Result<std::optional<std::string>> Get(Family family, std::string_view key) const override {
     SkipPerfCounters();
-    if (!Known(family)) return base::Status::InvalidInput("unknown column family");
+    if (!KnownFamily(family)) return base::Status::InvalidInput("unknown column family");
     if (cf(family) == nullptr) return std::optional<std::string>();  // read-only, absent
     std::string value;
     auto s = db_->Get(rocksdb::ReadOptions(), cf(family), rocksdb::Slice(key.data(), key.size()),
@@ -309,7 +272,7 @@ class RocksDbLog final : public EventLog {
       Family family, std::string_view prefix,
       const std::function<bool(std::string_view, std::string_view)>& fn) const override {
     SkipPerfCounters();
-    if (!Known(family)) return base::Status::InvalidInput("unknown column family");
+    if (!KnownFamily(family)) return base::Status::InvalidInput("unknown column family");
     if (cf(family) == nullptr) return base::Status::Ok();  // read-only, absent: empty
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(family)));
     const rocksdb::Slice p(prefix.data(), prefix.size());
@@ -320,23 +283,9 @@ class RocksDbLog final : public EventLog {
   }
 
  private:
-  static bool Known(Family family) { return static_cast<size_t>(family) < kFamilies.size(); }
-
   static base::Status MalformedKey(const rocksdb::Slice& key) {
     return base::Status::Corruption("event log key of " + std::to_string(key.size()) +
                                     " bytes (expected 8)");
-  }
-
-  static base::Status CheckPut(const Put& put) {
-    if (!Known(put.family)) return base::Status::InvalidInput("put into an unknown column family");
-    if (put.family == Family::kLog) {
-      return base::Status::InvalidInput("put into the log family: events are appended, not put");
-    }
-    if (put.family == Family::kMeta && put.key.starts_with(kReservedMetaPrefix)) {
-      return base::Status::InvalidInput("put into meta under the store's reserved prefix: " +
-                                        put.key);
-    }
-    return base::Status::Ok();
   }
 
   // The write-behind thread: builds and writes each queued batch, in order, retrying a
@@ -428,17 +377,9 @@ class RocksDbLog final : public EventLog {
       uint32_t run;
     };
     std::vector<IndexRun> runs;
-    for (size_t i = 0; i < events.size();) {
-      size_t run = 1;
-      while (i + run < events.size() && run < kMaxIndexRun &&
-             events[i + run].index_key == events[i].index_key) {
-        ++run;
-      }
-      if (!events[i].index_key.empty()) {
-        runs.push_back({&events[i].index_key, plan.first + i, static_cast<uint32_t>(run)});
-      }
-      i += run;
-    }
+    ForEachIndexRun(events, [&](size_t i, uint32_t run) {
+      runs.push_back({&events[i].index_key, plan.first + i, run});
+    });
     std::sort(runs.begin(), runs.end(), [](const IndexRun& a, const IndexRun& b) {
       return *a.key != *b.key ? *a.key < *b.key : a.seq < b.seq;
     });

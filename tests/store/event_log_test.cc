@@ -1,5 +1,5 @@
-// Proves the RocksDB event log's contract on a real RocksDB in a temp dir: append/read/reopen,
-// atomic batches, the index, Get/Put/delete in every family, and kCorruption for a gapped log.
+// Proves what only the RocksDB log has (event_log_contract_test.cc runs the shared contract):
+// WAL replay, column families on disk, kCorruption for damaged raw keys, write-behind, read-only.
 #include "store/event_log.h"
 
 #include <rocksdb/db.h>
@@ -16,10 +16,15 @@
 #include <vector>
 
 #include "ops/bench/store_batches.h"
+#include "tests/store/log_test_support.h"
 #include "tests/test_support.h"
 
 namespace {
 
+using log_test::Events;
+using log_test::kPutFamilies;
+using log_test::ReadAll;
+using log_test::Rows;
 using store::Batch;
 using store::EventLog;
 using store::Family;
@@ -30,41 +35,6 @@ std::unique_ptr<EventLog> OpenOk(const std::string& dir, store::Options options 
   REQUIRE(log.ok());
   return std::move(log).value();
 }
-
-Batch Events(std::vector<std::string> bytes, std::string index_key = "") {
-  Batch b;
-  for (auto& e : bytes) b.events.push_back({std::move(e), index_key});
-  return b;
-}
-
-std::vector<std::pair<uint64_t, std::string>> ReadAll(const EventLog& log, uint64_t from = 0,
-                                                      uint64_t to = UINT64_MAX) {
-  std::vector<std::pair<uint64_t, std::string>> out;
-  auto s = log.Read(from, to, [&](uint64_t seq, std::string_view bytes) {
-    out.emplace_back(seq, std::string(bytes));
-    return true;
-  });
-  REQUIRE(s.ok());
-  return out;
-}
-
-using Rows = std::vector<std::pair<uint64_t, std::string>>;
-
-// Every event indexed under `key`, in the order ReadIndexed gives them.
-Rows ReadIndexedRows(const EventLog& log, std::string_view key) {
-  Rows out;
-  REQUIRE(log.ReadIndexed(key,
-                          [&](uint64_t seq, std::string_view bytes) {
-                            out.emplace_back(seq, std::string(bytes));
-                            return true;
-                          })
-              .ok());
-  return out;
-}
-
-constexpr Family kPutFamilies[] = {
-    Family::kIndex,   Family::kProjections, Family::kTimers,           Family::kOutbox,
-    Family::kOffsets, Family::kDeadLetters, Family::kDeadLetterOutbox, Family::kMeta};
 
 // Opens the directory with plain RocksDB and every column family in it, to damage it.
 struct RawDb {
@@ -92,76 +62,6 @@ TEST_CASE("sequence numbers encode big-endian and sort numerically") {
   CHECK(store::EncodeSeq(0x0102030405060708ull) == "\x01\x02\x03\x04\x05\x06\x07\x08");
   CHECK(store::DecodeSeq(store::EncodeSeq(0xfedcba9876543210ull)) == 0xfedcba9876543210ull);
   CHECK(store::EncodeSeq(255) < store::EncodeSeq(256));
-}
-
-TEST_CASE("an empty log starts at seq 1 and appends consecutive seqs") {
-  testing_support::TempDir dir;
-  auto log = OpenOk(dir.str());
-  CHECK(log->next_seq() == 1);
-  CHECK(ReadAll(*log).empty());
-
-  auto first = log->Append(Events({"a", "b", "c"}));
-  REQUIRE(first.ok());
-  CHECK(*first == 1);
-  auto second = log->Append(Events({"d"}));
-  REQUIRE(second.ok());
-  CHECK(*second == 4);
-  CHECK(log->next_seq() == 5);
-  CHECK(ReadAll(*log) == Rows{{1, "a"}, {2, "b"}, {3, "c"}, {4, "d"}});
-  CHECK(ReadAll(*log, 2, 4) == Rows{{2, "b"}, {3, "c"}});
-  CHECK(ReadAll(*log, 4, 4).empty());
-  CHECK(ReadAll(*log, 5, 100).empty());
-
-  // fn returning false stops the read.
-  int calls = 0;
-  REQUIRE(log->Read(1, 100, [&](uint64_t, std::string_view) { return ++calls < 2; }).ok());
-  CHECK(calls == 2);
-  CHECK(store::VerifyLog(*log).ok());
-}
-
-TEST_CASE("a batch without events writes its puts and returns the next seq") {
-  testing_support::TempDir dir;
-  auto log = OpenOk(dir.str());
-  REQUIRE(log->Append(Events({"a"})).ok());
-  Batch b;
-  b.puts.push_back({Family::kOffsets, "feed/0", "17"});
-  auto r = log->Append(b);
-  REQUIRE(r.ok());
-  CHECK(*r == 2);
-  CHECK(log->next_seq() == 2);
-  CHECK(log->Get(Family::kOffsets, "feed/0").value() == std::optional<std::string>("17"));
-  auto empty = log->Append(Batch{});
-  REQUIRE(empty.ok());
-  CHECK(*empty == 2);
-}
-
-TEST_CASE("reopening keeps the events, next_seq and puts") {
-  for (store::OpenCheck check : {store::OpenCheck::kFull, store::OpenCheck::kBounds}) {
-    testing_support::TempDir d;
-    {
-      auto log = OpenOk(d.str());
-      for (int i = 0; i < 10; ++i) {
-        // Built with append: GCC 12 -O3 warns falsely on "literal" + std::string (PR 105329).
-        auto name = [](int n) { return std::string("e").append(std::to_string(n)); };
-        Batch b = Events({name(2 * i), name(2 * i + 1)}, "k");
-        b.puts.push_back({Family::kProjections, "p", std::to_string(i)});
-        REQUIRE(log->Append(b).ok());
-      }
-    }
-    store::Options options;
-    options.check = check;
-    options.create_if_missing = false;
-    auto log = OpenOk(d.str(), options);
-    CHECK(log->next_seq() == 21);
-    auto rows = ReadAll(*log);
-    REQUIRE(rows.size() == 20);
-    CHECK(rows.front() == std::pair<uint64_t, std::string>{1, "e0"});
-    CHECK(rows.back() == std::pair<uint64_t, std::string>{20, "e19"});
-    CHECK(log->Get(Family::kProjections, "p").value() == std::optional<std::string>("9"));
-    auto next = log->Append(Events({"after"}));
-    REQUIRE(next.ok());
-    CHECK(*next == 21);
-  }
 }
 
 TEST_CASE("a reopen replays from the WAL batches that span many WAL blocks") {
@@ -237,111 +137,6 @@ TEST_CASE("opening creates missing parent directories") {
   CHECK(OpenOk(nested)->next_seq() == 2);
 }
 
-TEST_CASE("opening a missing log without create_if_missing is kNotFound") {
-  testing_support::TempDir dir;
-  store::Options options;
-  options.create_if_missing = false;
-  auto log = EventLog::Open((dir.path() / "nothing").string(), options);
-  REQUIRE_FALSE(log.ok());
-  CHECK(log.status().code() == base::Code::kNotFound);
-}
-
-TEST_CASE("a second open of the same directory is refused while the first is open") {
-  testing_support::TempDir dir;
-  auto log = OpenOk(dir.str());
-  auto again = EventLog::Open(dir.str());
-  REQUIRE_FALSE(again.ok());
-  CHECK(again.status().code() == base::Code::kUnavailable);
-}
-
-TEST_CASE("a batch with an invalid put writes nothing at all") {
-  testing_support::TempDir dir;
-  auto log = OpenOk(dir.str());
-  REQUIRE(log->Append(Events({"a"})).ok());
-
-  Batch into_log = Events({"b", "c"});
-  into_log.puts.push_back({Family::kProjections, "p", "x"});
-  into_log.puts.push_back({Family::kLog, store::EncodeSeq(9), "forged"});
-  auto r = log->Append(into_log);
-  REQUIRE_FALSE(r.ok());
-  CHECK(r.status().code() == base::Code::kInvalidInput);
-
-  Batch reserved = Events({"b"});
-  reserved.puts.push_back({Family::kMeta, "store.log_bounds", "x"});
-  r = log->Append(reserved);
-  REQUIRE_FALSE(r.ok());
-  CHECK(r.status().code() == base::Code::kInvalidInput);
-
-  CHECK(log->next_seq() == 2);
-  CHECK(ReadAll(*log) == Rows{{1, "a"}});
-  CHECK_FALSE(log->Get(Family::kProjections, "p").value().has_value());
-}
-
-TEST_CASE("Get, Put and delete work in every family but the log") {
-  testing_support::TempDir dir;
-  auto log = OpenOk(dir.str());
-  for (Family f : kPutFamilies) {
-    INFO(store::FamilyName(f));
-    Batch put;
-    put.puts.push_back({f, "key", "value"});
-    put.puts.push_back({f, "other", "2"});
-    REQUIRE(log->Append(put).ok());
-  }
-  for (Family f : kPutFamilies) {
-    INFO(store::FamilyName(f));
-    CHECK(log->Get(f, "key").value() == std::optional<std::string>("value"));
-    CHECK(log->Get(f, "other").value() == std::optional<std::string>("2"));
-    CHECK_FALSE(log->Get(f, "absent").value().has_value());
-    Batch del;
-    del.puts.push_back({f, "key", std::nullopt});
-    REQUIRE(log->Append(del).ok());
-    CHECK_FALSE(log->Get(f, "key").value().has_value());
-    // Families are separate key spaces: deleting here left the others alone.
-    CHECK(log->Get(f, "other").value() == std::optional<std::string>("2"));
-  }
-  // Overwrite and delete of one key in one batch: the batch applies in order.
-  Batch both;
-  both.puts.push_back({Family::kTimers, "t", "1"});
-  both.puts.push_back({Family::kTimers, "t", std::nullopt});
-  both.puts.push_back({Family::kOutbox, "o", "1"});
-  both.puts.push_back({Family::kOutbox, "o", "2"});
-  REQUIRE(log->Append(both).ok());
-  CHECK_FALSE(log->Get(Family::kTimers, "t").value().has_value());
-  CHECK(log->Get(Family::kOutbox, "o").value() == std::optional<std::string>("2"));
-}
-
-TEST_CASE("Scan visits a prefix in key order and stops when asked") {
-  testing_support::TempDir dir;
-  auto log = OpenOk(dir.str());
-  Batch b;
-  for (std::string k : {"case/2", "case/10", "case/1", "cas", "dase/0", "case/"}) {
-    b.puts.push_back({Family::kProjections, k, "v" + k});
-  }
-  b.puts.push_back({Family::kTimers, "case/9", "other family"});
-  REQUIRE(log->Append(b).ok());
-
-  std::vector<std::string> keys;
-  auto collect = [&](std::string_view k, std::string_view v) {
-    CHECK(v == "v" + std::string(k));
-    keys.emplace_back(k);
-    return true;
-  };
-  REQUIRE(log->Scan(Family::kProjections, "case/", collect).ok());
-  CHECK(keys == std::vector<std::string>{"case/", "case/1", "case/10", "case/2"});
-
-  keys.clear();
-  REQUIRE(log->Scan(Family::kProjections, "", collect).ok());
-  CHECK(keys.size() == 6);
-
-  keys.clear();
-  REQUIRE(log->Scan(Family::kProjections, "zzz", collect).ok());
-  CHECK(keys.empty());
-
-  int calls = 0;
-  REQUIRE(log->Scan(Family::kProjections, "case/", [&](auto, auto) { return ++calls < 2; }).ok());
-  CHECK(calls == 2);
-}
-
 TEST_CASE(
     "timers and index (vector memtables) read unflushed writes in key order, deletes applied") {
   // Their memtables keep writes in arrival order until flushed (store::LogCfOptions): a
@@ -395,67 +190,6 @@ TEST_CASE(
                     })
               .ok());
   CHECK(got == want);
-}
-
-TEST_CASE("ReadIndexed returns exactly one key's events, in seq order") {
-  testing_support::TempDir dir;
-  auto log = OpenOk(dir.str());
-  Batch b;
-  b.events.push_back({"open 1", "case-1"});
-  b.events.push_back({"open 10", "case-10"});
-  b.events.push_back({"unindexed", ""});
-  REQUIRE(log->Append(b).ok());
-  Batch c;
-  c.events.push_back({"comm 1", "case-1"});
-  c.events.push_back({"comm 10", "case-10"});
-  REQUIRE(log->Append(c).ok());
-
-  auto indexed = [&](std::string_view key) { return ReadIndexedRows(*log, key); };
-  CHECK(indexed("case-1") == Rows{{1, "open 1"}, {4, "comm 1"}});
-  CHECK(indexed("case-10") == Rows{{2, "open 10"}, {5, "comm 10"}});
-  CHECK(indexed("case-").empty());
-  CHECK(indexed("case-2").empty());
-
-  // Survives a reopen.
-  log.reset();
-  log = OpenOk(dir.str());
-  CHECK(indexed("case-10") == Rows{{2, "open 10"}, {5, "comm 10"}});
-}
-
-TEST_CASE("ReadIndexed reads runs of one key's consecutive events, stopping where fn says") {
-  testing_support::TempDir dir;
-  auto log = OpenOk(dir.str());
-  Batch b;
-  for (const char* bytes : {"a1", "a2", "a3"}) b.events.push_back({bytes, "case-a"});
-  b.events.push_back({"b1", "case-b"});
-  b.events.push_back({"a4", "case-a"});
-  b.events.push_back({"x", ""});
-  b.events.push_back({"b2", "case-b"});
-  b.events.push_back({"b3", "case-b"});
-  REQUIRE(log->Append(b).ok());
-  Batch c;
-  c.events.push_back({"a5", "case-a"});
-  REQUIRE(log->Append(c).ok());
-
-  auto indexed = [&](std::string_view key, size_t stop_after) {
-    Rows out;
-    REQUIRE(log->ReadIndexed(key,
-                             [&](uint64_t seq, std::string_view bytes) {
-                               out.emplace_back(seq, std::string(bytes));
-                               return out.size() < stop_after;
-                             })
-                .ok());
-    return out;
-  };
-  CHECK(indexed("case-a", 100) == Rows{{1, "a1"}, {2, "a2"}, {3, "a3"}, {5, "a4"}, {9, "a5"}});
-  CHECK(indexed("case-b", 100) == Rows{{4, "b1"}, {7, "b2"}, {8, "b3"}});
-  // fn returning false mid-run ends the read there.
-  CHECK(indexed("case-a", 2) == Rows{{1, "a1"}, {2, "a2"}});
-  CHECK(indexed("case-b", 2) == Rows{{4, "b1"}, {7, "b2"}});
-  // Three entries for case-a's five events: the runs share an index entry.
-  int entries = 0;
-  REQUIRE(log->Scan(Family::kIndex, "case-a", [&](auto, auto) { return ++entries, true; }).ok());
-  CHECK(entries == 3);
 }
 
 TEST_CASE("readers running beside the appender always see a gap-free prefix of whole batches") {
@@ -604,7 +338,7 @@ TEST_CASE("a log with a gap, a lost event or a malformed key opens as kCorruptio
   }
 }
 
-TEST_CASE("an index entry naming a missing event reads as kCorruption") {
+TEST_CASE("an index entry written past the log with raw RocksDB reads as kCorruption") {
   testing_support::TempDir dir;
   {
     auto log = OpenOk(dir.str());
@@ -661,46 +395,6 @@ TEST_CASE("a write-behind log numbers batches at once, writes them in order, and
   int indexed = 0;
   REQUIRE(log->ReadIndexed("k1", [&](uint64_t, std::string_view) { return ++indexed, true; }).ok());
   CHECK(indexed == 67 * kPerBatch);  // batches 1, 4, ..., 199
-}
-
-TEST_CASE("a batch's writes of one key keep their order, however the log orders its writes") {
-  // The log writes each family's keys in key order (cheaper memtable inserts);
-  // two writes of one key must still apply in the order the batch gives them,
-  // and interleaved index keys must still read back per key in seq order.
-  const bool write_behind = GENERATE(false, true);
-  const bool moved = GENERATE(false, true);
-  INFO("write_behind " << write_behind << ", moved " << moved);
-  testing_support::TempDir dir;
-  auto log = OpenOk(dir.str(), {.sync = false, .write_behind = write_behind});
-  auto append = [&](Batch b) {
-    auto r = moved ? log->Append(std::move(b)) : log->Append(b);
-    REQUIRE(r.ok());
-    return *r;
-  };
-  Batch b;
-  for (std::string key : {"z", "b", "z", "a", "b", "z"}) b.events.push_back({"e-" + key, key});
-  b.puts.push_back({Family::kTimers, "t", "first"});
-  b.puts.push_back({Family::kProjections, "y", "1"});
-  b.puts.push_back({Family::kTimers, "t", std::nullopt});  // deleted, then put again
-  b.puts.push_back({Family::kProjections, "x", "1"});
-  b.puts.push_back({Family::kTimers, "t", "third"});
-  b.puts.push_back({Family::kTimers, "gone", "1"});
-  b.puts.push_back({Family::kProjections, "y", "2"});
-  b.puts.push_back({Family::kTimers, "gone", std::nullopt});
-  CHECK(append(std::move(b)) == 1);
-  CHECK(append(Events({"e-a2"}, "a")) == 7);
-  REQUIRE(log->Flush().ok());
-
-  CHECK(log->Get(Family::kTimers, "t")->value_or("") == "third");
-  CHECK_FALSE(log->Get(Family::kTimers, "gone")->has_value());
-  CHECK(log->Get(Family::kProjections, "y")->value_or("") == "2");
-  CHECK(log->Get(Family::kProjections, "x")->value_or("") == "1");
-  auto indexed = [&](std::string_view key) { return ReadIndexedRows(*log, key); };
-  CHECK(indexed("z") == Rows{{1, "e-z"}, {3, "e-z"}, {6, "e-z"}});
-  CHECK(indexed("b") == Rows{{2, "e-b"}, {5, "e-b"}});
-  CHECK(indexed("a") == Rows{{4, "e-a"}, {7, "e-a2"}});
-  CHECK(ReadAll(*log).size() == 7);
-  REQUIRE(VerifyLog(*log).ok());
 }
 
 TEST_CASE("a read-only open reads a family the log predates as empty, but needs the log") {
