@@ -1,6 +1,6 @@
 // `escalator serve`: the daemon. Consumes the support feed and the commands
 // topic (acknowledgements) as one Kafka consumer group, offsets kept in the log;
-// applies each batch through router::Engine in one atomic write, keeps rejects
+// applies each batch through the node (engine/node.h) in one atomic write, keeps rejects
 // as dead letters. Between polls, on the same thread: fires every due timer as
 // a Tick (the poll never waits past the next one, nor more than 200 ms), then
 // hands the outbox's pages to the ZeroMQ publisher. SIGTERM/SIGINT: persist the
@@ -19,7 +19,7 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "config/config.h"
-#include "engine/kafka_store_sink.h"
+#include "engine/serve_sink.h"
 #include "feed/kafka_commands.h"
 #include "feed/kafka_ingest.h"
 #include "pager/outbox.h"
@@ -186,13 +186,14 @@ int RunServe(int argc, char** argv) {
   options.parser.severity_map = loaded.config->severity_map;
   options.exit_when_caught_up = f.Has("exit-when-caught-up");
 
-  auto sink = router::KafkaStoreSink::Create(**log, loaded.config);
+  router::NodeOptions node_options;
+  // Dead letters reach the topic from the store's outbox, once their batch is durable.
+  node_options.dead_letter_outbox = !options.dead_letter_topic.empty();
+  auto sink = router::ServeSink::Create(**log, loaded.config, node_options);
   if (!sink.ok()) {
     std::cerr << "escalator serve: " << sink.status().ToString() << "\n";
     return kExitFailure;
   }
-  // Dead letters reach the topic from the store's outbox, once their batch is durable.
-  (*sink)->set_dead_letter_outbox(!options.dead_letter_topic.empty());
 
   std::unique_ptr<pager::ZmqSink> publisher;
   std::unique_ptr<pager::OutboxRelay> relay;
@@ -206,13 +207,13 @@ int RunServe(int argc, char** argv) {
     relay = std::make_unique<pager::OutboxRelay>(**log, *publisher);
     spdlog::info("pager: publishing on {}", publisher->endpoint());
   }
-  spdlog::info("timers: {} pending", (*sink)->pending_timers());
+  spdlog::info("timers: {} pending", (*sink)->node().pending_timers());
 
   // PUB/SUB drops what is sent before a subscription arrives: pager clients
   // reconnect within ~100 ms of the bind, so the outbox waits for them.
   const auto deliver_from = std::chrono::steady_clock::now() + std::chrono::milliseconds(grace_ms);
   Throttled timer_errors, pager_errors;
-  router::KafkaStoreSink& engine_sink = **sink;
+  router::ServeSink& engine_sink = **sink;
   double between_polls_s = 0;  // timers and pager, for the final line
   options.between_polls = [&]() -> int {
     const auto started = std::chrono::steady_clock::now();
@@ -223,18 +224,20 @@ int RunServe(int argc, char** argv) {
         total += std::chrono::duration<double>(std::chrono::steady_clock::now() - from).count();
       }
     } add_time{between_polls_s, started};
-    auto round = engine_sink.FireDueTimers();
-    if (!round.ok()) {
-      timer_errors.Error("timers: cannot fire: {}", round.status().ToString());
+    const router::NodeStats before = engine_sink.node().stats();
+    auto fired = engine_sink.FireDue();
+    if (!fired.ok()) {
+      timer_errors.Error("timers: cannot fire: {}", fired.status().ToString());
       return kMaxTimerWaitMs;
     }
-    if (round->fired > 0) {
-      spdlog::info("timers: fired {} ({} events, latest {} ms after its instant)", round->fired,
-                   round->events, round->max_late_ms);
+    const router::NodeStats& after = engine_sink.node().stats();
+    if (*fired > 0) {
+      spdlog::info("timers: fired {} (the latest firing so far: {} ms after its instant)", *fired,
+                   after.max_late_ms);
     }
-    if (round->stalled > 0) {
+    if (after.stalled > before.stalled) {
       spdlog::error("timers: {} case(s) still due after their tick; their timers are dropped",
-                    round->stalled);
+                    after.stalled - before.stalled);
     }
     if (relay && std::chrono::steady_clock::now() >= deliver_from) {
       DeliverPages(*relay, pager_errors);

@@ -297,59 +297,6 @@ base::Result<uint64_t> Engine::Commit() {
   return first;
 }
 
-base::Result<Applied> Engine::Apply(const Input& input, const std::optional<SourceOffset>& source,
-                                    Timestamp now, std::vector<store::Put> extra) {
-  Abort();  // nothing half-staged from an earlier failure may ride along
-  auto staged = Stage(input, now);
-  if (!staged.ok()) {
-    Abort();
-    return staged.status();
-  }
-  if (source) StageOffset(*source);
-  for (auto& p : extra) StagePut(std::move(p));
-  auto first = Commit();
-  if (!first.ok()) return first.status();
-  return Applied{*staged, *first};
-}
-
-base::Result<Applied> Engine::ApplyRejection(const std::string& reason, const std::string& summary,
-                                             const std::string& case_id,
-                                             const std::optional<SourceOffset>& source,
-                                             Timestamp now, std::vector<store::Put> extra) {
-  Abort();
-  if (base::Status st = StageRejection(reason, summary, case_id, now); !st.ok()) {
-    Abort();
-    return st;
-  }
-  if (source) StageOffset(*source);
-  for (auto& p : extra) StagePut(std::move(p));
-  auto first = Commit();
-  if (!first.ok()) return first.status();
-  return Applied{Staged{1, reason}, *first};
-}
-
-base::Result<BatchApplied> Engine::ApplyBatch(const std::vector<BatchItem>& items, Timestamp now,
-                                              std::vector<store::Put> extra) {
-  Abort();
-  BatchApplied result;
-  result.outcomes.reserve(items.size());
-  for (const BatchItem& item : items) {
-    auto staged = Stage(item.input, now);
-    if (!staged.ok()) {
-      Abort();
-      return staged.status();
-    }
-    result.events += staged->events;
-    result.outcomes.push_back(*staged);
-    if (item.source) StageOffset(*item.source);
-  }
-  for (auto& p : extra) StagePut(std::move(p));
-  auto first = Commit();
-  if (!first.ok()) return first.status();
-  result.first_seq = *first;
-  return result;
-}
-
 base::Result<CaseState> Engine::Load(const std::string& case_id) {
   // A staged state is not committed yet: the store has the committed one.
   if (auto it = cache_.find(case_id); it != cache_.end() && !it->second.staged) {

@@ -56,22 +56,6 @@ struct Staged {
   bool duplicate() const { return events == 0 && !rejection; }  // changed nothing
 };
 
-struct Applied {
-  Staged outcome;
-  uint64_t first_seq = 0;  // sequence number of its first event (next_seq when none)
-};
-
-struct BatchItem {
-  Input input;
-  std::optional<SourceOffset> source;
-};
-
-struct BatchApplied {
-  std::vector<Staged> outcomes;  // one per item, in order
-  uint64_t first_seq = 0;
-  uint64_t events = 0;
-};
-
 // Fold of the whole log compared with the stored projections.
 struct RebuildReport {
   uint64_t events = 0;
@@ -88,29 +72,7 @@ class Engine {
   // REQUIRES: `log` outlives the engine; config non-null.
   Engine(store::EventLog& log, std::shared_ptr<const config::Config> config);
 
-  // Applies one input as one atomic write, with its source offset (if any) and
-  // `extra` puts of the caller (e.g. a dead letter) in the same batch.
-  // A refused input appends one input_rejected event and reports the reason.
-  // Errors: the store's (nothing was written), or kCorruption for a stored
-  // projection that does not decode.
-  base::Result<Applied> Apply(const Input& input, const std::optional<SourceOffset>& source,
-                              Timestamp now, std::vector<store::Put> extra = {});
-
-  // Records input the shell could not even parse: one input_rejected event
-  // (indexed under `case_id` when known) plus the source offset and `extra`.
-  base::Result<Applied> ApplyRejection(const std::string& reason, const std::string& summary,
-                                       const std::string& case_id,
-                                       const std::optional<SourceOffset>& source, Timestamp now,
-                                       std::vector<store::Put> extra = {});
-
-  // Applies many inputs in order as ONE atomic write (ingest throughput): each
-  // input sees the effects of the ones before it. Errors as Apply; on error
-  // nothing was written.
-  base::Result<BatchApplied> ApplyBatch(const std::vector<BatchItem>& items, Timestamp now,
-                                        std::vector<store::Put> extra = {});
-
-  // Staging, for callers that must see each outcome before adding their own
-  // puts (the Kafka sink writes dead letters for refused inputs): Stage any
+  // Staging (the node, engine/node.h, is the one production caller): Stage any
   // number of inputs, StagePut/StageOffset, then Commit (one atomic write) or
   // Abort (forget everything staged).
   base::Result<Staged> Stage(const Input& input, Timestamp now);

@@ -1,15 +1,14 @@
 #include "engine/simulation.h"
 
 #include <algorithm>
+#include <deque>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <variant>
 
-#include "engine/engine.h"
-#include "engine/layouts.h"
-#include "engine/timer_index.h"
-#include "feed/dead_letter.h"
+#include "engine/node.h"
+#include "feed/commands.h"
 #include "feed/feed_parser.h"
 #include "router/codec.h"
 
@@ -17,81 +16,52 @@ namespace router {
 
 namespace {
 
-// One input line, read: an input to apply, or why the line was refused.
-struct ParsedLine {
-  std::optional<Input> input;
-  std::string rejection;
-  std::string case_id;  // when known, so the refusal is indexed under the case
-};
-
-std::optional<std::string> StringField(const nlohmann::json& j, const char* name,
-                                       std::string* error) {
-  auto it = j.find(name);
-  if (it == j.end()) {
-    *error = std::string("field ") + name + " missing";
-    return std::nullopt;
-  }
-  if (!it->is_string()) {
-    *error = std::string("field ") + name + ": expected string, got " + it->type_name();
-    return std::nullopt;
-  }
-  return it->get<std::string>();
-}
-
-// Reads {"type":"ack","case":..,"engineer":..,"at":..}. Returns nullopt when the
-// line has no top-level "type" key (then it is a feed message).
-std::optional<ParsedLine> ParseCommandLine(std::string_view line) {
-  // Feed envelopes carry no key named "type" ("detail-type" is not one), so
-  // only lines that mention it pay for a second JSON parse.
-  if (line.find("\"type\"") == std::string_view::npos) return std::nullopt;
+// A line is a command when it is a JSON object with a top-level "type" (feed
+// envelopes have none: "detail-type" is not one), so only lines that mention it
+// pay for a second parse.
+bool IsCommandLine(std::string_view line) {
+  if (line.find("\"type\"") == std::string_view::npos) return false;
   nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object() || !j.contains("type")) return std::nullopt;
-  ParsedLine out;
-  std::string error;
-  auto type = StringField(j, "type", &error);
-  if (!type) {
-    out.rejection = error;
-    return out;
-  }
-  if (*type != "ack") {
-    out.rejection = "unknown input type '" + *type + "' (expected a feed message or \"ack\")";
-    return out;
-  }
-  auto case_id = StringField(j, "case", &error);
-  if (case_id) out.case_id = *case_id;
-  auto engineer = case_id ? StringField(j, "engineer", &error) : std::nullopt;
-  auto at_text = engineer ? StringField(j, "at", &error) : std::nullopt;
-  if (!at_text) {
-    out.rejection = "ack: " + error;
-    return out;
-  }
-  auto at = base::ParseInstant(*at_text);
-  if (!at) {
-    out.rejection = "ack: bad timestamp in at: '" + *at_text + "'";
-    return out;
-  }
-  out.input = Acknowledge{*case_id, *engineer, *at};
-  return out;
+  return j.is_object() && j.contains("type");
 }
 
-// What a fired timer counts for in SimulationOptions::batch_bytes: about the
-// size of the events a tick stages.
-constexpr uint64_t kTickBytes = 512;
-
-Timestamp InstantOf(const Input& input) {
-  return std::visit([](const auto& i) { return i.at; }, input);
-}
+// The lines of one batch and what the node reads of them: stable addresses until
+// the batch is applied (IngestItem holds views and pointers).
+struct PendingBatch {
+  std::deque<std::string> lines, reasons, cases, wheres;
+  std::deque<FeedEvent> events;
+  std::deque<Acknowledge> acks;
+  std::vector<IngestItem> items;
+  uint64_t bytes = 0;
+  void Clear() {
+    lines.clear();
+    reasons.clear();
+    cases.clear();
+    wheres.clear();
+    events.clear();
+    acks.clear();
+    items.clear();
+    bytes = 0;
+  }
+};
 
 class Run {
  public:
   Run(store::EventLog& log, std::shared_ptr<const config::Config> config,
       const SimulationOptions& options)
-      : log_(log), engine_(log, config), options_(options), parser_(ParserOptions(*config)) {}
+      : log_(log),
+        config_(std::move(config)),
+        options_(options),
+        parser_(ParserOptions(*config_)) {}
 
   base::Result<SimulationSummary> Go(std::istream& input) {
-    auto timers = TimerIndex::Load(log_);
-    if (!timers.ok()) return timers.status();
-    timers_ = std::move(*timers);
+    NodeOptions node_options;
+    node_options.refuse_out_of_order = true;
+    node_options.stuck_source_after = base::Duration(0);  // one timeline, never stuck
+    auto node = Node::Open(log_, config_, node_options);
+    if (!node.ok()) return node.status();
+    node_ = std::move(*node);
+    node_->ReportSources({{kInputTopic, 0, false}}, Timestamp{});
     first_seq_ = log_.next_seq();
 
     std::string line;
@@ -100,21 +70,37 @@ class Run {
       ++line_no;
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       ++sum_.lines;
-      if (base::Status st = OneLine(line, line_no); !st.ok()) return st;
+      Add(std::move(line), line_no);
+      if (batch_.items.size() >= std::max<uint64_t>(1, options_.batch_inputs) ||
+          batch_.bytes >= options_.batch_bytes) {
+        if (base::Status st = ApplyBatch(); !st.ok()) return st;
+      }
       if (options_.progress && options_.progress_every > 0 &&
           sum_.lines % options_.progress_every == 0) {
-        if (base::Status st = Flush(); !st.ok()) return st;
-        options_.progress({sum_.lines, sum_.ticks, log_.next_seq() - first_seq_, clock_});
+        if (base::Status st = ApplyBatch(); !st.ok()) return st;
+        options_.progress(
+            {sum_.lines, node_->stats().ticks, log_.next_seq() - first_seq_, node_->clock()});
       }
+      line.clear();
     }
+    if (base::Status st = ApplyBatch(); !st.ok()) return st;
     std::optional<Timestamp> end = options_.until;
     if (!end && sum_.last_input) end = *sum_.last_input + options_.horizon;
     if (end) {
-      if (base::Status st = FireTimers(*end); !st.ok()) return st;
+      // The input is consumed to its end: time runs on to `end`.
+      node_->ReportSources({{kInputTopic, 0, true}}, *end);
+      if (base::Status st = node_->FireDue(*end); !st.ok()) return st;
     }
-    if (base::Status st = Flush(); !st.ok()) return st;
-    sum_.pending_timers = timers_.size();
-    if (sum_.lines > 0) sum_.clock = clock_;
+    const NodeStats& n = node_->stats();
+    sum_.feed_events = n.feed_events;
+    sum_.acks = n.acks;
+    sum_.ticks = n.ticks;
+    sum_.duplicates = n.duplicates;
+    sum_.dead_letters = n.dead_letters;
+    sum_.out_of_order = n.out_of_order;
+    sum_.stalled_timers = n.stalled;
+    sum_.pending_timers = node_->pending_timers();
+    if (sum_.lines > 0) sum_.clock = node_->clock();
     if (base::Status st = CountEvents(); !st.ok()) return st;
     return sum_;
   }
@@ -126,133 +112,53 @@ class Run {
     return o;
   }
 
-  base::Status OneLine(const std::string& line, int64_t line_no) {
-    ParsedLine parsed;
-    if (auto command = ParseCommandLine(line)) {
-      parsed = std::move(*command);
+  // Parses one line into the batch (or counts it as past `until`).
+  void Add(std::string&& text, int64_t line_no) {
+    const std::string& line = batch_.lines.emplace_back(std::move(text));
+    IngestItem item;
+    item.topic = kInputTopic;
+    item.partition = 0;
+    item.offset = line_no;
+    item.payload = line;
+    item.where = batch_.wheres.emplace_back("line " + std::to_string(line_no + 1));
+    std::optional<Timestamp> at;
+    if (IsCommandLine(line)) {
+      std::string& case_id = batch_.cases.emplace_back();
+      auto ack = ParseCommand(line, &case_id);
+      if (ack.ok()) {
+        item.ack = &batch_.acks.emplace_back(std::move(*ack));
+        at = item.ack->at;
+      } else {
+        item.rejection = batch_.reasons.emplace_back(ack.status().message());
+        item.rejected_case = case_id;
+      }
     } else {
       FeedParseResult r = parser_.Parse(line);
       if (auto* fe = std::get_if<FeedEvent>(&r)) {
-        parsed.input = std::move(*fe);
+        item.event = &batch_.events.emplace_back(std::move(*fe));
+        at = item.event->at;
       } else {
-        parsed.rejection = std::get<FeedRejection>(r).reason;
+        item.rejection = batch_.reasons.emplace_back(std::get<FeedRejection>(r).reason);
       }
     }
-    SourceOffset source{kInputTopic, 0, line_no};
-    std::string where = "line " + std::to_string(line_no + 1);
-    if (!parsed.input) {
-      return Reject(parsed.rejection, where + ", " + std::to_string(line.size()) + " bytes",
-                    parsed.case_id, source, line);
-    }
-    Timestamp at = InstantOf(*parsed.input);
-    if (options_.until && at > *options_.until) {
+    if (at && options_.until && *at > *options_.until) {
       ++sum_.not_reached;
-      return base::Status::Ok();
+      return;
     }
-    if (at < clock_) {
-      ++sum_.out_of_order;
-      return Reject("out of time order: " + base::FormatInstant(at) +
-                        " is before the simulated clock " + base::FormatInstant(clock_),
-                    where, CaseOf(*parsed.input), source, line);
+    if (at) {
+      if (!sum_.first_input) sum_.first_input = *at;
+      // Out-of-order lines are refused by the node and leave the clock alone.
+      if (!sum_.last_input || *at >= *sum_.last_input) sum_.last_input = *at;
     }
-    if (base::Status st = FireTimers(at); !st.ok()) return st;
-    clock_ = at;
-    if (!sum_.first_input) sum_.first_input = at;
-    sum_.last_input = at;
-    if (std::holds_alternative<Acknowledge>(*parsed.input)) {
-      ++sum_.acks;
-    } else {
-      ++sum_.feed_events;
-    }
-
-    auto staged = engine_.Stage(*parsed.input, at);
-    if (!staged.ok()) {
-      engine_.Abort();
-      return staged.status();
-    }
-    if (staged->rejection) {
-      ++sum_.dead_letters;
-      engine_.StagePut(DeadLetterPut(*staged->rejection, source, line));
-    } else if (staged->duplicate()) {
-      ++sum_.duplicates;
-    }
-    engine_.StageOffset(source);
-    if (base::Status st = SyncTimer(CaseOf(*parsed.input), std::nullopt); !st.ok()) return st;
-    return CountStaged(line.size());
+    batch_.bytes += line.size();
+    batch_.items.push_back(item);
   }
 
-  // Counts one staged input (`bytes`: its size, roughly) and commits the
-  // staged batch when it is full.
-  base::Status CountStaged(uint64_t bytes) {
-    ++staged_inputs_;
-    staged_bytes_ += bytes;
-    if (staged_inputs_ >= std::max<uint64_t>(1, options_.batch_inputs) ||
-        staged_bytes_ >= options_.batch_bytes) {
-      return Flush();
-    }
-    return base::Status::Ok();
-  }
-
-  // Commits whatever is staged as one store write.
-  base::Status Flush() {
-    if (staged_inputs_ == 0) return base::Status::Ok();
-    staged_inputs_ = 0;
-    staged_bytes_ = 0;
-    auto committed = engine_.Commit();
-    return committed.ok() ? base::Status::Ok() : committed.status();
-  }
-
-  static store::Put DeadLetterPut(const std::string& reason, const SourceOffset& source,
-                                  const std::string& line) {
-    DeadLetter d{reason, source.topic, source.partition, source.offset, line};
-    return {store::Family::kDeadLetters, DeadLetterKey(d.topic, d.partition, d.offset),
-            EncodeDeadLetter(d)};
-  }
-
-  base::Status Reject(const std::string& reason, const std::string& summary,
-                      const std::string& case_id, const SourceOffset& source,
-                      const std::string& line) {
-    ++sum_.dead_letters;
-    if (base::Status st = engine_.StageRejection(reason, summary, case_id, clock_); !st.ok()) {
-      engine_.Abort();
-      return st;
-    }
-    engine_.StageOffset(source);
-    engine_.StagePut(DeadLetterPut(reason, source, line));
-    if (base::Status st = SyncTimer(case_id, std::nullopt); !st.ok()) return st;
-    return CountStaged(line.size());
-  }
-
-  // Tells the index the case's timer after an input. `fired_at`: the input was
-  // a Tick at that instant, so a timer not after it would fire forever.
-  base::Status SyncTimer(const std::string& case_id, std::optional<Timestamp> fired_at) {
-    if (case_id.empty()) return base::Status::Ok();
-    // The staged state's: the store holds only what was committed before the batch.
-    auto staged = engine_.NextActionAt(case_id);
-    if (!staged.ok()) return staged.status();
-    std::optional<Timestamp> next = *staged;
-    if (fired_at && next && *next <= *fired_at) {
-      ++sum_.stalled_timers;
-      next.reset();
-    }
-    timers_.Set(case_id, next);
-    return base::Status::Ok();
-  }
-
-  base::Status FireTimers(Timestamp limit) {
-    while (auto due = timers_.PopDue(limit)) {
-      Timestamp at = std::max(due->first, clock_);  // overdue at start: fire now
-      clock_ = at;
-      ++sum_.ticks;
-      auto staged = engine_.Stage(Tick{due->second, at}, at);
-      if (!staged.ok()) {
-        engine_.Abort();
-        return staged.status();
-      }
-      if (base::Status st = SyncTimer(due->second, at); !st.ok()) return st;
-      if (base::Status st = CountStaged(kTickBytes); !st.ok()) return st;
-    }
-    return base::Status::Ok();
+  base::Status ApplyBatch() {
+    if (batch_.items.empty()) return base::Status::Ok();
+    auto applied = node_->Apply(batch_.items, Timestamp{});
+    batch_.Clear();
+    return applied.ok() ? base::Status::Ok() : applied.status();
   }
 
   base::Status CountEvents() {
@@ -294,15 +200,13 @@ class Run {
   }
 
   store::EventLog& log_;
-  Engine engine_;
+  std::shared_ptr<const config::Config> config_;
   const SimulationOptions& options_;
   FeedParser parser_;
-  TimerIndex timers_;
-  Timestamp clock_{};
+  std::unique_ptr<Node> node_;
   uint64_t first_seq_ = 1;
   SimulationSummary sum_;
-  uint64_t staged_inputs_ = 0;  // since the last Commit
-  uint64_t staged_bytes_ = 0;
+  PendingBatch batch_;
 };
 
 }  // namespace

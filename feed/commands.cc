@@ -32,7 +32,7 @@ std::string EncodeAckCommand(const Acknowledge& ack) {
   return j.dump();
 }
 
-base::Result<Acknowledge> ParseCommand(std::string_view payload) {
+base::Result<Acknowledge> ParseCommand(std::string_view payload, std::string* case_id) {
   nlohmann::json j = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Invalid("not JSON");
   if (!j.is_object()) return Invalid(std::string("expected an object, got ") + j.type_name());
@@ -42,6 +42,7 @@ base::Result<Acknowledge> ParseCommand(std::string_view payload) {
   Acknowledge ack;
   std::string at;
   if (auto s = StringField(j, "case", &ack.case_id); !s.ok()) return s;
+  if (case_id) *case_id = ack.case_id;
   if (auto s = StringField(j, "engineer", &ack.engineer); !s.ok()) return s;
   if (auto s = StringField(j, "at", &at); !s.ok()) return s;
   auto parsed = base::ParseInstant(at);

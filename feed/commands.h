@@ -20,9 +20,11 @@ inline constexpr char kDefaultCommandsTopic[] = "escalator.commands";
 // The wire JSON of an acknowledgement command.
 std::string EncodeAckCommand(const Acknowledge& ack);
 
-// Reads one command message. Errors: kInvalidInput naming the problem (not
-// JSON, not an object, an unknown "type", a missing or empty field, a bad
-// instant).
-base::Result<Acknowledge> ParseCommand(std::string_view payload);
+// Reads one command message: the one parser of an acknowledgement, for serve's
+// commands topic and simulate's input alike. Errors: kInvalidInput naming the
+// problem (not JSON, not an object, an unknown "type", a missing or empty
+// field, a bad instant); then *case_id (when given) holds the case the message
+// names, if it names one, so the refusal can be kept with the case.
+base::Result<Acknowledge> ParseCommand(std::string_view payload, std::string* case_id = nullptr);
 
 }  // namespace router

@@ -26,12 +26,22 @@ struct IngestItem {
   const FeedEvent* event = nullptr;  // a feed message, parsed
   const Acknowledge* ack = nullptr;  // a command (feed/commands.h), parsed
   std::string_view rejection;        // neither: why the parser refused it
+  std::string_view rejected_case;    // with a rejection: the case it names, when known
+  // Where it came from, for people ("line 3"); empty: "<topic>[<partition>]@<offset>".
+  std::string_view where;
 };
 
 struct ApplyOutcome {
   uint64_t appended = 0;                 // events appended to the log
   uint64_t duplicates = 0;               // redeliveries that changed nothing
   std::vector<DeadLetter> dead_letters;  // everything written as a dead letter
+};
+
+// One source of inputs (a topic partition) as its consumer sees it.
+struct SourceState {
+  std::string topic;
+  int32_t partition = 0;
+  bool caught_up = false;  // nothing left to consume right now
 };
 
 // Where a batch goes. Implemented over router::Engine by `escalator serve`.
@@ -45,6 +55,10 @@ class IngestSink {
   virtual base::Result<ApplyOutcome> Apply(const std::vector<IngestItem>& items) = 0;
   // The next offset to consume for a partition, or nullopt when none is stored.
   virtual std::optional<int64_t> StoredOffset(const std::string& topic, int32_t partition) = 0;
+  // The partitions assigned to the consumer, each caught up or lagging: called
+  // before every poll once the assignment is known. Event time (engine/node.h)
+  // lets no timer fire past what a lagging partition has delivered.
+  virtual void ReportSources(const std::vector<SourceState>& /*sources*/) {}
   // Returns once everything applied is durable (a sink may write behind: its
   // Apply returning means applied in order, not yet on disk). Errors: the store's.
   virtual base::Status Flush() { return base::Status::Ok(); }

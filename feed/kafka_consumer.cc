@@ -226,6 +226,29 @@ int64_t KafkaConsumer::Lag() const {
   return known ? lag : -1;
 }
 
+std::vector<SourceState> KafkaConsumer::Sources() const {
+  std::vector<SourceState> out;
+  rd_kafka_topic_partition_list_t* list = nullptr;
+  if (rd_kafka_assignment(state_->rk, &list) != RD_KAFKA_RESP_ERR_NO_ERROR || !list) return out;
+  for (int i = 0; i < list->cnt; ++i) {
+    auto& p = list->elems[i];
+    int64_t lo = -1, hi = -1;
+    bool caught_up = false;
+    if (!rd_kafka_get_watermark_offsets(state_->rk, p.topic, p.partition, &lo, &hi) && hi >= 0) {
+      int64_t pos = lo;
+      auto t = state_->handed_next.find(std::string_view(p.topic));
+      if (t != state_->handed_next.end()) {
+        auto it = t->second.find(p.partition);
+        if (it != t->second.end()) pos = std::max(pos, it->second);
+      }
+      caught_up = pos >= hi;
+    }
+    out.push_back({p.topic, p.partition, caught_up});
+  }
+  rd_kafka_topic_partition_list_destroy(list);
+  return out;
+}
+
 void KafkaConsumer::Close() {
   if (state_->closed) return;
   rd_kafka_consumer_close(state_->rk);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "feed/ingest_sink.h"
 
 namespace router {
 
@@ -76,6 +77,11 @@ class KafkaConsumer {
   // Messages still to consume over the current assignment, from the high
   // watermarks last seen by fetches; -1 when unknown.
   int64_t Lag() const;
+
+  // Each assigned partition, caught up (nothing left by the high watermark the
+  // last fetch saw) or lagging (also while that is unknown). Empty before the
+  // first assignment.
+  std::vector<SourceState> Sources() const;
 
   // Leaves the group and closes. Idempotent.
   void Close();

@@ -119,6 +119,7 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
   std::vector<KafkaMessage> messages;
   std::vector<FeedParseResult> parsed;
   std::vector<base::Result<Acknowledge>> commands;
+  std::vector<std::string> command_cases;  // the case a refused command names, if any
   std::vector<IngestItem> items;
   messages.reserve(options.max_batch);
   auto last_summary = Clock::now();
@@ -127,6 +128,8 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
     messages.clear();
     auto t_poll = Clock::now();
     int timeout_ms = options.poll_timeout_ms;
+    // Before the first assignment nothing is known, and the sink may fire nothing yet.
+    if (auto sources = (*consumer)->Sources(); !sources.empty()) sink.ReportSources(sources);
     if (options.between_polls)
       timeout_ms = std::max(0, std::min(timeout_ms, options.between_polls()));
     (*consumer)->Poll(options.max_batch, timeout_ms, &messages);
@@ -138,13 +141,15 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
     if (!messages.empty()) {
       parsed.clear();
       commands.clear();
+      command_cases.clear();
       items.clear();
       parsed.reserve(messages.size());
       commands.reserve(messages.size());
+      command_cases.resize(messages.size());
       for (const auto& m : messages) {
         if (!options.commands_topic.empty() && m.topic() == options.commands_topic) {
           parsed.push_back(FeedRejection{});
-          commands.push_back(ParseCommand(m.payload()));
+          commands.push_back(ParseCommand(m.payload(), &command_cases[commands.size()]));
         } else {
           parsed.push_back(parser.Parse(m.payload()));
           commands.push_back(base::Status::InvalidInput("not a command"));
@@ -164,6 +169,7 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
             item.ack = &*commands[i];
           } else {
             item.rejection = commands[i].status().message();
+            item.rejected_case = command_cases[i];
           }
         } else if (const auto* ev = std::get_if<FeedEvent>(&parsed[i])) {
           item.event = ev;

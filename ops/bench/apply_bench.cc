@@ -1,6 +1,6 @@
 // apply_bench: serve's apply path alone, without Kafka: feed-shaped events (the
 // ingest benchmark's, ops/bench/feed_events.h), parsed up front, applied through
-// router::KafkaStoreSink (routing, escalation, projections, timers, outbox, offsets)
+// router::ServeSink (routing, escalation, projections, timers, outbox, offsets)
 // in batches of --max-batch, one fsynced store write each. In the same run, the
 // baseline: the same message bytes written raw into a fresh RocksDB, one fsynced
 // WriteBatch per batch. The log writes behind, as serve's does (--no-write-behind:
@@ -28,7 +28,7 @@
 #include "base/time.h"
 #include "cli/flags.h"
 #include "config/config.h"
-#include "engine/kafka_store_sink.h"
+#include "engine/serve_sink.h"
 #include "feed/feed_parser.h"
 #include "feed/kafka_ingest.h"
 #include "ops/bench/feed_customers.h"
@@ -93,7 +93,7 @@ double RawSeconds(const std::vector<Message>& messages, size_t max_batch, const 
 int main(int argc, char** argv) {
   auto parsed = cli::ParseFlags(
       "apply_bench",
-      "serve's apply path (router::KafkaStoreSink into the log) without Kafka, against a raw "
+      "serve's apply path (router::ServeSink into the log) without Kafka, against a raw "
       "RocksDB write of the same bytes.",
       {
           {"config", true, true, "configuration", ""},
@@ -171,8 +171,8 @@ int main(int argc, char** argv) {
       return 1;
     }
     // The clock stays at the feed's start plus a minute: fresh cases, no timer storm.
-    auto sink = router::KafkaStoreSink::Create(**log, loaded.config,
-                                               [&] { return base + std::chrono::minutes(1); });
+    auto sink = router::ServeSink::Create(**log, loaded.config, {},
+                                          [&] { return base + std::chrono::minutes(1); });
     if (!sink.ok()) {
       std::fprintf(stderr, "apply_bench: %s\n", sink.status().ToString().c_str());
       return 1;

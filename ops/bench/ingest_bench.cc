@@ -32,7 +32,7 @@
 
 #include "base/time.h"
 #include "cli/flags.h"
-#include "engine/kafka_store_sink.h"
+#include "engine/serve_sink.h"
 #include "engine/layouts.h"
 #include "feed/feed_parser.h"
 #include "feed/kafka_ingest.h"

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "engine/engine.h"
+#include "engine/node.h"
 #include "feed/feed_parser.h"
 #include "tests/router/samples.h"
 #include "tests/test_support.h"
@@ -20,34 +20,31 @@ using testing_support::TempDir;
 
 const std::string kContoso = "case-444455556666-muen-2026-a1b2c3d4e5f60002";
 
-// The sample feed, then every timer up to the next day fired in time order.
+// The sample feed, then every timer up to the next day fired in time order, through the
+// node as simulate drives it.
 void WriteLog(const TempDir& dir) {
   auto log = store::EventLog::Open(dir.str());
   REQUIRE(log.ok());
-  Engine engine(**log, router_testing::SmallConfig());
+  auto node = Node::Open(**log, router_testing::SmallConfig());
+  REQUIRE(node.ok());
+  (*node)->ReportSources({{"support.cases", 0, false}}, Timestamp{});
   FeedParser parser;
   std::istringstream lines(
       testing_support::ReadFile(testing_support::SharedDir() / "samples/case-events.jsonl"));
   std::string line;
+  int64_t offset = 0;
   while (std::getline(lines, line)) {
     auto parsed = parser.Parse(line);
     REQUIRE(std::holds_alternative<FeedEvent>(parsed));
-    const FeedEvent& fe = std::get<FeedEvent>(parsed);
-    REQUIRE(engine.Apply(fe, std::nullopt, fe.at).ok());
+    IngestItem item;
+    item.topic = "support.cases";
+    item.offset = offset++;
+    item.event = &std::get<FeedEvent>(parsed);
+    REQUIRE((*node)->Apply({item}, Timestamp{}).ok());
   }
   const Timestamp end = router_testing::T("2026-11-25T12:00:00Z");
-  for (;;) {
-    std::optional<std::pair<Timestamp, std::string>> next;
-    REQUIRE((*log)
-                ->Scan(store::Family::kTimers, "",
-                       [&](std::string_view k, std::string_view) {
-                         next = *DecodeTimerKey(k);
-                         return false;  // keys sort by instant: the first is the earliest
-                       })
-                .ok());
-    if (!next || next->first > end) break;
-    REQUIRE(engine.Apply(Tick{next->second, next->first}, std::nullopt, next->first).ok());
-  }
+  (*node)->ReportSources({{"support.cases", 0, true}}, end);
+  REQUIRE((*node)->FireDue(end).ok());
 }
 
 }  // namespace

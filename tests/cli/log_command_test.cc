@@ -2,11 +2,12 @@
 // sample feed applied through the engine) as JSON lines or text, filters by
 // case, and refuses a missing data directory with exit 2 without creating it.
 #include <catch2/catch.hpp>
+#include <deque>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "engine/engine.h"
+#include "engine/node.h"
 #include "feed/feed_parser.h"
 #include "tests/router/samples.h"
 #include "tests/test_support.h"
@@ -20,31 +21,41 @@ using testing_support::TempDir;
 
 const std::string kCase1 = "case-111122223333-muen-2026-a1b2c3d4e5f60001";
 
-// Applies the shared sample feed, then an ack and a refused input.
+// Applies the shared sample feed, then an ack and a refused input, through the node
+// (as serve does: late inputs are applied, not refused).
 void WriteSampleLog(const TempDir& dir) {
   auto log = store::EventLog::Open(dir.str());
   REQUIRE(log.ok());
-  Engine engine(**log, router_testing::SmallConfig());
+  auto node = Node::Open(**log, router_testing::SmallConfig());
+  REQUIRE(node.ok());
   FeedParser parser;
   std::istringstream lines(
       testing_support::ReadFile(testing_support::SharedDir() / "samples/case-events.jsonl"));
+  std::deque<FeedEvent> events;
+  std::vector<IngestItem> items;
   std::string line;
   int64_t offset = 0;
   while (std::getline(lines, line)) {
     auto parsed = parser.Parse(line);
     REQUIRE(std::holds_alternative<FeedEvent>(parsed));
-    const FeedEvent& fe = std::get<FeedEvent>(parsed);
-    REQUIRE(engine.Apply(fe, SourceOffset{"support.cases", 0, offset++}, fe.at).ok());
+    IngestItem item;
+    item.topic = "support.cases";
+    item.offset = offset++;
+    item.event = &events.emplace_back(std::get<FeedEvent>(parsed));
+    items.push_back(item);
   }
-  REQUIRE(engine
-              .Apply(Acknowledge{"case-444455556666-muen-2026-a1b2c3d4e5f60002", "alice",
-                                 router_testing::T("2026-11-24T14:20:00Z")},
-                     std::nullopt, router_testing::T("2026-11-24T14:20:00Z"))
-              .ok());
-  REQUIRE(engine
-              .Apply(Acknowledge{"case-never", "alice", router_testing::T("2026-11-24T14:21:00Z")},
-                     std::nullopt, router_testing::T("2026-11-24T14:21:00Z"))
-              .ok());
+  const Acknowledge acks[] = {{"case-444455556666-muen-2026-a1b2c3d4e5f60002", "alice",
+                               router_testing::T("2026-11-24T14:20:00Z")},
+                              {"case-never", "alice", router_testing::T("2026-11-24T14:21:00Z")}};
+  for (const auto& ack : acks) {
+    IngestItem item;
+    item.topic = "escalator.commands";
+    item.offset = offset++;
+    item.ack = &ack;
+    items.push_back(item);
+  }
+  for (const auto& item : items)
+    REQUIRE((*node)->Apply({item}, item.event ? item.event->at : item.ack->at).ok());
 }
 
 std::vector<nlohmann::json> JsonLines(const std::string& out) {

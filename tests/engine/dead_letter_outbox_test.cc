@@ -1,4 +1,4 @@
-// Proves the dead-letter topic's outbox in serve's sink (router::KafkaStoreSink over a real
+// Proves the dead-letter topic's outbox in serve's sink (router::ServeSink over a real
 // RocksDB log, written behind as serve writes it): a dead letter waits there from the batch
 // that wrote it until the topic confirms it, across a reopen of the log (a crash before the
 // confirmation), and nothing waits when serve has no dead-letter topic.
@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "config/config.h"
-#include "engine/kafka_store_sink.h"
 #include "engine/layouts.h"
+#include "engine/serve_sink.h"
 #include "feed/ingest_sink.h"
 #include "store/event_log.h"
 #include "tests/test_support.h"
@@ -35,10 +35,11 @@ std::unique_ptr<store::EventLog> OpenLog(const TempDir& dir) {
   return std::move(*log);
 }
 
-std::unique_ptr<router::KafkaStoreSink> Sink(store::EventLog& log, bool outbox) {
-  auto sink = router::KafkaStoreSink::Create(log, SampleConfig());
+std::unique_ptr<router::ServeSink> Sink(store::EventLog& log, bool outbox) {
+  router::NodeOptions options;
+  options.dead_letter_outbox = outbox;
+  auto sink = router::ServeSink::Create(log, SampleConfig(), options);
   REQUIRE(sink.ok());
-  (*sink)->set_dead_letter_outbox(outbox);
   return std::move(*sink);
 }
 

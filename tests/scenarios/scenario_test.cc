@@ -318,7 +318,7 @@ TEST_CASE("Malformed, out-of-order and refused lines are dead letters; the run g
   CHECK(rows[0]["offset"] == 1);
   CHECK(rows[0]["reason"].get<std::string>().find("invalid JSON") != std::string::npos);
   CHECK(rows[1]["offset"] == 2);
-  CHECK(rows[1]["reason"] == "ack: field engineer missing");
+  CHECK(rows[1]["reason"] == "command: field engineer missing");
   CHECK(rows[2]["offset"] == 4);
   CHECK(rows[2]["reason"].get<std::string>().rfind("out of time order", 0) == 0);
   CHECK(rows[3]["offset"] == 5);

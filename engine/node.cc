@@ -1,0 +1,301 @@
+#include "engine/node.h"
+
+#include <algorithm>
+#include <variant>
+
+#include "engine/engine.h"
+#include "engine/layouts.h"
+#include "engine/timer_index.h"
+#include "feed/dead_letter.h"
+
+namespace router {
+
+namespace {
+
+Timestamp InstantOf(const Input& input) {
+  return std::visit([](const auto& i) { return i.at; }, input);
+}
+
+std::string Where(const IngestItem& item) {
+  if (!item.where.empty()) return std::string(item.where);
+  return std::string(item.topic) + "[" + std::to_string(item.partition) + "]@" +
+         std::to_string(item.offset);
+}
+
+}  // namespace
+
+Node::Node() = default;
+Node::~Node() = default;
+
+base::Result<std::unique_ptr<Node>> Node::Open(store::EventLog& log,
+                                               std::shared_ptr<const config::Config> config,
+                                               NodeOptions options) {
+  std::unique_ptr<Node> node(new Node());
+  node->log_ = &log;
+  node->options_ = options;
+  node->engine_ = std::make_unique<Engine>(log, std::move(config));
+  auto timers = TimerIndex::Load(log);
+  if (!timers.ok()) return timers.status();
+  node->timers_ = std::make_unique<TimerIndex>(std::move(*timers));
+  return node;
+}
+
+size_t Node::pending_timers() const { return timers_->size(); }
+
+std::optional<Timestamp> Node::Watermark(Timestamp now) const {
+  if (!sources_reported_) return std::nullopt;
+  std::optional<Timestamp> w;
+  for (const auto& [key, s] : sources_) {
+    const bool stuck = !s.caught_up && options_.stuck_source_after.count() > 0 &&
+                       now - s.moved_at >= options_.stuck_source_after;
+    Timestamp at;
+    if (s.caught_up || stuck) {
+      at = now;
+    } else if (s.progress) {
+      at = *s.progress;
+    } else {
+      return std::nullopt;  // lagging, nothing applied from it yet
+    }
+    w = w ? std::min(*w, at) : at;
+  }
+  return w ? *w : now;
+}
+
+void Node::ReportSources(const std::vector<SourceState>& sources, Timestamp now) {
+  std::map<std::pair<std::string, int32_t>, Source> next;
+  for (const auto& s : sources) {
+    Source& n = next[{s.topic, s.partition}];
+    auto old = sources_.find({s.topic, s.partition});
+    if (old != sources_.end()) n = old->second;
+    // The stuck clock runs from the moment a source is seen lagging.
+    if (old == sources_.end() || (old->second.caught_up && !s.caught_up)) n.moved_at = now;
+    n.caught_up = s.caught_up;
+  }
+  sources_ = std::move(next);
+  sources_reported_ = true;
+}
+
+std::optional<base::Duration> Node::UntilNextTimer(Timestamp now) const {
+  auto next = timers_->Next();
+  if (!next) return std::nullopt;
+  return std::max(base::Duration(0), next->first - now);
+}
+
+base::Result<ApplyOutcome> Node::Apply(const std::vector<IngestItem>& items, Timestamp now) {
+  Saved saved{sources_, clock_, stats_};
+  engine_->Abort();  // nothing half-staged from an earlier failure may ride along
+  ApplyOutcome outcome;
+  for (const auto& item : items) {
+    if (base::Status s = ApplyItem(item, now, outcome); !s.ok()) {
+      sources_ = std::move(saved.sources);
+      clock_ = saved.clock;
+      stats_ = saved.stats;
+      return Recover(s);
+    }
+  }
+  if (base::Status s = Commit(); !s.ok()) {
+    sources_ = std::move(saved.sources);
+    clock_ = saved.clock;
+    stats_ = saved.stats;
+    return Recover(s);
+  }
+  return outcome;
+}
+
+base::Status Node::FireDue(Timestamp now) {
+  auto w = Watermark(now);
+  if (!w) return base::Status::Ok();
+  auto next = timers_->Next();
+  if (!next || next->first > *w) return base::Status::Ok();
+  Saved saved{sources_, clock_, stats_};
+  engine_->Abort();
+  base::Status s = FireUpTo(*w, now);
+  if (s.ok()) s = Commit();
+  if (!s.ok()) {
+    clock_ = saved.clock;
+    stats_ = saved.stats;
+    return Recover(s);
+  }
+  return s;
+}
+
+base::Status Node::ApplyItem(const IngestItem& item, Timestamp now, ApplyOutcome& outcome) {
+  if (item.event) {
+    input_ = *item.event;
+  } else if (item.ack) {
+    input_ = *item.ack;
+  } else {
+    return Reject(item, std::string(item.rejection), std::string(item.rejected_case),
+                  Where(item) + ", " + std::to_string(item.payload.size()) + " bytes", now,
+                  outcome);
+  }
+  const Timestamp at = InstantOf(input_);
+  const std::string& case_id = CaseOf(input_);
+  if (options_.refuse_out_of_order && at < clock_) {
+    ++stats_.out_of_order;
+    return Reject(item,
+                  "out of time order: " + base::FormatInstant(at) +
+                      " is before the simulated clock " + base::FormatInstant(clock_),
+                  case_id, Where(item), now, outcome);
+  }
+  Source& source = sources_[{std::string(item.topic), item.partition}];
+  if (!source.progress || at > *source.progress) {
+    source.progress = at;
+    source.moved_at = now;
+  }
+  // Most inputs find no timer due: the watermark (a look at every source) only when one may be.
+  if (auto next = timers_->Next(); next && next->first <= std::max(at, now)) {
+    if (auto w = Watermark(now)) {
+      if (base::Status s = FireUpTo(*w, now); !s.ok()) return s;
+    }
+  }
+  if (base::Status s = FireOwn(case_id, at, now); !s.ok()) return s;
+  clock_ = std::max(clock_, at);
+
+  ++stats_.inputs;
+  if (item.event) {
+    ++stats_.feed_events;
+  } else {
+    ++stats_.acks;
+  }
+  auto staged = engine_->Stage(input_, at);
+  if (!staged.ok()) return staged.status();
+  if (staged->rejection) {
+    ++stats_.dead_letters;
+    DeadLetter d{*staged->rejection, std::string(item.topic), item.partition, item.offset,
+                 std::string(item.payload)};
+    std::string key = DeadLetterKey(d.topic, d.partition, d.offset);
+    if (options_.dead_letter_outbox) engine_->StagePut({store::Family::kDeadLetterOutbox, key, ""});
+    engine_->StagePut({store::Family::kDeadLetters, std::move(key), EncodeDeadLetter(d)});
+    outcome.dead_letters.push_back(std::move(d));
+  } else if (staged->duplicate()) {
+    ++stats_.duplicates;
+    ++outcome.duplicates;
+  } else {
+    ++outcome.appended;
+  }
+  engine_->StageOffset({std::string(item.topic), item.partition, item.offset});
+  return SyncTimer(case_id, std::nullopt, at);
+}
+
+base::Status Node::Reject(const IngestItem& item, const std::string& reason,
+                          const std::string& case_id, const std::string& summary, Timestamp now,
+                          ApplyOutcome& outcome) {
+  ++stats_.dead_letters;
+  // When it was refused: the node's event time, never behind the watermark.
+  Timestamp stamp = clock_;
+  if (auto w = Watermark(now); w && *w > stamp) stamp = *w;
+  if (base::Status s = engine_->StageRejection(reason, summary, case_id, stamp); !s.ok()) return s;
+  engine_->StageOffset({std::string(item.topic), item.partition, item.offset});
+  DeadLetter d{reason, std::string(item.topic), item.partition, item.offset,
+               std::string(item.payload)};
+  std::string key = DeadLetterKey(d.topic, d.partition, d.offset);
+  if (options_.dead_letter_outbox) engine_->StagePut({store::Family::kDeadLetterOutbox, key, ""});
+  engine_->StagePut({store::Family::kDeadLetters, std::move(key), EncodeDeadLetter(d)});
+  outcome.dead_letters.push_back(std::move(d));
+  return SyncTimer(case_id, std::nullopt, stamp);
+}
+
+base::Status Node::FireUpTo(Timestamp limit, Timestamp now) {
+  while (auto due = timers_->PopDue(limit)) {
+    if (base::Status s = FireOne(due->first, due->second, now); !s.ok()) return s;
+  }
+  return base::Status::Ok();
+}
+
+base::Status Node::FireOwn(const std::string& case_id, Timestamp limit, Timestamp now) {
+  while (auto due = timers_->Get(case_id)) {
+    if (*due > limit) break;
+    timers_->Set(case_id, std::nullopt);
+    if (base::Status s = FireOne(*due, case_id, now); !s.ok()) return s;
+  }
+  return base::Status::Ok();
+}
+
+base::Status Node::FireOne(Timestamp due, const std::string& case_id, Timestamp now) {
+  clock_ = std::max(clock_, due);
+  ++stats_.ticks;
+  stats_.max_late_ms = std::max<int64_t>(stats_.max_late_ms, (now - due).count());
+  auto staged = engine_->Stage(Tick{case_id, due}, due);
+  if (!staged.ok()) return staged.status();
+  return SyncTimer(case_id, due, due);
+}
+
+base::Status Node::SyncTimer(const std::string& case_id, std::optional<Timestamp> fired_at,
+                             Timestamp floor) {
+  if (case_id.empty()) return base::Status::Ok();
+  // The staged state's: the store holds only what was committed before the batch.
+  auto staged = engine_->NextActionAt(case_id);
+  if (!staged.ok()) return staged.status();
+  std::optional<Timestamp> next = *staged;
+  if (next == Timestamp::max()) next.reset();  // an instant that never comes
+  if (fired_at && next && *next <= *fired_at) {
+    ++stats_.stalled;  // it would fire forever
+    next.reset();
+  }
+  if (next && *next < floor) next = floor;  // never before the input that set it
+  timers_->Set(case_id, next);
+  return base::Status::Ok();
+}
+
+base::Status Node::Commit() {
+  auto committed = engine_->Commit();
+  return committed.ok() ? base::Status::Ok() : committed.status();
+}
+
+base::Status Node::Recover(base::Status failure) {
+  engine_->Abort();
+  // The store is the truth: the timers popped or moved for the lost batch come back from it.
+  if (base::Status s = log_->Flush(); !s.ok()) return s;
+  auto timers = TimerIndex::Load(*log_);
+  if (!timers.ok()) return timers.status();
+  *timers_ = std::move(*timers);
+  return failure;
+}
+
+base::Result<std::optional<int64_t>> Node::StoredOffset(const std::string& topic,
+                                                        int32_t partition) {
+  return engine_->StoredOffset(topic, partition);
+}
+
+base::Status Node::Flush() { return log_->Flush(); }
+
+base::Result<std::vector<std::pair<std::string, std::string>>> Node::PendingDeadLetters(
+    size_t limit) {
+  // Reads see written batches only: everything applied is written first.
+  if (base::Status s = log_->Flush(); !s.ok()) return s;
+  std::vector<std::string> keys;
+  base::Status scan =
+      log_->Scan(store::Family::kDeadLetterOutbox, "", [&](std::string_view key, std::string_view) {
+        keys.emplace_back(key);
+        return keys.size() < limit;
+      });
+  if (!scan.ok()) return scan;
+  std::vector<std::pair<std::string, std::string>> pending;
+  std::vector<std::string> orphans;
+  for (std::string& key : keys) {
+    auto letter = log_->Get(store::Family::kDeadLetters, key);
+    if (!letter.ok()) return letter.status();
+    if (!letter->has_value()) {
+      orphans.push_back(std::move(key));  // never written by Apply, which puts both at once
+      continue;
+    }
+    pending.emplace_back(std::move(key), std::move(**letter));
+  }
+  if (!orphans.empty()) {
+    if (base::Status s = ConfirmDeadLetters(orphans); !s.ok()) return s;
+  }
+  return pending;
+}
+
+base::Status Node::ConfirmDeadLetters(const std::vector<std::string>& keys) {
+  if (keys.empty()) return base::Status::Ok();
+  store::Batch batch;
+  for (const std::string& key : keys) {
+    batch.puts.push_back({store::Family::kDeadLetterOutbox, key, std::nullopt});
+  }
+  auto appended = log_->Append(std::move(batch));
+  return appended.ok() ? base::Status::Ok() : appended.status();
+}
+
+}  // namespace router

@@ -1,0 +1,167 @@
+// The node: the one runtime that `escalator serve`, `escalator simulate` and the
+// seeded simulator all drive. It applies batches of inputs through the Engine,
+// fires due timers as Ticks, keeps dead letters, and relays the dead-letter
+// outbox. Nothing here reads a clock: the caller passes `now` (serve the wall
+// clock, simulate and the simulator their simulated one).
+//
+// Event time (as Kafka Streams' stream time against wall-clock time). Every
+// input comes from a source (a topic partition, or simulate's input file). A
+// timer fires only once every input that could precede it has been applied:
+//  - each source's progress is the latest event time of the inputs applied
+//    from it; a source the caller reports caught up counts as `now` instead;
+//  - the watermark is the least of the sources' progress (nothing fires before
+//    the caller has reported its sources, so a restarted serve does not fire
+//    overdue timers while the acknowledgements that would cancel them still
+//    wait unconsumed);
+//  - before an input at T is applied, every timer due at or before the
+//    watermark fires, and so does the input's own case's timer if it is due at
+//    or before T (a case's inputs all come from one feed partition, so its
+//    timer never fires after one of its own later inputs);
+//  - FireDue(now) fires every timer due at or before the watermark.
+// A timer fires as Tick{case, due}: at its own instant, not at the instant it
+// happened to be noticed, so serve catching up on a backlog writes the log
+// simulate writes. A timer set by an input at T for an instant before T fires
+// at T (never before the input that set it). A timer at Timestamp::max() (a
+// calendar that never opens) never fires.
+//
+// Writes: one Apply or FireDue is ONE atomic store write (the inputs, the ticks
+// fired among them, the dead letters and each source's next offset), so a
+// crash neither loses nor doubles anything; on an error nothing was written
+// and the node reloads its timers from the store. One thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/status.h"
+#include "base/time.h"
+#include "config/config.h"
+#include "feed/ingest_sink.h"
+#include "store/event_log.h"
+
+namespace router {
+
+class Engine;
+class TimerIndex;
+
+struct NodeOptions {
+  // Every dead letter also enters the dead-letter topic's outbox
+  // (store::Family::kDeadLetterOutbox) in the same batch, until
+  // ConfirmDeadLetters: serve with a dead-letter topic.
+  bool dead_letter_outbox = false;
+  // An input dated before the node's clock (the latest input or tick applied)
+  // is refused as a dead letter, "out of time order", instead of applied:
+  // simulate, whose input is one timeline. Serve applies late inputs.
+  bool refuse_out_of_order = false;
+  // A source reported lagging whose progress has not moved for this long
+  // (by `now`) no longer holds timers back: a stuck partition must not stop
+  // every page. Zero: never.
+  base::Duration stuck_source_after = std::chrono::seconds(60);
+};
+
+// What the node has done since it opened.
+struct NodeStats {
+  uint64_t inputs = 0;        // feed events and acknowledgements applied (duplicates too)
+  uint64_t feed_events = 0;   // of the inputs
+  uint64_t acks = 0;          // of the inputs
+  uint64_t duplicates = 0;    // inputs that changed nothing
+  uint64_t dead_letters = 0;  // refused by the parser, the core or as out of order
+  uint64_t out_of_order = 0;  // of the dead letters
+  uint64_t ticks = 0;         // timers fired
+  uint64_t stalled = 0;       // timers still due after their tick: dropped (a routing bug)
+  int64_t max_late_ms = 0;    // the latest firing's delay past its due instant, by `now`
+};
+
+class Node {
+ public:
+  // Loads the due timers from the store. REQUIRES: `log` outlives the node;
+  // config non-null. Errors: the store's; kCorruption for a bad timer key.
+  static base::Result<std::unique_ptr<Node>> Open(store::EventLog& log,
+                                                  std::shared_ptr<const config::Config> config,
+                                                  NodeOptions options = {});
+  ~Node();
+
+  // Applies `items` in order as ONE atomic write: before each input the timers
+  // the watermark allows (see above); each parsed feed event or acknowledgement
+  // through the core; each refusal (the parser's, the core's, out of order) as
+  // an input_rejected event and a dead letter; for each source its next offset.
+  // `now` is the instant caught-up sources count as. Errors: the store's
+  // (nothing was written; the caller retries the same items); kCorruption.
+  base::Result<ApplyOutcome> Apply(const std::vector<IngestItem>& items, base::Timestamp now);
+
+  // Fires, in ONE atomic write, every timer due at or before the watermark.
+  // Errors: as Apply (the timers stay due).
+  base::Status FireDue(base::Timestamp now);
+
+  // The sources the caller consumes, and whether each is caught up. Replaces
+  // what was reported before; sources not named stop holding timers back.
+  // Until the first call, no timer fires except through an input of its case.
+  void ReportSources(const std::vector<SourceState>& sources, base::Timestamp now);
+
+  // The watermark at `now` (see above), or nullopt while nothing may fire.
+  std::optional<base::Timestamp> Watermark(base::Timestamp now) const;
+
+  // Time from `now` to the earliest timer that may fire once the watermark
+  // reaches it (zero when due), or nullopt when none is pending.
+  std::optional<base::Duration> UntilNextTimer(base::Timestamp now) const;
+
+  // The next offset to consume stored for a partition, or nullopt. Errors: the store's.
+  base::Result<std::optional<int64_t>> StoredOffset(const std::string& topic, int32_t partition);
+
+  // Returns once everything applied is durable. Errors: the store's.
+  base::Status Flush();
+
+  // The dead-letter outbox: dead letters written and not yet confirmed on the
+  // topic, in key order, at most `limit`, as (DeadLetterKey, EncodeDeadLetter).
+  // Flushes first, so none leaves before its batch is durable. Errors: the store's.
+  base::Result<std::vector<std::pair<std::string, std::string>>> PendingDeadLetters(size_t limit);
+  // Forgets the pending dead letters under `keys`. Errors: the store's.
+  base::Status ConfirmDeadLetters(const std::vector<std::string>& keys);
+
+  const NodeStats& stats() const { return stats_; }
+  size_t pending_timers() const;
+  // The latest input or tick instant applied (the epoch before any).
+  base::Timestamp clock() const { return clock_; }
+  Engine& engine() { return *engine_; }
+
+ private:
+  Node();
+  struct Source {
+    std::optional<base::Timestamp> progress;  // latest event time applied from it
+    bool caught_up = false;
+    base::Timestamp moved_at{};  // `now` when progress last moved, or it was reported
+  };
+  base::Status ApplyItem(const IngestItem& item, base::Timestamp now, ApplyOutcome& outcome);
+  base::Status Reject(const IngestItem& item, const std::string& reason, const std::string& case_id,
+                      const std::string& summary, base::Timestamp now, ApplyOutcome& outcome);
+  base::Status FireUpTo(base::Timestamp limit, base::Timestamp now);
+  base::Status FireOwn(const std::string& case_id, base::Timestamp limit, base::Timestamp now);
+  base::Status FireOne(base::Timestamp due, const std::string& case_id, base::Timestamp now);
+  base::Status SyncTimer(const std::string& case_id, std::optional<base::Timestamp> fired_at,
+                         base::Timestamp floor);
+  base::Status Commit();
+  base::Status Recover(base::Status failure);
+
+  store::EventLog* log_ = nullptr;
+  NodeOptions options_;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<TimerIndex> timers_;
+  std::map<std::pair<std::string, int32_t>, Source> sources_;
+  bool sources_reported_ = false;
+  base::Timestamp clock_{};
+  NodeStats stats_;
+  // What Apply/FireDue change before their write, restored when it fails.
+  struct Saved {
+    std::map<std::pair<std::string, int32_t>, Source> sources;
+    base::Timestamp clock;
+    NodeStats stats;
+  };
+  Input input_;  // assigned per item, so its strings keep their buffers
+};
+
+}  // namespace router

@@ -1,0 +1,90 @@
+#include "engine/serve_sink.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+namespace router {
+
+base::Result<std::unique_ptr<ServeSink>> ServeSink::Create(
+    store::EventLog& log, std::shared_ptr<const config::Config> config, NodeOptions options,
+    ReadClock clock) {
+  std::unique_ptr<ServeSink> sink(new ServeSink());
+  auto node = Node::Open(log, std::move(config), options);
+  if (!node.ok()) return node.status();
+  sink->node_ = std::move(*node);
+  sink->clock_ = clock ? std::move(clock) : [] {
+    return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  };
+  return sink;
+}
+
+base::Timestamp ServeSink::ReadNow() {
+  now_ = std::max(now_, clock_());
+  return now_;
+}
+
+base::Result<ApplyOutcome> ServeSink::Apply(const std::vector<IngestItem>& items) {
+  // The shell reads the clock once per batch.
+  return node_->Apply(items, ReadNow());
+}
+
+void ServeSink::ReportSources(const std::vector<SourceState>& sources) {
+  node_->ReportSources(sources, ReadNow());
+}
+
+base::Result<uint64_t> ServeSink::FireDue() {
+  const uint64_t before = node_->stats().ticks;
+  if (base::Status s = node_->FireDue(ReadNow()); !s.ok()) return s;
+  return node_->stats().ticks - before;
+}
+
+std::optional<base::Duration> ServeSink::UntilNextTimer() const {
+  return node_->UntilNextTimer(now_);
+}
+
+std::optional<int64_t> ServeSink::StoredOffset(const std::string& topic, int32_t partition) {
+  auto stored = node_->StoredOffset(topic, partition);
+  // Resuming anywhere but the stored offset would lose or double events, and a
+  // rebalance callback cannot fail: stop loudly, a restart re-reads it.
+  if (!stored.ok()) {
+    std::fprintf(stderr, "escalator: cannot read the stored offset of %s/%d: %s\n", topic.c_str(),
+                 partition, stored.status().ToString().c_str());
+    std::abort();
+  }
+  return *stored;
+}
+
+base::Status ServeSink::Flush() { return node_->Flush(); }
+
+base::Result<std::vector<std::pair<std::string, std::string>>> ServeSink::PendingDeadLetters(
+    size_t limit) {
+  return node_->PendingDeadLetters(limit);
+}
+
+base::Status ServeSink::ConfirmDeadLetters(const std::vector<std::string>& keys) {
+  return node_->ConfirmDeadLetters(keys);
+}
+
+base::Status StopAfter::Flush() {
+  base::Status s = inner_.Flush();
+  if (s.ok() && last_) last_ = std::chrono::steady_clock::now();
+  return s;
+}
+
+base::Result<ApplyOutcome> StopAfter::Apply(const std::vector<IngestItem>& items) {
+  if (!first_) first_ = std::chrono::steady_clock::now();
+  auto outcome = inner_.Apply(items);
+  if (!outcome.ok()) return outcome;
+  last_ = std::chrono::steady_clock::now();
+  applied_ += items.size();
+  if (limit_ > 0 && applied_ >= limit_) stop_.store(true);
+  return outcome;
+}
+
+int64_t StopAfter::first_to_last_ms() const {
+  if (!first_ || !last_) return 0;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*last_ - *first_).count();
+}
+
+}  // namespace router
