@@ -189,6 +189,8 @@ int RunServe(int argc, char** argv) {
   router::NodeOptions node_options;
   // Dead letters reach the topic from the store's outbox, once their batch is durable.
   node_options.dead_letter_outbox = !options.dead_letter_topic.empty();
+  // The first batch may arrive before the assignment is reported: hold it back till then.
+  node_options.hold_until_sources_reported = true;
   auto sink = router::ServeSink::Create(**log, loaded.config, node_options);
   if (!sink.ok()) {
     std::cerr << "escalator serve: " << sink.status().ToString() << "\n";

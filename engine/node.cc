@@ -1,6 +1,7 @@
 #include "engine/node.h"
 
 #include <algorithm>
+#include <iterator>
 #include <variant>
 
 #include "engine/engine.h"
@@ -81,42 +82,140 @@ std::optional<base::Duration> Node::UntilNextTimer(Timestamp now) const {
   return std::max(base::Duration(0), next->first - now);
 }
 
+struct Node::Owned {
+  std::string topic, payload, rejection, rejected_case, where;
+  std::optional<FeedEvent> event;
+  std::optional<Acknowledge> ack;
+};
+
 base::Result<ApplyOutcome> Node::Apply(const std::vector<IngestItem>& items, Timestamp now) {
   Saved saved{sources_, clock_, stats_};
+  std::map<SourceKey, size_t> held_before;
+  for (const auto& [key, queue] : held_) held_before[key] = queue.size();
   engine_->Abort();  // nothing half-staged from an earlier failure may ride along
-  ApplyOutcome outcome;
+  released_.clear();
   for (const auto& item : items) {
-    if (base::Status s = ApplyItem(item, now, outcome); !s.ok()) {
-      sources_ = std::move(saved.sources);
-      clock_ = saved.clock;
-      stats_ = saved.stats;
-      return Recover(s);
+    SourceKey key{std::string(item.topic), item.partition};
+    Source& source = sources_[key];
+    if (item.offset < source.admitted_next) continue;  // a retry of what the node already took
+    source.admitted_next = item.offset + 1;
+    std::optional<Timestamp> at;
+    if (item.event) at = item.event->at;
+    if (item.ack) at = item.ack->at;
+    if (at && (!source.progress || *at > *source.progress)) {
+      source.progress = *at;
+      source.moved_at = now;
     }
+    held_[std::move(key)].push_back(Pending{item, at, nullptr});
+    ++held_count_;
   }
-  if (base::Status s = Commit(); !s.ok()) {
-    sources_ = std::move(saved.sources);
-    clock_ = saved.clock;
-    stats_ = saved.stats;
-    return Recover(s);
-  }
+  ApplyOutcome outcome;
+  base::Status s = Release(now, outcome);
+  if (s.ok()) s = Commit();
+  if (!s.ok()) return Rollback(s, saved, held_before);
+  KeepHeld();
   return outcome;
 }
 
 base::Status Node::FireDue(Timestamp now) {
   auto w = Watermark(now);
-  if (!w) return base::Status::Ok();
   auto next = timers_->Next();
-  if (!next || next->first > *w) return base::Status::Ok();
+  const bool timer_due = w && next && next->first <= *w;
+  if (!timer_due && held_count_ == 0) return base::Status::Ok();
   Saved saved{sources_, clock_, stats_};
+  std::map<SourceKey, size_t> held_before;
+  for (const auto& [key, queue] : held_) held_before[key] = queue.size();
   engine_->Abort();
-  base::Status s = FireUpTo(*w, now);
+  released_.clear();
+  ApplyOutcome outcome;
+  base::Status s = Release(now, outcome);
+  if (s.ok() && w) s = FireUpTo(*w, now);
   if (s.ok()) s = Commit();
-  if (!s.ok()) {
-    clock_ = saved.clock;
-    stats_ = saved.stats;
-    return Recover(s);
-  }
+  if (!s.ok()) return Rollback(s, saved, held_before);
+  KeepHeld();
   return s;
+}
+
+// Applies the held inputs the watermark allows, earliest event time first across the sources
+// (an unparsed one as soon as it heads its source), so inputs of different sources apply in
+// the order simulate would read them from one timeline.
+base::Status Node::Release(Timestamp now, ApplyOutcome& outcome) {
+  const bool hold = sources_reported_ || options_.hold_until_sources_reported;
+  const std::optional<Timestamp> w = hold ? Watermark(now) : Timestamp::max();
+  size_t released = 0;
+  for (;;) {
+    Pending* best = nullptr;
+    const SourceKey* best_key = nullptr;
+    for (auto& [key, queue] : held_) {
+      auto r = released_.find(key);
+      const size_t i = r == released_.end() ? 0 : r->second;
+      if (i >= queue.size()) continue;
+      Pending& p = queue[i];
+      if (!best || !p.at || (best->at && *p.at < *best->at)) {
+        best = &p;
+        best_key = &key;
+        if (!p.at) break;
+      }
+    }
+    if (!best) break;
+    const bool over = held_count_ - released > options_.max_held;
+    if (best->at && !over && (!w || *best->at > *w)) break;
+    if (base::Status s = ApplyItem(best->item, now, outcome); !s.ok()) return s;
+    ++released_[*best_key];
+    ++released;
+  }
+  return base::Status::Ok();
+}
+
+// After a successful write: drops what it applied, and copies what is still held out of the
+// caller's buffers.
+void Node::KeepHeld() {
+  for (auto& [key, n] : released_) {
+    auto& queue = held_[key];
+    queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(n));
+    held_count_ -= n;
+  }
+  released_.clear();
+  for (auto it = held_.begin(); it != held_.end();) {
+    auto& queue = it->second;
+    for (auto p = queue.rbegin(); p != queue.rend() && !p->owned; ++p) {
+      auto o = std::make_shared<Owned>();
+      IngestItem& item = p->item;
+      o->topic = item.topic;
+      o->payload = item.payload;
+      o->rejection = item.rejection;
+      o->rejected_case = item.rejected_case;
+      o->where = item.where;
+      if (item.event) o->event = *item.event;
+      if (item.ack) o->ack = *item.ack;
+      item.topic = o->topic;
+      item.payload = o->payload;
+      item.rejection = o->rejection;
+      item.rejected_case = o->rejected_case;
+      item.where = o->where;
+      item.event = o->event ? &*o->event : nullptr;
+      item.ack = o->ack ? &*o->ack : nullptr;
+      p->owned = std::move(o);
+    }
+    it = queue.empty() ? held_.erase(it) : std::next(it);
+  }
+}
+
+base::Status Node::Rollback(base::Status failure, Saved& saved,
+                            const std::map<SourceKey, size_t>& held_before) {
+  sources_ = std::move(saved.sources);
+  clock_ = saved.clock;
+  stats_ = saved.stats;
+  released_.clear();
+  held_count_ = 0;
+  for (auto it = held_.begin(); it != held_.end();) {
+    auto before = held_before.find(it->first);
+    const size_t keep = before == held_before.end() ? 0 : before->second;
+    it->second.resize(keep);  // what this call handed over is handed over again by the retry
+    held_count_ += keep;
+    it = keep == 0 ? held_.erase(it) : std::next(it);
+  }
+  return Recover(failure);
 }
 
 base::Status Node::ApplyItem(const IngestItem& item, Timestamp now, ApplyOutcome& outcome) {
@@ -138,15 +237,10 @@ base::Status Node::ApplyItem(const IngestItem& item, Timestamp now, ApplyOutcome
                       " is before the simulated clock " + base::FormatInstant(clock_),
                   case_id, Where(item), now, outcome);
   }
-  Source& source = sources_[{std::string(item.topic), item.partition}];
-  if (!source.progress || at > *source.progress) {
-    source.progress = at;
-    source.moved_at = now;
-  }
   // Most inputs find no timer due: the watermark (a look at every source) only when one may be.
-  if (auto next = timers_->Next(); next && next->first <= std::max(at, now)) {
+  if (auto next = timers_->Next(); next && next->first <= at) {
     if (auto w = Watermark(now)) {
-      if (base::Status s = FireUpTo(*w, now); !s.ok()) return s;
+      if (base::Status s = FireUpTo(std::min(*w, at), now); !s.ok()) return s;
     }
   }
   if (base::Status s = FireOwn(case_id, at, now); !s.ok()) return s;
@@ -182,9 +276,9 @@ base::Status Node::Reject(const IngestItem& item, const std::string& reason,
                           const std::string& case_id, const std::string& summary, Timestamp now,
                           ApplyOutcome& outcome) {
   ++stats_.dead_letters;
-  // When it was refused: the node's event time, never behind the watermark.
+  // When it was refused: the node's event time, or the clock once every source is caught up.
   Timestamp stamp = clock_;
-  if (auto w = Watermark(now); w && *w > stamp) stamp = *w;
+  if (auto w = Watermark(now); w && std::min(*w, now) > stamp) stamp = std::min(*w, now);
   if (base::Status s = engine_->StageRejection(reason, summary, case_id, stamp); !s.ok()) return s;
   engine_->StageOffset({std::string(item.topic), item.partition, item.offset});
   DeadLetter d{reason, std::string(item.topic), item.partition, item.offset,

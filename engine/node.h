@@ -31,6 +31,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -62,6 +63,13 @@ struct NodeOptions {
   // (by `now`) no longer holds timers back: a stuck partition must not stop
   // every page. Zero: never.
   base::Duration stuck_source_after = std::chrono::seconds(60);
+  // Before the caller first reports its sources, hold inputs back as if every source lagged
+  // with nothing consumed (serve, whose first batch may come before its assignment is
+  // reported). Off: until a report, inputs apply in the order given.
+  bool hold_until_sources_reported = false;
+  // At most this many inputs are held back; past it the earliest is applied anyway (a source
+  // far behind in time must not make the node buffer the others without bound).
+  size_t max_held = 200'000;
 };
 
 // What the node has done since it opened.
@@ -132,11 +140,31 @@ class Node {
  private:
   Node();
   struct Source {
-    std::optional<base::Timestamp> progress;  // latest event time applied from it
+    std::optional<base::Timestamp> progress;  // latest event time consumed from it
     bool caught_up = false;
     base::Timestamp moved_at{};  // `now` when progress last moved, or it was reported
+    int64_t admitted_next = 0;   // offsets below it were handed over (held or applied)
   };
+  // An input handed over and not yet applied. `item` views the caller's buffers while the
+  // Apply that brought it runs; one still held when Apply returns is copied into `owned`.
+  struct Owned;
+  struct Pending {
+    IngestItem item;
+    std::optional<base::Timestamp> at;  // nullopt: unparsed, applied when at the head
+    std::shared_ptr<Owned> owned;
+  };
+  using SourceKey = std::pair<std::string, int32_t>;
+  // What Apply/FireDue change before their write, restored when it fails.
+  struct Saved {
+    std::map<SourceKey, Source> sources;
+    base::Timestamp clock;
+    NodeStats stats;
+  };
+  base::Status Release(base::Timestamp now, ApplyOutcome& outcome);
+  void KeepHeld();
   base::Status ApplyItem(const IngestItem& item, base::Timestamp now, ApplyOutcome& outcome);
+  base::Status Rollback(base::Status failure, Saved& saved,
+                        const std::map<SourceKey, size_t>& held_before);
   base::Status Reject(const IngestItem& item, const std::string& reason, const std::string& case_id,
                       const std::string& summary, base::Timestamp now, ApplyOutcome& outcome);
   base::Status FireUpTo(base::Timestamp limit, base::Timestamp now);
@@ -151,16 +179,16 @@ class Node {
   NodeOptions options_;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<TimerIndex> timers_;
-  std::map<std::pair<std::string, int32_t>, Source> sources_;
+  std::map<SourceKey, Source> sources_;
   bool sources_reported_ = false;
+  // Per source, the inputs handed over ahead of the watermark, in offset order; and how many
+  // at the front the write in progress has applied (popped once it is written).
+  std::map<SourceKey, std::deque<Pending>> held_;
+  std::map<SourceKey, size_t> released_;
+  size_t held_count_ = 0;
   base::Timestamp clock_{};
   NodeStats stats_;
-  // What Apply/FireDue change before their write, restored when it fails.
-  struct Saved {
-    std::map<std::pair<std::string, int32_t>, Source> sources;
-    base::Timestamp clock;
-    NodeStats stats;
-  };
+
   Input input_;  // assigned per item, so its strings keep their buffers
 };
 

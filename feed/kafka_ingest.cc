@@ -123,6 +123,7 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
   std::vector<IngestItem> items;
   messages.reserve(options.max_batch);
   auto last_summary = Clock::now();
+  auto next_outbox_look = Clock::now() + std::chrono::seconds(5);
 
   while (!stop.load()) {
     messages.clear();
@@ -210,6 +211,12 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
       spdlog::debug("batch: {} messages, {} appended, {} duplicates, {} dead letters",
                     messages.size(), outcome->appended, outcome->duplicates,
                     outcome->dead_letters.size());
+    }
+    // Dead letters may also come from inputs the sink held back and applied later (event
+    // time, engine/node.h): look at the outbox now and then even when no batch reported one.
+    if (dlq && Clock::now() >= next_outbox_look) {
+      dead_letters_pending = true;
+      next_outbox_look = Clock::now() + std::chrono::seconds(5);
     }
     if (dlq && dead_letters_pending && Clock::now() >= next_export) {
       if (base::Status s =

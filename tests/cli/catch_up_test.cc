@@ -1,6 +1,7 @@
-// Proves event time: serve fed two weeks of history at once writes the log simulate writes
-// for the same feed (timers fire at their instants, between the inputs that precede them),
-// both in one run and when serve is SIGKILLed midway and restarted.
+// Proves event time: serve fed two weeks of history at once (the feed, and the acknowledgements
+// on the commands topic) writes the log simulate writes for the same input: timers fire at
+// their instants, between the inputs that precede them, and the two topics' inputs apply in
+// event-time order; both in one run and when serve is SIGKILLed midway and restarted.
 #include <signal.h>
 
 #include <catch2/catch.hpp>
@@ -25,23 +26,28 @@ using testing_support::TempDir;
 
 const std::string kConfig = "../shared/samples/config.yaml";
 
-// A generated feed of `cases` cases over two weeks in time order, without acknowledgements
-// (they travel on the commands topic, whose order against the feed's is not the file's).
-std::string GenerateFeed(const TempDir& dir, int cases) {
+struct Input {
+  std::string all;   // what simulate reads: feed messages and acknowledgements, in time order
+  std::string feed;  // the feed messages, for support.cases
+  std::string acks;  // the acknowledgements, for escalator.commands
+};
+
+// A generated input of `cases` cases over two weeks in time order.
+Input Generate(const TempDir& dir, int cases) {
   const std::string all = (dir.path() / "all.jsonl").string();
   auto r = ingest_test::Run(
       {SIMULATE_BENCH, "--cases", std::to_string(cases), "--days", "14", "--write-input", all},
       120);
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
+  Input input{all, (dir.path() / "feed.jsonl").string(), (dir.path() / "acks.jsonl").string()};
   std::ifstream in(all);
-  const std::string feed = (dir.path() / "feed.jsonl").string();
-  std::ofstream out(feed);
+  std::ofstream feed(input.feed), acks(input.acks);
   std::string line;
   while (std::getline(in, line)) {
-    if (line.find("\"type\":\"ack\"") == std::string::npos) out << line << "\n";
+    (line.find("\"type\":\"ack\"") == std::string::npos ? feed : acks) << line << "\n";
   }
-  return feed;
+  return input;
 }
 
 // `escalator log --format json`, the events dated at or before `cutoff`, one per line.
@@ -70,8 +76,6 @@ std::vector<std::string> ServeArgs(const Broker& b, const std::string& data) {
           data,
           "--brokers",
           b.bootstrap,
-          "--commands-topic",
-          "",
           "--session-timeout-ms",
           "6000",
           "--heartbeat-interval-ms",
@@ -103,10 +107,10 @@ TEST_CASE("serve catching up on a backlog writes the log simulate writes", "[ser
   TempDir dir;
   // One partition: serve consumes in the file's order, as simulate reads it. 1,500 cases stay
   // well inside the embedded broker's retention per partition (FACTS.md).
-  const std::string feed = GenerateFeed(dir, 1500);
+  const Input input = Generate(dir, 1500);
   const std::string simulated = (dir.path() / "simulated").string();
-  auto sim = ingest_test::Run({EscalatorBin(), "simulate", "--config", kConfig, "--input", feed,
-                               "--data", simulated, "--quiet", "--format", "json"},
+  auto sim = ingest_test::Run({EscalatorBin(), "simulate", "--config", kConfig, "--input",
+                               input.all, "--data", simulated, "--quiet", "--format", "json"},
                               120);
   INFO(sim.err);
   REQUIRE(sim.exit_code == 0);
@@ -121,11 +125,14 @@ TEST_CASE("serve catching up on a backlog writes the log simulate writes", "[ser
   const auto expected = LogUpTo(simulated, cutoff);
 
   Broker broker(1, (dir.path() / "broker.err").string());
-  auto published = ingest_test::Run(
-      {EscalatorBin(), "publish", "--brokers", broker.bootstrap, "--topic", "support.cases", feed},
-      120);
-  INFO(published.err);
-  REQUIRE(published.exit_code == 0);
+  for (const auto& [topic, file] :
+       {std::pair<std::string, std::string>{"support.cases", input.feed},
+        {"escalator.commands", input.acks}}) {
+    auto published = ingest_test::Run(
+        {EscalatorBin(), "publish", "--brokers", broker.bootstrap, "--topic", topic, file}, 120);
+    INFO(published.err);
+    REQUIRE(published.exit_code == 0);
+  }
 
   SECTION("published all at once, consumed in one run") {
     const std::string data = (dir.path() / "served").string();

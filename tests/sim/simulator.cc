@@ -135,6 +135,7 @@ class Simulator {
     log_ = std::move(*log);
     NodeOptions node_options;
     node_options.stuck_source_after = base::Duration(0);
+    node_options.hold_until_sources_reported = true;
     auto node = Node::Open(*log_, config_, node_options);
     Check(node.ok(), "Node::Open: " + node.status().ToString());
     node_ = std::move(*node);
@@ -143,6 +144,7 @@ class Simulator {
       Check(stored.ok(), "StoredOffset: " + stored.status().ToString());
       position_[topic] = stored->value_or(0);
     }
+    ReportSources();
     // The durable prefix survived, byte for byte; what came after it may not have.
     Check(log_->next_seq() >= durable_next_, "the log ends at " + std::to_string(log_->next_seq()) +
                                                  ", before " + std::to_string(durable_next_) +
