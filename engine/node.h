@@ -7,17 +7,22 @@
 // Event time (as Kafka Streams' stream time against wall-clock time). Every
 // input comes from a source (a topic partition, or simulate's input file). A
 // timer fires only once every input that could precede it has been applied:
-//  - each source's progress is the latest event time of the inputs applied
+//  - each source's progress is the latest event time of the inputs handed over
 //    from it; a source the caller reports caught up counts as `now` instead;
 //  - the watermark is the least of the sources' progress (nothing fires before
 //    the caller has reported its sources, so a restarted serve does not fire
 //    overdue timers while the acknowledgements that would cancel them still
 //    wait unconsumed);
-//  - before an input at T is applied, every timer due at or before the
+//  - before an input at T is applied, every timer due at or before T and the
 //    watermark fires, and so does the input's own case's timer if it is due at
-//    or before T (a case's inputs all come from one feed partition, so its
-//    timer never fires after one of its own later inputs);
-//  - FireDue(now) fires every timer due at or before the watermark.
+//    or before T;
+//  - FireDue(now) fires every timer due at or before the watermark;
+//  - an input dated after the watermark is held back (in memory; its offset is not
+//    stored, so a crash consumes it again) until the watermark reaches it, and held inputs
+//    apply earliest event time first across sources: an acknowledgement on the commands
+//    topic and the feed's events apply in the order one timeline would give them. An
+//    unparsed input applies as soon as it heads its source. At most
+//    NodeOptions::max_held are held; past that the earliest applies anyway.
 // A timer fires as Tick{case, due}: at its own instant, not at the instant it
 // happened to be noticed, so serve catching up on a backlog writes the log
 // simulate writes. A timer set by an input at T for an instant before T fires
