@@ -315,8 +315,10 @@ void VerifyStopped(const Emitter& out, const std::optional<EscalationState>& exp
 void OnSeverityChanged(Emitter& out, const Call& ctx, const FeedEvent& fe,
                        const std::string& to_code, int to_level) {
   const CaseState& s = out.state();
-  SeverityChanged ev{fe.case_id, fe.at,       s.severity_code, to_code,     s.level,
-                     to_level,   fe.event_id, std::nullopt,    std::nullopt};
+  // Copied: emitting severity_changed below moves the state to the new code.
+  const std::string from_code = s.severity_code;
+  SeverityChanged ev{fe.case_id, fe.at,       from_code,    to_code,     s.level,
+                     to_level,   fe.event_id, std::nullopt, std::nullopt};
   if (!s.escalation) {
     out.Emit(std::move(ev));
     return;
@@ -337,7 +339,7 @@ void OnSeverityChanged(Emitter& out, const Call& ctx, const FeedEvent& fe,
   Routed rt = BaseRouted(out.state(), ctx, fe.at);
   FillPlan(rt, *r.rerouted);
   rt.reason.code = ReasonCode::kSeverityChanged;
-  rt.reason.from_severity = s.severity_code;
+  rt.reason.from_severity = from_code;
   rt.reason.severity = to_code;
   out.Emit(std::move(rt));
   EmitFired(out, r, split, r.order.size(), fe.at);

@@ -253,6 +253,11 @@ TEST_CASE("a severity change restarts the new level's policy; a passed due breac
   const auto& rt = First<Routed>(w.last);
   CHECK_FALSE(rt.clock_start.has_value());
   CHECK(rt.policy_base == T("2026-11-24T14:30:00Z"));
+  // The routing names the change as it was, from the old code to the new.
+  CHECK(rt.reason.code == ReasonCode::kSeverityChanged);
+  CHECK(rt.reason.from_severity == "urgent");
+  CHECK(rt.reason.severity == "critical");
+  CHECK_THAT(ReasonText(rt), Catch::StartsWith("severity urgent -> critical: level 1's policy"));
   const auto& x = Last<Escalated>(w.last);
   CHECK(x.at == T("2026-11-24T14:30:00Z"));
   CHECK(x.cycle == 0);
