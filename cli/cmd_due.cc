@@ -71,7 +71,7 @@ int RunDue(int argc, char** argv) {
   std::cout << "level " << due->level << " (" << severity << "): first response due "
             << base::FormatInstant(due->due) << "\n"
             << "  target " << amount << " counted on " << due->clock->name << "\n"
-            << "  " << due->calendars.reason << "\n"
+            << "  " << schedules::CalendarsReason(due->calendars, account, service) << "\n"
             << "  first page: schedule " << due->first_schedule
             << (due->calendars.fallback ? " (fallback case)"
                 : !schedules::IsOpen(*due->calendars.coverage, *opened)

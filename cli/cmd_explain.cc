@@ -15,6 +15,7 @@
 #include "engine/engine.h"
 #include "router/codec.h"
 #include "router/event_json.h"
+#include "router/reason_text.h"
 #include "store/event_log.h"
 
 namespace cli {
@@ -50,8 +51,7 @@ void Candidates(std::vector<std::string>& out, const std::vector<router::Candida
     char score[32];
     std::snprintf(score, sizeof score, "%.2f", c.score);
     out.push_back(indent + std::to_string(rank++) + ". " + c.engineer + "  score " + score + ", " +
-                  std::to_string(c.open_cases) + " open case(s)" +
-                  (c.why.empty() ? "" : ": " + c.why));
+                  std::to_string(c.open_cases) + " open case(s)" + ": " + router::ReasonText(c));
   }
 }
 
@@ -76,7 +76,7 @@ struct Teller {
     Line(e.at, "ROUTED  level " + std::to_string(e.level) + ", plan " + e.plan + ", coverage " +
                    e.coverage + ", business " + e.business +
                    (e.fallback ? " (fallback case)" : ""));
-    Detail("why: " + e.reason);
+    Detail("why: " + router::ReasonText(e));
     if (e.clock.empty()) {
       Detail("not routed: nothing will be paged for this clock");
     } else {
@@ -107,7 +107,7 @@ struct Teller {
     }
     for (const auto& t : e.targets) {
       Detail("  " + t.target + " -> " + (t.engineer ? *t.engineer : std::string("nobody")) +
-             (t.source.empty() ? "" : " (" + t.source + ")") + ": " + t.why);
+             (t.source.empty() ? "" : " (" + t.source + ")") + ": " + router::ReasonText(t));
     }
     if (e.step >= 0) {
       if (e.exhausted) {
@@ -129,7 +129,7 @@ struct Teller {
     }
     Line(e.at,
          "PAGED   " + e.engineer + " via " + via + " [" + router::PageCauseName(e.cause) + "]");
-    Detail("why: " + e.reason);
+    Detail("why: " + router::ReasonText(e));
     if (!e.candidates.empty()) {
       Detail("familiar ranking (best first):");
       Candidates(out, e.candidates, "                          ");
@@ -168,7 +168,7 @@ struct Teller {
     Line(e.at, "REOPENED a new response clock starts");
   }
   void operator()(const router::InputRejected& e) {
-    Line(e.at, "REFUSED input: " + e.reason + " (" + e.raw_summary + ")");
+    Line(e.at, "REFUSED input: " + router::ReasonText(e) + " (" + e.raw_summary + ")");
   }
 };
 

@@ -211,7 +211,9 @@ base::Result<Staged> Engine::Stage(const Input& input, Timestamp now) {
 
 base::Status Engine::StageRejection(const std::string& reason, const std::string& summary,
                                     const std::string& case_id, Timestamp now) {
-  std::vector<Event> events{InputRejected{case_id, now, reason, summary, ""}};
+  // Refused before Decide (parsing, time order): the ingest's message, quoted.
+  std::vector<Event> events{
+      InputRejected{case_id, now, Reason{ReasonCode::kIngestRejected, reason}, summary, ""}};
   if (!case_id.empty()) {
     // Fold it like any event, so the projection keeps counting refusals.
     auto entry = Pending(case_id);

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "router/codec.h"
+#include "router/reason_text.h"
 #include "store/event_log.h"
 
 namespace router {
@@ -127,7 +128,9 @@ std::string OutboxValue(const Paged& p, const CaseState& s) {
   out += ",\"target\":";
   JsonString(out, p.target);
   out += ",\"reason\":";
-  JsonString(out, p.reason);
+  JsonString(out, ReasonText(p));
+  out += ",\"reason_code\":";
+  JsonString(out, ReasonCodeName(p.reason.code));
   out += ",\"display_id\":";
   JsonString(out, s.display_id);
   out += ",\"subject\":";

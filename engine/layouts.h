@@ -16,9 +16,10 @@
 //                 took (EncodeHistory: version 1, repeated {1 engineer, 2 at}),
 //                 oldest first, at most kMaxHistoryPerAccount
 //   kOutbox       8-byte big-endian seq of a paged event -> JSON {case,
-//                 engineer, at, step, target, reason, display_id, subject,
-//                 severity, level}: the page to deliver (the pager shell
-//                 deletes it once delivered)
+//                 engineer, at, step, target, reason (the sentence,
+//                 router/reason_text.h), reason_code (ReasonCodeName),
+//                 display_id, subject, severity, level}: the page to deliver
+//                 (the pager shell deletes it once delivered)
 //   kDeadLetters  DeadLetterKey -> EncodeDeadLetter (feed/dead_letter.h): input
 //                 that was refused, with why
 //   kDeadLetterOutbox  DeadLetterKey -> "": a dead letter not yet confirmed on

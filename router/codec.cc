@@ -273,10 +273,39 @@ void WriteCandidates(Writer& w, uint32_t field, const std::vector<Candidate>& ca
     Writer n(&nested);
     n.String(1, c.engineer);
     n.Double(2, c.score);
-    n.String(3, c.why);
+    n.String(3, c.prose);  // retired for writing: only a decoded old record has prose
     n.Int(4, c.open_cases);
+    n.String(5, c.skill);
+    n.Double(6, c.skill_score);
+    for (const auto& v : c.workflows) n.Bytes(7, v);
+    n.Double(8, c.workflow_score);
+    n.Int(9, c.earlier_cases);
+    n.Double(10, c.history_score);
+    n.String(11, c.schedule);
+    n.String(12, c.layer);
     w.Bytes(field, nested);
   }
+}
+
+// A reason as a nested message; nothing for a default Reason (kProse, empty).
+void WriteReason(Writer& w, uint32_t field, const Reason& r) {
+  if (r == Reason{}) return;
+  std::string nested;
+  Writer n(&nested);
+  n.Uint(1, static_cast<uint64_t>(r.code));
+  n.String(2, r.text);
+  n.String(3, r.engineer);
+  n.String(4, r.calendar);
+  n.String(5, r.account);
+  n.String(6, r.service);
+  n.String(7, r.case_id);
+  n.String(8, r.severity);
+  n.String(9, r.from_severity);
+  n.String(10, r.action);
+  n.OptTime(11, r.until);
+  n.OptTime(12, r.scheduled);
+  n.Bool(13, r.fallback);
+  w.Bytes(field, nested);
 }
 
 void Fields(Writer& w, const Routed& e) {
@@ -285,7 +314,7 @@ void Fields(Writer& w, const Routed& e) {
   w.String(5, e.business);
   w.String(6, e.plan);
   w.Bool(7, e.fallback);
-  w.String(8, e.reason);
+  // 8: retired (an old record's reason sentence).
   w.OptTime(9, e.clock_start);
   w.OptTime(10, e.due);
   WriteCandidates(w, 11, e.candidates);
@@ -301,6 +330,8 @@ void Fields(Writer& w, const Routed& e) {
   w.Bool(21, e.deferred);
   w.Bool(22, e.deferred_page);
   w.String(23, e.owner);
+  WriteReason(w, 24, e.reason);
+  WriteReason(w, 25, e.calendars);
 }
 
 void Fields(Writer& w, const Paged& e) {
@@ -309,10 +340,11 @@ void Fields(Writer& w, const Paged& e) {
   w.Int(5, e.cycle);
   w.String(6, e.target);
   w.String(7, e.source);
-  w.String(8, e.reason);
+  // 8: retired (an old record's reason sentence).
   if (e.cause != PageCause::kStep) w.Uint(9, static_cast<uint64_t>(e.cause));
   for (const auto& v : e.also_via) w.Bytes(10, v);
   WriteCandidates(w, 11, e.candidates);
+  WriteReason(w, 12, e.reason);
 }
 
 void Fields(Writer& w, const Escalated& e) {
@@ -331,7 +363,8 @@ void Fields(Writer& w, const Escalated& e) {
     n.String(4, t.source);
     n.OptTime(5, t.until);
     WriteCandidates(n, 6, t.candidates);
-    n.String(7, t.why);
+    // 7: retired (an old record's sentence).
+    WriteReason(n, 8, t.reason);
     w.Bytes(8, nested);
   }
   w.Int(9, e.next_cycle);
@@ -366,9 +399,10 @@ void Fields(Writer& w, const SlaWarning& e) {
 }
 
 void Fields(Writer& w, const InputRejected& e) {
-  w.String(3, e.reason);
+  // 3: retired (an old record's reason sentence).
   w.String(4, e.raw_summary);
   w.String(5, e.event_id);
+  WriteReason(w, 6, e.reason);
 }
 
 // ---- Decoding: one overload per event type. Returns false for a field number
@@ -495,16 +529,105 @@ void DecodeCandidate(std::string_view bytes, Reader& outer, Candidate* c) {
         r.Double(w, &c->score);
         break;
       case 3:
-        r.String(w, &c->why);
+        r.String(w, &c->prose);
         break;
       case 4:
         r.Int(w, &c->open_cases);
+        break;
+      case 5:
+        r.String(w, &c->skill);
+        break;
+      case 6:
+        r.Double(w, &c->skill_score);
+        break;
+      case 7:
+        r.String(w, &c->workflows.emplace_back());
+        break;
+      case 8:
+        r.Double(w, &c->workflow_score);
+        break;
+      case 9:
+        r.Int(w, &c->earlier_cases);
+        break;
+      case 10:
+        r.Double(w, &c->history_score);
+        break;
+      case 11:
+        r.String(w, &c->schedule);
+        break;
+      case 12:
+        r.String(w, &c->layer);
         break;
       default:
         r.Skip(w);
     }
   }
   if (!r.ok()) outer.Fail("corrupt candidate");
+}
+
+bool KnownReasonCode(uint64_t v) {
+  return v <= static_cast<uint64_t>(kMaxReasonCode) &&
+         ReasonCodeName(static_cast<ReasonCode>(v)) != "unknown";
+}
+
+// Replaces *out with the reason in the nested message of field `w`.
+void ReadReason(Reader& outer, Wire wire, Reason* out) {
+  std::string_view bytes = outer.Bytes(wire);
+  if (!outer.ok()) return;
+  *out = Reason{};
+  Reader r(bytes);
+  uint32_t f;
+  Wire w;
+  while (r.Next(&f, &w)) {
+    switch (f) {
+      case 1: {
+        uint64_t v = 0;
+        r.Uint(w, &v);
+        if (r.ok() && !KnownReasonCode(v)) r.Fail("unknown reason code");
+        out->code = static_cast<ReasonCode>(v);
+        break;
+      }
+      case 2:
+        r.String(w, &out->text);
+        break;
+      case 3:
+        r.String(w, &out->engineer);
+        break;
+      case 4:
+        r.String(w, &out->calendar);
+        break;
+      case 5:
+        r.String(w, &out->account);
+        break;
+      case 6:
+        r.String(w, &out->service);
+        break;
+      case 7:
+        r.String(w, &out->case_id);
+        break;
+      case 8:
+        r.String(w, &out->severity);
+        break;
+      case 9:
+        r.String(w, &out->from_severity);
+        break;
+      case 10:
+        r.String(w, &out->action);
+        break;
+      case 11:
+        r.OptTime(w, &out->until);
+        break;
+      case 12:
+        r.OptTime(w, &out->scheduled);
+        break;
+      case 13:
+        r.Bool(w, &out->fallback);
+        break;
+      default:
+        r.Skip(w);
+    }
+  }
+  if (!r.ok()) outer.Fail("corrupt reason");
 }
 
 bool Field(Reader& r, uint32_t f, Wire w, Routed& e) {
@@ -524,8 +647,8 @@ bool Field(Reader& r, uint32_t f, Wire w, Routed& e) {
     case 7:
       r.Bool(w, &e.fallback);
       return true;
-    case 8:
-      r.String(w, &e.reason);
+    case 8:  // retired: an old record's sentence
+      r.String(w, &e.reason.text);
       return true;
     case 9:
       r.OptTime(w, &e.clock_start);
@@ -574,6 +697,12 @@ bool Field(Reader& r, uint32_t f, Wire w, Routed& e) {
     case 23:
       r.String(w, &e.owner);
       return true;
+    case 24:
+      ReadReason(r, w, &e.reason);
+      return true;
+    case 25:
+      ReadReason(r, w, &e.calendars);
+      return true;
   }
   return false;
 }
@@ -607,8 +736,11 @@ void DecodeTarget(std::string_view bytes, Reader& outer, TargetResolution* t) {
       case 6:
         ReadCandidate(r, w, &t->candidates);
         break;
-      case 7:
-        r.String(w, &t->why);
+      case 7:  // retired: an old record's sentence
+        r.String(w, &t->reason.text);
+        break;
+      case 8:
+        ReadReason(r, w, &t->reason);
         break;
       default:
         r.Skip(w);
@@ -634,8 +766,8 @@ bool Field(Reader& r, uint32_t f, Wire w, Paged& e) {
     case 7:
       r.String(w, &e.source);
       return true;
-    case 8:
-      r.String(w, &e.reason);
+    case 8:  // retired: an old record's sentence
+      r.String(w, &e.reason.text);
       return true;
     case 9:
       r.Enum(w, &e.cause, 1, 4);
@@ -645,6 +777,9 @@ bool Field(Reader& r, uint32_t f, Wire w, Paged& e) {
       return true;
     case 11:
       ReadCandidate(r, w, &e.candidates);
+      return true;
+    case 12:
+      ReadReason(r, w, &e.reason);
       return true;
   }
   return false;
@@ -753,14 +888,17 @@ bool Field(Reader& r, uint32_t f, Wire w, SlaWarning& e) {
 
 bool Field(Reader& r, uint32_t f, Wire w, InputRejected& e) {
   switch (f) {
-    case 3:
-      r.String(w, &e.reason);
+    case 3:  // retired: an old record's sentence
+      r.String(w, &e.reason.text);
       return true;
     case 4:
       r.String(w, &e.raw_summary);
       return true;
     case 5:
       r.String(w, &e.event_id);
+      return true;
+    case 6:
+      ReadReason(r, w, &e.reason);
       return true;
   }
   return false;

@@ -26,7 +26,8 @@
 // `at` field.
 //
 // EVOLUTION. Add a field under a new number; never reuse or retype a number
-// (retire it here instead). A new event type takes a new tag (router/events.h);
+// (retire it here instead: a retired field is still read from old records,
+// never written by this writer). A new event type takes a new tag (router/events.h);
 // readers must learn a new type or enum value before writers emit it. The
 // version byte changes only for an incompatible layout, which this format is
 // designed never to need.
@@ -44,31 +45,49 @@
 //   case_resolved (4)       3 event_id
 //   case_reopened (5)       3 event_id, 4 next_action_at
 //   routed (6)              3 level (int), 4 coverage, 5 business, 6 plan,
-//                           7 fallback (bool), 8 reason, 9 clock_start, 10 due,
-//                           11 candidate (repeated message: 1 engineer,
-//                           2 score (fixed64 double), 3 why, 4 open_cases
-//                           (int)), 12 next_action_at, 13 clock, 14 target_s
-//                           (int), 15 target_business (bool), 16 policy_base,
-//                           17 repeat (int), 18 steps (int), 19 first_step_at,
-//                           20 warning_at, 21 deferred (bool), 22 deferred_page
-//                           (bool), 23 owner
+//                           7 fallback (bool), 8 RETIRED reason sentence,
+//                           9 clock_start, 10 due, 11 candidate (repeated
+//                           message, below), 12 next_action_at, 13 clock,
+//                           14 target_s (int), 15 target_business (bool),
+//                           16 policy_base, 17 repeat (int), 18 steps (int),
+//                           19 first_step_at, 20 warning_at, 21 deferred
+//                           (bool), 22 deferred_page (bool), 23 owner,
+//                           24 reason (message), 25 calendars (reason message)
 //   paged (7)               3 engineer, 4 step (int), 5 cycle (int), 6 target,
-//                           7 source, 8 reason, 9 cause (enum PageCause; absent
-//                           = step), 10 also_via (repeated string),
-//                           11 candidate (repeated, as in routed)
+//                           7 source, 8 RETIRED reason sentence, 9 cause (enum
+//                           PageCause; absent = step), 10 also_via (repeated
+//                           string), 11 candidate (repeated), 12 reason
 //   escalated (8)           3 step (int), 4 cycle (int), 5 next_action_at,
 //                           6 scheduled, 7 empty (bool), 8 target (repeated
 //                           message: 1 target, 2 engineer (absent = nobody),
 //                           3 schedule, 4 source, 5 until, 6 candidate
-//                           (repeated), 7 why), 9 next_cycle (int), 10 next_step
-//                           (int), 11 next_step_at, 12 exhausted (bool),
-//                           13 schedule (repeated string), 14 watch_at
+//                           (repeated), 7 RETIRED why sentence, 8 reason),
+//                           9 next_cycle (int), 10 next_step (int),
+//                           11 next_step_at, 12 exhausted (bool), 13 schedule
+//                           (repeated string), 14 watch_at
 //   acknowledged (9)        3 engineer
 //   responded (10)          3 how (enum ResponseKind), 4 by
 //   breached (11)           3 due, 4 next_action_at, 5 at_severity_change (bool)
 //   sla_warning (12)        3 due, 4 next_action_at
-//   input_rejected (13)     3 reason, 4 raw_summary, 5 event_id
+//   input_rejected (13)     3 RETIRED reason sentence, 4 raw_summary,
+//                           5 event_id, 6 reason
 //   handoff_checked (14)    3 watch_at, 4 next_action_at
+// Nested messages:
+//   candidate               1 engineer, 2 score (fixed64 double), 3 why (an
+//                           old record's sentence; written back only when a
+//                           decoded old record is re-encoded), 4 open_cases
+//                           (int), 5 skill, 6 skill_score (double),
+//                           7 workflow (repeated string), 8 workflow_score
+//                           (double), 9 earlier_cases (int), 10 history_score
+//                           (double), 11 schedule, 12 layer
+//   reason                  1 code (enum ReasonCode, router/reason.h; absent =
+//                           kProse), 2 text, 3 engineer, 4 calendar, 5 account,
+//                           6 service, 7 case_id, 8 severity, 9 from_severity,
+//                           10 action, 11 until, 12 scheduled, 13 fallback
+//                           (bool). A default reason is not written at all.
+// A record written before field 24 (routed), 12 (paged), 8 (target) or 6
+// (input_rejected) existed decodes to a reason of code kProse whose text is
+// the retired sentence field, rendered as-is; new records carry no sentence.
 // Instants not marked otherwise are optional instants: absent = nullopt.
 #pragma once
 

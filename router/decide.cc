@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "router/escalation.h"
+#include "router/reason_text.h"
 #include "schedules/schedules.h"
 
 namespace router {
@@ -53,12 +54,12 @@ class Emitter {
         e);
     decision_.events.push_back(std::move(e));
   }
-  Decision Reject(const std::string& case_id, Timestamp now, std::string reason,
-                  std::string summary, std::string event_id) {
+  Decision Reject(const std::string& case_id, Timestamp now, Reason reason, std::string summary,
+                  std::string event_id) {
     Decision d;
-    d.events.push_back(
-        InputRejected{case_id, now, reason, std::move(summary), std::move(event_id)});
-    d.rejection = std::move(reason);
+    InputRejected e{case_id, now, std::move(reason), std::move(summary), std::move(event_id)};
+    d.rejection = ReasonText(e);
+    d.events.push_back(std::move(e));
     return d;
   }
   Decision Finish() { return std::move(decision_); }
@@ -117,13 +118,6 @@ void Verify(const Emitter& out, const EscalationState& expected) {
                "escalation state\n",
                out.state().case_id.c_str());
   std::abort();
-}
-
-std::string DurationText(const config::DurationSpec& d) {
-  const auto secs = d.amount.count();
-  if (secs % 3600 == 0) return std::to_string(secs / 3600) + (d.business ? "bh" : "h");
-  if (secs % 60 == 0) return std::to_string(secs / 60) + "m" + (d.business ? " (business)" : "");
-  return std::to_string(secs) + "s" + (d.business ? " (business)" : "");
 }
 
 Timestamp AtOfFired(const AdvanceResult& r, const Fired& f) {
@@ -206,9 +200,38 @@ void EmitFired(Emitter& out, AdvanceResult& r, size_t from, size_t to,
   }
 }
 
+// Why the case has its calendars, naming only what the Routed event does not.
+Reason CalendarsReasonOf(const schedules::CaseCalendars& cals, const std::string& account,
+                         const std::string& service) {
+  Reason r;
+  switch (cals.basis) {
+    case schedules::CalendarsBasis::kEnterprisePlan:
+      r.code = ReasonCode::kEnterprisePlan;
+      break;
+    case schedules::CalendarsBasis::kPlan:
+      r.code = ReasonCode::kPlan;
+      break;
+    case schedules::CalendarsBasis::kPlanAddon24x7:
+      r.code = ReasonCode::kPlanAddon24x7;
+      break;
+    case schedules::CalendarsBasis::kAddonExcluded:
+      r.code = ReasonCode::kAddonExcluded;
+      r.service = service;
+      break;
+    case schedules::CalendarsBasis::kUnknownAccount:
+      r.code = ReasonCode::kUnknownAccount;
+      r.account = account;
+      break;
+    case schedules::CalendarsBasis::kOutOfScope:
+      r.code = ReasonCode::kOutOfScope;
+      r.service = service;
+      break;
+  }
+  return r;
+}
+
 // The routing facts of the case's account and service.
-Routed BaseRouted(const CaseState& s, const Call& ctx, Timestamp at,
-                  schedules::CaseCalendars* cals_out) {
+Routed BaseRouted(const CaseState& s, const Call& ctx, Timestamp at) {
   auto cals = schedules::ResolveCalendars(ctx.config, s.account, s.service);
   Routed r;
   r.case_id = s.case_id;
@@ -218,9 +241,9 @@ Routed BaseRouted(const CaseState& s, const Call& ctx, Timestamp at,
   r.business = cals.business ? cals.business->name : "";
   r.plan = cals.plan;
   r.fallback = cals.fallback;
+  r.calendars = CalendarsReasonOf(cals, s.account, s.service);
   RoutingFacts facts{&ctx.config, cals.customer, s.service, ctx.history, ctx.open_cases, ctx.memo};
   r.candidates = ctx.memo->RankFamiliar(at, facts);
-  *cals_out = std::move(cals);
   return r;
 }
 
@@ -242,50 +265,19 @@ void FillPlan(Routed& r, const EscalationState& x) {
   r.owner = x.owner;
 }
 
-// Appends why the plan is what it is: "<calendars>; level 2 target 1h on the
-// always clock, due ...". Appends into the caller's reason (one buffer, not a
-// chain of temporaries: this text is built for every routing).
-void AppendPlanReason(std::string& why, const EscalationState& x,
-                      const schedules::CaseCalendars& cals) {
-  why.reserve(why.size() + cals.reason.size() + 160);
-  why += cals.reason;
-  why += "; level ";
-  why += std::to_string(x.level);
-  why += " target ";
-  why += DurationText(x.target);
-  why += " on the ";
-  why += x.clock_calendar;
-  why += " clock, due ";
-  why += base::FormatInstant(x.due);
-  if (x.due == Timestamp::max()) why += " (the clock's calendar never opens: nothing will fire)";
-  if (!x.owner.empty()) {
-    why += "; paging the case's owner ";
-    why += x.owner;
-  }
-  if (x.deferred) {
-    why += "; opened outside coverage (";
-    if (cals.coverage) why += cals.coverage->name;
-    why += "): the fallback schedule at once, the policy from ";
-    why += base::FormatInstant(x.next_step_at);
-  }
-}
-
 // Starts a response clock at `at` with `started` (Start / StartFollowUp's
 // result): routed, then whatever fires at `at`.
 void StartClock(Emitter& out, const Call& ctx, Timestamp at,
-                const base::Result<EscalationState>& started, const std::string& why) {
-  schedules::CaseCalendars cals;
-  Routed r = BaseRouted(out.state(), ctx, at, &cals);
+                const base::Result<EscalationState>& started, ReasonCode why) {
+  Routed r = BaseRouted(out.state(), ctx, at);
   r.clock_start = at;
+  r.reason.code = why;
   if (!started.ok()) {
-    r.reason = why + ": not routed: " + started.status().message();
+    r.reason.text = started.status().message();
     out.Emit(std::move(r));
     return;
   }
   FillPlan(r, *started);
-  r.reason = why;
-  r.reason += ": ";
-  AppendPlanReason(r.reason, *started, cals);
   out.Emit(std::move(r));
   AdvanceResult fired = Advance(*started, at, ECtx(ctx));
   EmitFired(out, fired, 0, fired.order.size());
@@ -298,11 +290,11 @@ base::Result<EscalationState> StartFor(const CaseState& s, const Call& ctx, Time
 
 void OnCaseOpened(Emitter& out, const Call& ctx) {
   const CaseState& s = out.state();
-  StartClock(out, ctx, s.opened_at, StartFor(s, ctx, s.opened_at), "opened");
+  StartClock(out, ctx, s.opened_at, StartFor(s, ctx, s.opened_at), ReasonCode::kOpened);
 }
 
 void OnCaseReopened(Emitter& out, const Call& ctx, Timestamp at) {
-  StartClock(out, ctx, at, StartFor(out.state(), ctx, at), "reopened: a new clock");
+  StartClock(out, ctx, at, StartFor(out.state(), ctx, at), ReasonCode::kReopened);
 }
 
 // The first response or the resolution at `at`: emits what was due strictly
@@ -323,8 +315,10 @@ void VerifyStopped(const Emitter& out, const std::optional<EscalationState>& exp
 void OnSeverityChanged(Emitter& out, const Call& ctx, const FeedEvent& fe,
                        const std::string& to_code, int to_level) {
   const CaseState& s = out.state();
-  SeverityChanged ev{fe.case_id, fe.at,       s.severity_code, to_code,     s.level,
-                     to_level,   fe.event_id, std::nullopt,    std::nullopt};
+  // Copied: emitting severity_changed below moves the state to the new code.
+  const std::string from_code = s.severity_code;
+  SeverityChanged ev{fe.case_id, fe.at,       from_code,    to_code,     s.level,
+                     to_level,   fe.event_id, std::nullopt, std::nullopt};
   if (!s.escalation) {
     out.Emit(std::move(ev));
     return;
@@ -342,13 +336,11 @@ void OnSeverityChanged(Emitter& out, const Call& ctx, const FeedEvent& fe,
   EmitFired(out, r, 0, split);
   ev.due = r.rerouted->due;
   out.Emit(std::move(ev));
-  schedules::CaseCalendars cals;
-  Routed rt = BaseRouted(out.state(), ctx, fe.at, &cals);
+  Routed rt = BaseRouted(out.state(), ctx, fe.at);
   FillPlan(rt, *r.rerouted);
-  rt.reason = "severity " + s.severity_code + " -> " + to_code + ": level " +
-              std::to_string(to_level) + "'s policy starts over from the change, due re-targeted " +
-              "from the opening; ";
-  AppendPlanReason(rt.reason, *r.rerouted, cals);
+  rt.reason.code = ReasonCode::kSeverityChanged;
+  rt.reason.from_severity = from_code;
+  rt.reason.severity = to_code;
   out.Emit(std::move(rt));
   EmitFired(out, r, split, r.order.size(), fe.at);
   Verify(out, r.state);
@@ -366,8 +358,7 @@ void OnCustomerFollowUp(Emitter& out, const Call& ctx, const FeedEvent& fe) {
   out.Emit(CommunicationAdded{fe.case_id, fe.at, fe.origin, fe.communication_id, fe.event_id, true,
                               due, std::nullopt});
   StartClock(out, ctx, fe.at, started,
-             owned ? "customer follow-up: a next-response clock"
-                   : "customer follow-up: a next-response clock (no owner: the level's policy)");
+             owned ? ReasonCode::kFollowUpOwner : ReasonCode::kFollowUpPolicy);
 }
 
 Decision DecideCreate(const CaseState& state, const FeedEvent& fe, int level, const Call& ctx) {
@@ -383,34 +374,41 @@ Decision DecideCreate(const CaseState& state, const FeedEvent& fe, int level, co
 
 Decision DecideFeed(const CaseState& state, const FeedEvent& fe, const Call& ctx) {
   Emitter out(state);
-  auto reject = [&](std::string reason) {
+  auto reject = [&](Reason reason) {
     return out.Reject(fe.case_id, ctx.now, std::move(reason), Summary(fe), fe.event_id);
   };
-  if (fe.case_id.empty()) return reject("event names no case id");
+  if (fe.case_id.empty()) return reject({ReasonCode::kNoCaseId});
   if (!fe.event_id.empty() && state.SawEventId(fe.event_id)) return {};  // redelivery
 
   std::optional<int> level;
   const CaseDetails* details = fe.details ? &*fe.details : nullptr;
   if (details != nullptr) {
     if (!details->case_id.empty() && details->case_id != fe.case_id) {
-      return reject("case details name case '" + details->case_id + "', the event names '" +
-                    fe.case_id + "'");
+      Reason why{ReasonCode::kDetailsNameOtherCase};
+      why.case_id = details->case_id;
+      return reject(std::move(why));
     }
     if (!details->severity_code.empty()) {
       level = LevelOf(ctx.config, details->severity_code);
-      if (!level) return reject("unknown severityCode '" + details->severity_code + "'");
+      if (!level) {
+        Reason why{ReasonCode::kUnknownSeverity};
+        why.severity = details->severity_code;
+        return reject(std::move(why));
+      }
     }
   }
 
   if (fe.action == FeedAction::kCreateCase) {
-    if (details == nullptr) return reject("CreateCase without case details");
-    if (!level) return reject("CreateCase without severityCode");
-    if (state.opened) return reject("CreateCase for a case already opened");
+    if (details == nullptr) return reject({ReasonCode::kCreateWithoutDetails});
+    if (!level) return reject({ReasonCode::kCreateWithoutSeverity});
+    if (state.opened) return reject({ReasonCode::kAlreadyOpened});
     return DecideCreate(state, fe, *level, ctx);
   }
 
   if (!state.opened) {
-    return reject(std::string(ActionName(fe.action)) + " for a case never opened");
+    Reason why{ReasonCode::kNeverOpened};
+    why.action = ActionName(fe.action);
+    return reject(std::move(why));
   }
 
   if (level && details->severity_code != state.severity_code) {
@@ -473,14 +471,16 @@ Decision DecideTick(const CaseState& state, const Tick& tick, const Call& ctx) {
 Decision DecideAcknowledge(const CaseState& state, const Acknowledge& ack, const Call& ctx) {
   Emitter out(state);
   std::string summary = "ack case=" + ack.case_id + " engineer=" + ack.engineer;
-  auto reject = [&](std::string reason) {
+  auto reject = [&](Reason reason) {
     return out.Reject(ack.case_id, ctx.now, std::move(reason), summary, "");
   };
-  if (ack.case_id.empty()) return reject("acknowledgement names no case id");
-  if (!state.opened) return reject("acknowledgement for a case never opened");
-  if (ack.engineer.empty()) return reject("acknowledgement names no engineer");
+  if (ack.case_id.empty()) return reject({ReasonCode::kAckNoCaseId});
+  if (!state.opened) return reject({ReasonCode::kAckNeverOpened});
+  if (ack.engineer.empty()) return reject({ReasonCode::kAckNoEngineer});
   if (ctx.config.FindEngineer(ack.engineer) == nullptr) {
-    return reject("acknowledgement by unknown engineer '" + ack.engineer + "'");
+    Reason why{ReasonCode::kAckUnknownEngineer};
+    why.engineer = ack.engineer;
+    return reject(std::move(why));
   }
   bool response = state.status == CaseStatus::kOpen && state.awaiting_response;
   bool already = false;

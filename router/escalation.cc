@@ -87,7 +87,7 @@ base::Status Configure(EscalationState& s, const config::Config& config, int lev
                                       std::to_string(level));
   auto cals = schedules::ResolveCalendars(config, s.account, s.service);
   if (cals.coverage == nullptr || cals.business == nullptr)
-    return base::Status::InvalidInput("no calendars for account " + s.account + ": " + cals.reason);
+    return base::Status::InvalidInput("no calendars for account " + s.account);
   auto policy = config.escalation.find(level);
   const bool has_policy = policy != config.escalation.end();
   if (!s.owner.empty()) {
@@ -149,10 +149,6 @@ std::optional<Timestamp> NextWatch(const EscalationState& s, Timestamp from,
   return best;
 }
 
-std::string Where(int cycle, int step) {
-  return "cycle " + std::to_string(cycle) + " step " + std::to_string(step);
-}
-
 void FireDeferred(EscalationState& s, Timestamp t, const config::Config& config,
                   const RoutingFacts& facts, AdvanceResult& out) {
   s.deferred_page_pending = false;
@@ -173,8 +169,8 @@ void FireDeferred(EscalationState& s, Timestamp t, const config::Config& config,
     page.cause = PageCause::kDeferred;
     page.target = r.target;
     page.source = r.source;
-    page.reason =
-        "opened outside coverage: the fallback schedule at once; " + r.target + ": " + r.why;
+    page.reason = std::move(r.reason);
+    page.reason.until = r.until;  // the page does not record the shift
     out.order.push_back({Fired::Kind::kPage, out.pages.size()});
     out.pages.push_back(std::move(page));
   }
@@ -186,11 +182,6 @@ void FireStep(EscalationState& s, Timestamp t, const config::Calendar& clock,
   const auto& step = steps[s.next_step];
   const Timestamp scheduled = StepInstant(clock, s.policy_base, s.target, s.cycle, step.after);
   auto res = ResolveStep(step, t, facts);
-  std::string prefix = Where(s.cycle, s.next_step);
-  if (t < scheduled)
-    prefix += " (brought forward from " + base::FormatInstant(scheduled) +
-              ": the previous step reached nobody)";
-  if (s.fallback) prefix += " (fallback case: " + facts.service + ")";
   s.step_paged.clear();
   std::vector<Page> pages;
   for (auto& p : res.pages) {
@@ -204,7 +195,12 @@ void FireStep(EscalationState& s, Timestamp t, const config::Calendar& clock,
     page.also_via = std::move(p.also_via);
     page.source = std::move(p.source);
     page.candidates = std::move(p.candidates);
-    page.reason = prefix + ": " + p.reason;
+    page.reason = std::move(p.reason);
+    if (t < scheduled) page.reason.scheduled = scheduled;
+    if (s.fallback) {
+      page.reason.fallback = true;
+      page.reason.service = facts.service;
+    }
     s.step_paged.push_back(page.engineer);
     pages.push_back(std::move(page));
   }
@@ -260,10 +256,9 @@ void CheckHandoffs(EscalationState& s, Timestamp t, const config::Calendar& cloc
       page.step = s.current_step;
       page.target = "schedule/" + name;
       page.source = shift.source;
-      page.reason = Where(s.current_cycle, s.current_step) + ": " +
-                    (resumed ? "clock resumed (" + clock.name + "), " : std::string("handoff, ")) +
-                    page.engineer + " now on call in " + name + " (" + shift.source + ") until " +
-                    base::FormatInstant(shift.end);
+      page.reason.code = resumed ? ReasonCode::kClockResumed : ReasonCode::kHandoff;
+      page.reason.until = shift.end;
+      if (resumed) page.reason.calendar = clock.name;
       s.step_paged.push_back(page.engineer);
       out.order.push_back({Fired::Kind::kPage, out.pages.size()});
       out.pages.push_back(std::move(page));

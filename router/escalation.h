@@ -88,7 +88,7 @@ struct Page {
   std::vector<std::string> also_via;  // other targets of the step that reached them
   std::string source;                 // layer name or "override" for schedule targets
   std::vector<Candidate> candidates;  // when reached through familiar
-  std::string reason;                 // one line for people
+  Reason reason;                      // why them (router/reason.h)
 };
 
 // A step fired (whether or not it reached anyone). Step -1 is the deferred

@@ -1,5 +1,7 @@
 #include "router/event_json.h"
 
+#include "router/reason_text.h"
+
 namespace router {
 
 namespace {
@@ -28,10 +30,47 @@ Json CandidatesJson(const std::vector<Candidate>& candidates) {
     cj["engineer"] = c.engineer;
     cj["score"] = c.score;
     cj["open_cases"] = c.open_cases;
-    cj["why"] = c.why;
+    cj["why"] = ReasonText(c);
+    // The parts of the score, as facts (none in an old record).
+    if (!c.skill.empty()) {
+      cj["skill"] = c.skill;
+      cj["skill_score"] = c.skill_score;
+    }
+    if (!c.workflows.empty()) {
+      cj["workflows"] = c.workflows;
+      cj["workflow_score"] = c.workflow_score;
+    }
+    if (c.earlier_cases > 0) {
+      cj["earlier_cases"] = c.earlier_cases;
+      cj["history_score"] = c.history_score;
+    }
+    if (!c.schedule.empty()) cj["schedule"] = c.schedule;
+    if (!c.layer.empty()) cj["layer"] = c.layer;
     out.push_back(std::move(cj));
   }
   return out;
+}
+
+// Adds "<prefix>_code" (ReasonCodeName) and, when the reason has any,
+// "<prefix>_fields" with its fields (the sentence itself is the caller's).
+void ReasonJson(Json& j, const std::string& prefix, const Reason& r) {
+  j[prefix + "_code"] = std::string(ReasonCodeName(r.code));
+  Json f = Json::object();
+  auto str = [&f](const char* k, const std::string& v) {
+    if (!v.empty()) f[k] = v;
+  };
+  str("engineer", r.engineer);
+  str("calendar", r.calendar);
+  str("account", r.account);
+  str("service", r.service);
+  str("case_id", r.case_id);
+  str("severity", r.severity);
+  str("from_severity", r.from_severity);
+  str("action", r.action);
+  if (r.until) f["until"] = base::FormatInstant(*r.until);
+  if (r.scheduled) f["scheduled"] = base::FormatInstant(*r.scheduled);
+  if (r.fallback) f["fallback"] = true;
+  if (!f.empty()) j[prefix + "_fields"] = std::move(f);
 }
 
 struct Fields {
@@ -77,7 +116,9 @@ struct Fields {
     o.Str("business", e.business);
     o.Str("plan", e.plan);
     o.Bool("fallback", e.fallback);
-    o.Str("reason", e.reason);
+    o.Str("reason", ReasonText(e));
+    ReasonJson(o.j, "reason", e.reason);
+    if (e.calendars != Reason{}) ReasonJson(o.j, "calendars", e.calendars);
     o.Time("clock_start", e.clock_start);
     o.Time("due", e.due);
     o.j["candidates"] = CandidatesJson(e.candidates);
@@ -103,7 +144,8 @@ struct Fields {
     o.Int("cycle", e.cycle);
     o.Str("target", e.target);
     o.Str("source", e.source);
-    o.Str("reason", e.reason);
+    o.Str("reason", ReasonText(e));
+    ReasonJson(o.j, "reason", e.reason);
     o.Str("cause", PageCauseName(e.cause));
     if (!e.also_via.empty()) o.j["also_via"] = e.also_via;
     if (!e.candidates.empty()) o.j["candidates"] = CandidatesJson(e.candidates);
@@ -121,7 +163,8 @@ struct Fields {
       if (t.engineer) tj["engineer"] = *t.engineer;
       if (!t.source.empty()) tj["source"] = t.source;
       if (t.until) tj["until"] = base::FormatInstant(*t.until);
-      tj["why"] = t.why;
+      tj["why"] = ReasonText(t);
+      ReasonJson(tj, "why", t.reason);
       targets.push_back(std::move(tj));
     }
     o.j["targets"] = std::move(targets);
@@ -147,7 +190,8 @@ struct Fields {
     o.Time("next_action_at", e.next_action_at);
   }
   void operator()(const InputRejected& e) {
-    o.Str("reason", e.reason);
+    o.Str("reason", ReasonText(e));
+    ReasonJson(o.j, "reason", e.reason);
     o.Str("raw_summary", e.raw_summary);
     o.Str("event_id", e.event_id);
   }
@@ -179,6 +223,7 @@ std::string EventTextLine(uint64_t seq, const Event& event) {
     if (k == "seq" || k == "type" || k == "case" || k == "at") continue;
     // Detail for programs (and `explain`); too long for one line.
     if (k == "targets" || k == "plan_of_escalation") continue;
+    if (k.ends_with("_fields")) continue;  // the sentence (`reason`) tells them
     line += " " + k + "=";
     if (it->is_string()) {
       const std::string& s = it->get_ref<const std::string&>();

@@ -2,7 +2,8 @@
 // the log keeps (router/codec.h encodes them). Each event carries everything
 // Evolve needs, so replaying an old log needs no config and no clock: whatever
 // was looked up while deciding (levels, due instants, who was paged and why,
-// the next timer) is written into the event.
+// the next timer) is written into the event. Reasons are codes with fields
+// (router/reason.h); router/reason_text.h renders them for people.
 //
 // Scheduling contract: an event that has a `next_action_at` field states the
 // case's next timer AFTER that event (nullopt: nothing scheduled). Evolve
@@ -21,6 +22,7 @@
 #include "base/time.h"
 #include "router/escalation.h"
 #include "router/inputs.h"
+#include "router/reason.h"
 #include "router/targets.h"
 
 namespace router {
@@ -102,7 +104,8 @@ struct Routed {
   std::string business{};  // business calendar name
   std::string plan{};
   bool fallback = false;  // unknown account or service out of scope
-  std::string reason{};
+  Reason reason{};        // why a clock started (kOpened, ...); kProse: an old record's sentence
+  Reason calendars{};     // why these calendars (kPlan, ...); kProse in old records: unknown
   std::optional<Timestamp> clock_start{};  // nullopt: the clock keeps its current start
   std::optional<Timestamp> due{};
   std::vector<Candidate> candidates{};  // best first
@@ -135,8 +138,8 @@ struct Paged {
   int cycle = 0;         // 0-based repetition of the policy
   std::string target{};  // the step target as written: "schedule/video-sme-primary", "edm", ...
   std::string
-      source{};  // where the engineer came from: a layer name, "override", "designated", ...
-  std::string reason{};
+      source{};     // where the engineer came from: a layer name, "override", "designated", ...
+  Reason reason{};  // the target's (kOnCall, kFamiliar, ...) or kHandoff, kClockResumed
   PageCause cause = PageCause::kStep;
   std::vector<std::string> also_via{};  // other targets of the step that reached them
   std::vector<Candidate> candidates{};  // when `target` is familiar: the ranking, best first
@@ -220,7 +223,7 @@ struct SlaWarning {
 struct InputRejected {
   std::string case_id{};
   Timestamp at{};
-  std::string reason{};
+  Reason reason{};
   std::string raw_summary{};  // a short description of the input (never the whole payload)
   std::string event_id{};
   friend bool operator==(const InputRejected&, const InputRejected&) = default;

@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
-#include <charconv>
 #include <cmath>
-#include <cstdio>
 
 #include "schedules/schedules.h"
 
@@ -15,20 +13,6 @@ bool Contains(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-// "%.2f": std::to_chars with a precision formats as printf does in the C
-// locale (same digits, same rounding), without printf's parsing and locale.
-void AppendFixed2(std::string& out, double x) {
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::fixed, 2);
-  out.append(buf, r.ptr);
-}
-
-std::string Fixed2(double x) {
-  std::string s;
-  AppendFixed2(s, x);
-  return s;
-}
-
 // The customer's own business calendar: designated EAEs work the customer's hours.
 const config::Calendar* CustomerCalendar(const RoutingFacts& facts) {
   if (facts.customer == nullptr) return nullptr;
@@ -37,84 +21,51 @@ const config::Calendar* CustomerCalendar(const RoutingFacts& facts) {
   return cals.business;
 }
 
-TargetResolution Nobody(TargetResolution r, std::string why) {
+TargetResolution Nobody(TargetResolution r, Reason why) {
   r.engineer.reset();
-  r.why = std::move(why);
+  r.reason = std::move(why);
   return r;
 }
 
-// Scores one on-call engineer. The reason reads like "skill medialive +3.00;
-// workflows live-linear +1.00; 0 open; on call in video-sme-primary (london)";
-// built by appending into one string (this runs for every on-call engineer of
-// every opening).
+Reason Because(ReasonCode code) { return Reason{code}; }
+
+// Scores one on-call engineer, recording each part of the score (this runs
+// for every on-call engineer of every opening: facts only, no text).
 Candidate Score(const std::string& id, const std::string& schedule, const std::string& layer,
                 Timestamp at, const RoutingFacts& facts) {
   Candidate c;
   c.engineer = id;
-  std::string& why = c.why;
-  why.reserve(160);
-  auto separate = [&why] {
-    if (!why.empty()) why += "; ";
-  };
   const auto* eng = facts.config->FindEngineer(id);
   if (eng != nullptr && !facts.service.empty() && Contains(eng->skills, facts.service)) {
+    c.skill = facts.service;
+    c.skill_score = kServiceSkillScore;
     c.score += kServiceSkillScore;
-    why += "skill ";
-    why += facts.service;
-    why += " +";
-    AppendFixed2(why, kServiceSkillScore);
   }
   if (eng != nullptr && facts.customer != nullptr) {
-    double sum = 0;
     for (const auto& w : facts.customer->workflows) {
       if (!Contains(eng->skills, w)) continue;
-      if (sum == 0) {
-        separate();
-        why += "workflows ";
-      } else {
-        why += ",";
-      }
-      why += w;
-      sum += kWorkflowScore;
+      c.workflows.push_back(w);
+      c.workflow_score += kWorkflowScore;
     }
-    if (sum > 0) {
-      c.score += sum;
-      why += " +";
-      AppendFixed2(why, sum);
-    }
+    c.score += c.workflow_score;
   }
   if (facts.history != nullptr && facts.customer != nullptr) {
-    int n = 0;
-    double sum = 0;
     const double half_life_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(kHistoryHalfLife).count();
     for (const auto& h : *facts.history) {
       if (h.engineer != id || h.account != facts.customer->account || h.at > at) continue;
       const double age_ms = static_cast<double>((at - h.at).count());
-      sum += kHandledCaseScore * std::exp2(-age_ms / half_life_ms);
-      ++n;
+      c.history_score += kHandledCaseScore * std::exp2(-age_ms / half_life_ms);
+      ++c.earlier_cases;
     }
-    if (n > 0) {
-      c.score += sum;
-      separate();
-      why += std::to_string(n);
-      why += n == 1 ? " earlier case" : " earlier cases";
-      why += " of this customer +";
-      AppendFixed2(why, sum);
-    }
+    c.score += c.history_score;
   }
   if (facts.open_cases != nullptr) {
     auto it = facts.open_cases->find(id);
     if (it != facts.open_cases->end()) c.open_cases = it->second;
   }
-  if (why.empty()) why = "no skill, workflow or history match";
-  why += "; ";
-  why += std::to_string(c.open_cases);
-  why += " open; on call in ";
-  why += schedule;
-  why += " (";
-  why += layer;
-  why += ")";
+  c.schedule = schedule;
+  c.layer = layer;
   return c;
 }
 
@@ -228,59 +179,59 @@ TargetResolution ResolveTarget(const config::Target& target, Timestamp at,
     case Kind::kSchedule: {
       r.schedule = target.name;
       const auto* schedule = facts.config->FindSchedule(target.name);
-      if (schedule == nullptr) return Nobody(r, "no schedule named " + target.name);
+      if (schedule == nullptr) return Nobody(r, Because(ReasonCode::kNoSuchSchedule));
       schedules::Shift own;
       const schedules::Shift& shift = OnCallVia(facts.memo, *schedule, at, own);
       r.until = shift.end;
-      if (!shift.engineer) {
-        return Nobody(
-            r, "nobody on call in " + target.name + " until " + base::FormatInstant(shift.end));
-      }
+      if (!shift.engineer) return Nobody(r, Because(ReasonCode::kNobodyOnCall));
       r.engineer = shift.engineer;
       r.source = shift.source;
-      r.why = "on call in " + target.name + " (" + shift.source + ") until " +
-              base::FormatInstant(shift.end);
+      r.reason = Because(ReasonCode::kOnCall);
       return r;
     }
     case Kind::kDesignatedEae: {
-      if (facts.customer == nullptr) return Nobody(r, "unknown customer: no designated EAE");
-      if (facts.customer->eae.empty()) return Nobody(r, "the customer has no designated EAE");
+      if (facts.customer == nullptr) return Nobody(r, Because(ReasonCode::kNoCustomerEae));
+      if (facts.customer->eae.empty()) return Nobody(r, Because(ReasonCode::kNoEae));
       const auto* cal = CustomerCalendar(facts);
       if (cal == nullptr || !schedules::IsOpen(*cal, at)) {
-        return Nobody(r, "designated EAE " + facts.customer->eae + " not paged: outside " +
-                             (cal ? cal->name : std::string("the customer's calendar")));
+        Reason why = Because(ReasonCode::kEaeOutsideHours);
+        why.engineer = facts.customer->eae;
+        if (cal != nullptr) why.calendar = cal->name;
+        return Nobody(r, std::move(why));
       }
       r.engineer = facts.customer->eae;
-      r.why = "designated EAE, inside " + cal->name;
+      r.reason = Because(ReasonCode::kDesignatedEae);
+      r.reason.calendar = cal->name;
       return r;
     }
     case Kind::kEdm: {
-      if (facts.customer == nullptr) return Nobody(r, "unknown customer: no EDM");
-      if (facts.customer->edm.empty()) return Nobody(r, "the customer has no EDM");
+      if (facts.customer == nullptr) return Nobody(r, Because(ReasonCode::kNoCustomerEdm));
+      if (facts.customer->edm.empty()) return Nobody(r, Because(ReasonCode::kNoEdm));
       r.engineer = facts.customer->edm;
-      r.why = "the customer's EDM";
+      r.reason = Because(ReasonCode::kEdm);
       return r;
     }
     case Kind::kEngineer: {
-      if (facts.config->FindEngineer(target.name) == nullptr)
-        return Nobody(r, "no engineer named " + target.name);
+      if (facts.config->FindEngineer(target.name) == nullptr) {
+        Reason why = Because(ReasonCode::kNoSuchEngineer);
+        why.engineer = target.name;
+        return Nobody(r, std::move(why));
+      }
       r.engineer = target.name;
-      r.why = "named in the policy";
+      r.reason = Because(ReasonCode::kNamedEngineer);
       return r;
     }
     case Kind::kFamiliar: {
       r.source = "familiar";
       r.candidates =
           facts.memo != nullptr ? facts.memo->RankFamiliar(at, facts) : RankFamiliar(at, facts);
-      if (r.candidates.empty()) return Nobody(r, "nobody on call in any schedule");
-      const auto& best = r.candidates.front();
-      r.engineer = best.engineer;
-      r.why = "best of " + std::to_string(r.candidates.size()) + " on shift, score " +
-              Fixed2(best.score) + ": " + best.why;
+      if (r.candidates.empty()) return Nobody(r, Because(ReasonCode::kNobodyOnShift));
+      r.engineer = r.candidates.front().engineer;
+      r.reason = Because(ReasonCode::kFamiliar);
       return r;
     }
   }
-  return Nobody(r, "unknown target kind");
+  return Nobody(r, Because(ReasonCode::kUnknownTargetKind));
 }
 
 StepResolution ResolveStep(const config::Step& step, Timestamp at, const RoutingFacts& facts) {
@@ -294,14 +245,14 @@ StepResolution ResolveStep(const config::Step& step, Timestamp at, const Routing
                              [&](const StepPage& p) { return p.engineer == *r.engineer; });
       if (it != out.pages.end()) {
         it->also_via.push_back(r.target);
-        it->reason += "; also via " + r.target;
       } else {
         StepPage page;
         page.engineer = *r.engineer;
         page.target = r.target;
         if (target.kind == config::Target::Kind::kSchedule) page.source = r.source;
         page.candidates = r.candidates;
-        page.reason = r.target + ": " + r.why;
+        page.reason = r.reason;
+        page.reason.until = r.until;  // a page does not record the shift it came from
         out.pages.push_back(std::move(page));
       }
     }

@@ -2,7 +2,8 @@
 // call in a schedule, the customer's designated EAE (inside the customer's
 // business calendar only), the EDM, a named engineer, or the familiar
 // engineer (the on-shift engineer who best knows this case). Returns plain
-// values with the reasons, so a caller can record why each page went where.
+// values with the reasons (router/reason.h: codes and fields), so a caller can
+// record why each page went where.
 //
 // Pure: no clock, no I/O. Thread-safe (reads only its arguments).
 #pragma once
@@ -14,6 +15,7 @@
 
 #include "base/time.h"
 #include "config/config.h"
+#include "router/reason.h"
 #include "schedules/schedules.h"
 
 namespace router {
@@ -39,12 +41,23 @@ struct RoutingFacts {
   RoutingMemo* memo = nullptr;  // nullptr: compute every lookup afresh (same results)
 };
 
-// One engineer considered by `familiar`, with how well they know the case.
+// One engineer considered by `familiar`, with how well they know the case:
+// the parts of the score and where they are on call, as facts (ReasonText in
+// router/reason_text.h renders "skill medialive +3.00; workflows live-linear
+// +1.00; 0 open; on call in video-sme-primary (london)").
 struct Candidate {
   std::string engineer;
-  double score = 0;    // higher knows the case better
-  std::string why;     // e.g. "skill medialive +3; workflows live-linear +1; 2 cases before +3.41"
+  double score = 0;    // higher knows the case better: the sum of the parts
   int open_cases = 0;  // the tie-breaker: fewer first
+  std::string skill;   // the case's service, when it is among their skills
+  double skill_score = 0;
+  std::vector<std::string> workflows;  // the customer's workflow tags among their skills
+  double workflow_score = 0;
+  int earlier_cases = 0;     // cases of this customer they handled before
+  double history_score = 0;  // those cases' weight, halving with age
+  std::string schedule;      // where they are on call (the first schedule, by name)
+  std::string layer;         // that schedule's layer, or "override"
+  std::string prose;         // an old record's sentence (its parts are then empty)
   friend bool operator==(const Candidate&, const Candidate&) = default;
 };
 
@@ -128,12 +141,12 @@ struct TargetResolution {
   std::string source;                   // schedule targets: layer name or "override"
   std::optional<Timestamp> until;       // schedule targets: the end of that shift
   std::vector<Candidate> candidates;    // familiar: the ranking, best first
-  std::string why;                      // one line: why this engineer, or why nobody
+  Reason reason;                        // why this engineer, or why nobody
   friend bool operator==(const TargetResolution&, const TargetResolution&) = default;
 };
 
 // Resolves one target at `at`. Unknown schedules, engineers, a missing
-// customer or an empty field resolve to nobody with the reason in `why`.
+// customer or an empty field resolve to nobody with the reason in `reason`.
 // REQUIRES: facts.config.
 TargetResolution ResolveTarget(const config::Target& target, Timestamp at,
                                const RoutingFacts& facts);
@@ -146,7 +159,7 @@ struct StepPage {
   std::vector<std::string> also_via;  // the step's other targets that reached them
   std::string source;                 // layer or "override" when `target` is a schedule
   std::vector<Candidate> candidates;  // when `target` is familiar
-  std::string reason;                 // one line for people
+  Reason reason;  // `target`'s resolution reason, with `until` (the shift's end) of a schedule
 };
 
 // A whole step resolved at one instant.

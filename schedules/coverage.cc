@@ -44,11 +44,8 @@ CaseCalendars ResolveCalendars(const config::Config& config, const std::string& 
     out.plan = "enterprise";
     out.coverage = &always;
     out.business = &always;
-    out.reason =
-        out.customer == nullptr
-            ? "unknown account " + account + ": general enterprise support (" + always.name + ")"
-            : "service " + service + " is out of scope: general enterprise support (" +
-                  always.name + ")";
+    out.basis =
+        out.customer == nullptr ? CalendarsBasis::kUnknownAccount : CalendarsBasis::kOutOfScope;
     return out;
   }
   const config::Customer& c = *out.customer;
@@ -59,7 +56,7 @@ CaseCalendars ResolveCalendars(const config::Config& config, const std::string& 
   if (c.plan == "enterprise") {
     out.coverage = &always;
     out.business = &always;
-    out.reason = "enterprise plan: coverage and business " + always.name;
+    out.basis = CalendarsBasis::kEnterprisePlan;
     return out;
   }
   out.business = own;
@@ -67,30 +64,63 @@ CaseCalendars ResolveCalendars(const config::Config& config, const std::string& 
   if (plan != nullptr && plan->coverage != "business") {
     if (const config::Calendar* cov = config.FindCalendar(plan->coverage)) out.coverage = cov;
   }
-  // The reason is built in one buffer (this runs for every routing).
-  std::string& why = out.reason;
-  why.reserve(c.plan.size() + service.size() + 96);
-  bool addon = false;     // the oncall_24x7 add-on's coverage applies
-  bool excluded = false;  // the customer has the add-on, the service is excluded from it
+  out.basis = CalendarsBasis::kPlan;
   if (plan != nullptr && plan->addon_24x7_coverage && c.HasAddon("oncall_24x7")) {
     if (config.ExcludedFrom24x7(service)) {
-      excluded = true;
+      out.basis = CalendarsBasis::kAddonExcluded;
     } else if (const config::Calendar* cov = config.FindCalendar(*plan->addon_24x7_coverage)) {
       out.coverage = cov;
-      addon = true;
+      out.basis = CalendarsBasis::kPlanAddon24x7;
     }
   }
-  why += c.plan;
-  why += addon ? " plan with oncall_24x7: coverage " : " plan: coverage ";
-  why += out.coverage->name;
-  if (excluded) {
+  return out;
+}
+
+std::string CalendarsReason(CalendarsBasis basis, std::string_view plan, std::string_view coverage,
+                            std::string_view business, std::string_view account,
+                            std::string_view service) {
+  std::string why;
+  switch (basis) {
+    case CalendarsBasis::kUnknownAccount:
+      why += "unknown account ";
+      why += account;
+      why += ": general enterprise support (";
+      why += coverage;
+      why += ")";
+      return why;
+    case CalendarsBasis::kOutOfScope:
+      why += "service ";
+      why += service;
+      why += " is out of scope: general enterprise support (";
+      why += coverage;
+      why += ")";
+      return why;
+    case CalendarsBasis::kEnterprisePlan:
+      why += "enterprise plan: coverage and business ";
+      why += coverage;
+      return why;
+    case CalendarsBasis::kPlan:
+    case CalendarsBasis::kPlanAddon24x7:
+    case CalendarsBasis::kAddonExcluded:
+      break;
+  }
+  why += plan;
+  why += basis == CalendarsBasis::kPlanAddon24x7 ? " plan with oncall_24x7: coverage "
+                                                 : " plan: coverage ";
+  why += coverage;
+  if (basis == CalendarsBasis::kAddonExcluded) {
     why += " (";
     why += service;
     why += " is excluded from the oncall_24x7 add-on)";
   }
   why += ", business ";
-  why += own->name;
-  return out;
+  why += business;
+  return why;
+}
+
+std::string CalendarsReason(const CaseCalendars& c, std::string_view account,
+                            std::string_view service) {
+  return CalendarsReason(c.basis, c.plan, c.coverage->name, c.business->name, account, service);
 }
 
 const config::Calendar& ClockCalendar(const CaseCalendars& calendars,

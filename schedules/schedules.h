@@ -7,6 +7,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/time.h"
@@ -92,14 +93,35 @@ std::vector<Shift> Shifts(const config::Schedule& schedule, Timestamp from, Time
 // ---------------------------------------------------------------------------
 // Which calendars govern a case.
 
+// Why a case has the calendars it has.
+enum class CalendarsBasis : uint8_t {
+  kEnterprisePlan,  // the enterprise plan: its coverage, all the time
+  kPlan,            // the customer's plan and calendars
+  kPlanAddon24x7,   // the plan's 24x7 coverage through the oncall_24x7 add-on
+  kAddonExcluded,   // the add-on, but the service is excluded from it
+  kUnknownAccount,  // fallback: general enterprise support
+  kOutOfScope,      // fallback: the service is out of scope
+};
+
 struct CaseCalendars {
   const config::Customer* customer = nullptr;  // nullptr: unknown account
   bool fallback = false;                       // unknown account or service out of scope
   const config::Calendar* coverage = nullptr;  // when the specialist team is on the clock
   const config::Calendar* business = nullptr;  // the customer's business calendar
   std::string plan;                            // effective plan name ("enterprise" for fallback)
-  std::string reason;                          // one line for explanations: why these calendars
+  CalendarsBasis basis = CalendarsBasis::kEnterprisePlan;
 };
+
+// One line for people on why a case has its calendars, from names alone (a
+// router log renders it without the config): "annual plan with oncall_24x7:
+// coverage always, business us-east-business". `account` is named only by
+// kUnknownAccount, `service` only by kAddonExcluded and kOutOfScope.
+std::string CalendarsReason(CalendarsBasis basis, std::string_view plan, std::string_view coverage,
+                            std::string_view business, std::string_view account,
+                            std::string_view service);
+// The same for resolved calendars. REQUIRES: coverage and business are set.
+std::string CalendarsReason(const CaseCalendars& calendars, std::string_view account,
+                            std::string_view service);
 
 // Resolves coverage and business calendars per DESIGN.md:
 // enterprise -> coverage `always`; launch -> customer's calendar; annual ->

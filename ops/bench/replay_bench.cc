@@ -68,19 +68,30 @@ void GenerateCase(std::mt19937_64& rng, int n, Timestamp t0, std::vector<Event>&
                            "channel-failure", codes[sev], level, "ops@northwind.example", at(0),
                            "en", ev + "1"});
   Routed r{c, at(0), level, "always", "us-east-business", "annual"};
-  r.reason = "annual plan with 24x7 add-on: coverage always";
+  r.reason = Reason{ReasonCode::kOpened};
+  r.calendars = Reason{ReasonCode::kPlanAddon24x7};
   r.clock_start = at(0);
   r.due = at(15 * level);
   r.next_action_at = at(5);
-  for (int k = 0; k < 3; ++k) r.candidates.push_back({eng(), 3.0 - k, "skills medialive, 2 cases"});
+  for (int k = 0; k < 3; ++k) {
+    Candidate cand{eng(), 3.0 - k};
+    cand.skill = "medialive";
+    cand.skill_score = 3.0 - k;
+    cand.schedule = "video-sme-primary";
+    cand.layer = "new-york";
+    r.candidates.push_back(std::move(cand));
+  }
   out.push_back(r);
-  out.push_back(Paged{c, at(0), eng(), 0, 0, "schedule/video-sme-primary", "new-york",
-                      "on call in video-sme-primary (layer new-york)"});
+  Reason on_call{ReasonCode::kOnCall};
+  on_call.until = at(8 * 60);
+  out.push_back(
+      Paged{c, at(0), eng(), 0, 0, "schedule/video-sme-primary", "new-york", std::move(on_call)});
   int steps = static_cast<int>(rng() % 3);
   for (int s = 1; s <= steps; ++s) {
     out.push_back(Escalated{c, at(5 * s), s, 0, at(5 * s + 5)});
-    out.push_back(Paged{c, at(5 * s), eng(), s, 0, "designated_eae", "designated",
-                        "the customer's designated EAE"});
+    Reason eae{ReasonCode::kDesignatedEae};
+    eae.calendar = "us-east-business";
+    out.push_back(Paged{c, at(5 * s), eng(), s, 0, "designated_eae", "designated", std::move(eae)});
   }
   if (rng() % 4 == 0) out.push_back(SlaWarning{c, at(11), at(15), at(15)});
   if (rng() % 8 == 0) out.push_back(Breached{c, at(15), at(15), at(20)});

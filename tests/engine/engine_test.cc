@@ -10,6 +10,7 @@
 #include <random>
 
 #include "router/codec.h"
+#include "router/reason_text.h"
 #include "tests/router/samples.h"
 #include "tests/test_support.h"
 
@@ -455,7 +456,8 @@ TEST_CASE("every page is written to the outbox in the same batch, keyed by its e
     CHECK(j["at"] == "2026-11-24T14:02:11Z");
     CHECK(j["step"] == 0);
     CHECK(j["target"] == page.target);
-    CHECK(j["reason"] == page.reason);
+    CHECK(j["reason"] == router::ReasonText(page));
+    CHECK(j["reason_code"] == std::string(router::ReasonCodeName(page.reason.code)));
     CHECK(j["display_id"] == "1234560001");
     CHECK(j["subject"] == subject);
     CHECK(it->second.find("\\u0001") != std::string::npos);

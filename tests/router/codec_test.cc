@@ -14,6 +14,7 @@ namespace {
 using namespace router;
 using router_testing::EveryEventType;
 using router_testing::T;
+using router_testing::Unhex;
 
 std::string Hex(std::string_view bytes) {
   static const char* d = "0123456789abcdef";
@@ -21,14 +22,6 @@ std::string Hex(std::string_view bytes) {
   for (unsigned char c : bytes) {
     out += d[c >> 4];
     out += d[c & 15];
-  }
-  return out;
-}
-
-std::string Unhex(std::string_view hex) {
-  std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out += static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16));
   }
   return out;
 }
@@ -49,7 +42,7 @@ TEST_CASE("every event type round-trips through the codec") {
 }
 
 TEST_CASE("default-valued fields are omitted and decode back to their defaults") {
-  Event e = Paged{"c", T("2026-11-24T14:02:11Z"), "", 0, 0, "", "", ""};
+  Event e = Paged{"c", T("2026-11-24T14:02:11Z"), "", 0, 0, "", "", {}};
   auto decoded = DecodeEvent(EncodeEvent(e));
   REQUIRE(decoded.ok());
   CHECK(*decoded == e);
@@ -67,19 +60,32 @@ TEST_CASE("golden bytes: the encoding of these events never changes") {
         "01040a02633110d00f1a026531");
   CHECK(Hex(EncodeEvent(Acknowledged{"c1", base::FromUnixMillis(1000), "alice"})) ==
         "01090a02633110d00f1a05616c696365");
-  CHECK(Hex(EncodeEvent(Paged{"c", T("2026-11-24T14:02:11Z"), "bob", 1, 0, "edm", "", ""})) ==
+  CHECK(Hex(EncodeEvent(Paged{"c", T("2026-11-24T14:02:11Z"), "bob", 1, 0, "edm", "", {}})) ==
         "01070a016310f0dae9ddc1681a03626f622002320365646d");
   Routed routed{"c", T("2026-11-24T14:02:11Z"), 2, "always"};
-  routed.candidates = {{"a", 1.5, ""}};
+  routed.candidates = {{"a", 1.5}};
   routed.next_action_at = T("2026-11-24T14:07:11Z");
   CHECK(Hex(EncodeEvent(routed)) ==
         "01060a016310f0dae9ddc16818042206616c776179735a0c0a016111000000000000f83f60b0aa8edec168");
   // Fields added for routing: a handoff page (cause 2 = field 9), handoff_checked (tag 14).
-  Paged handoff{"c", base::FromUnixMillis(1000), "bob", 0, 0, "", "", ""};
+  Paged handoff{"c", base::FromUnixMillis(1000), "bob", 0, 0, "", "", {}};
   handoff.cause = PageCause::kHandoff;
   CHECK(Hex(EncodeEvent(handoff)) == "01070a016310d00f1a03626f624802");
   CHECK(Hex(EncodeEvent(HandoffChecked{"c", base::FromUnixMillis(1000), base::FromUnixMillis(2000),
                                        std::nullopt})) == "010e0a016310d00f18a01f");
+  // Reasons as codes: a page's reason is field 12, a message of 1 code (20 =
+  // on_call = 14) and 11 until (1000 ms = d0 0f); no sentence.
+  Paged on_call{"c", base::FromUnixMillis(1000), "bob", 0, 0, "", "", {ReasonCode::kOnCall}};
+  on_call.reason.until = base::FromUnixMillis(1000);
+  CHECK(Hex(EncodeEvent(on_call)) == "01070a016310d00f1a03626f626205081458d00f");
+  // A candidate's score parts: 5 skill, 6 skill_score (3.0), 11 schedule.
+  Routed ranked{"c", base::FromUnixMillis(1000)};
+  ranked.candidates = {{"a", 3.0, 0, "x", 3.0}};
+  ranked.candidates[0].schedule = "s";
+  CHECK(Hex(EncodeEvent(ranked)) ==
+        "01060a016310d00f5a1b0a0161110000000000000840"
+        "2a0178310000000000000840"
+        "5a0173");
 }
 
 TEST_CASE("a v1 record written before later fields existed still decodes") {

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "router/reason_text.h"
 #include "tests/router/samples.h"
 
 namespace {
@@ -83,12 +84,13 @@ std::vector<std::string> Types(const Decision& d) {
 
 using Names = std::vector<std::string>;
 
-void ThenRejected(const Decision& d, const std::string& reason_part) {
+void ThenRejected(const Decision& d, ReasonCode code, const std::string& reason_part) {
   REQUIRE(d.rejected());
   CHECK_THAT(*d.rejection, Catch::Contains(reason_part));
   REQUIRE(d.events.size() == 1);
   const auto& r = std::get<InputRejected>(d.events[0]);
-  CHECK(r.reason == *d.rejection);
+  CHECK(r.reason.code == code);
+  CHECK(ReasonText(r) == *d.rejection);
   CHECK(r.at == kNow);
   CHECK_FALSE(r.raw_summary.empty());
 }
@@ -131,32 +133,36 @@ TEST_CASE("inputs for a case never opened are refused with a reason") {
   CaseState none;
   ThenRejected(
       When(none, Feed(FeedAction::kAddCommunication, "e", "2026-11-24T14:09:02Z", Origin::kAws)),
-      "AddCommunicationToCase for a case never opened");
+      ReasonCode::kNeverOpened, "AddCommunicationToCase for a case never opened");
   ThenRejected(When(none, Feed(FeedAction::kResolveCase, "e", "2026-11-24T14:09:02Z")),
-               "ResolveCase for a case never opened");
+               ReasonCode::kNeverOpened, "ResolveCase for a case never opened");
   ThenRejected(When(none, Feed(FeedAction::kReopenCase, "e", "2026-11-24T14:09:02Z")),
-               "ReopenCase for a case never opened");
+               ReasonCode::kNeverOpened, "ReopenCase for a case never opened");
   ThenRejected(When(none, Acknowledge{kCase, "alice", T("2026-11-24T14:09:02Z")}),
-               "acknowledgement for a case never opened");
+               ReasonCode::kAckNeverOpened, "acknowledgement for a case never opened");
 }
 
 TEST_CASE("malformed feed inputs are refused with a reason naming what is wrong") {
   ThenRejected(When(CaseState{}, Feed(FeedAction::kCreateCase, "e", "2026-11-24T14:02:11Z")),
-               "CreateCase without case details");
-  ThenRejected(When(CaseState{}, Create("e", "panic")), "unknown severityCode 'panic'");
-  ThenRejected(When(CaseState{}, Create("e", "")), "CreateCase without severityCode");
+               ReasonCode::kCreateWithoutDetails, "CreateCase without case details");
+  ThenRejected(When(CaseState{}, Create("e", "panic")), ReasonCode::kUnknownSeverity,
+               "unknown severityCode 'panic'");
+  ThenRejected(When(CaseState{}, Create("e", "")), ReasonCode::kCreateWithoutSeverity,
+               "CreateCase without severityCode");
   FeedEvent other = Create("e");
   other.details->case_id = "case-other";
-  ThenRejected(When(CaseState{}, other), "case details name case 'case-other'");
+  ThenRejected(When(CaseState{}, other), ReasonCode::kDetailsNameOtherCase,
+               "case details name case 'case-other'");
   FeedEvent no_case = Create("e");
   no_case.case_id.clear();
-  ThenRejected(When(CaseState{}, no_case), "names no case id");
+  ThenRejected(When(CaseState{}, no_case), ReasonCode::kNoCaseId, "names no case id");
 
   CaseState s = Given({Create("ev-1")});
-  ThenRejected(When(s, Create("ev-9")), "CreateCase for a case already opened");
+  ThenRejected(When(s, Create("ev-9")), ReasonCode::kAlreadyOpened,
+               "CreateCase for a case already opened");
   ThenRejected(When(s, Feed(FeedAction::kAddCommunication, "ev-2", "2026-11-24T14:09:02Z",
                             Origin::kAws, Details("panic"))),
-               "unknown severityCode 'panic'");
+               ReasonCode::kUnknownSeverity, "unknown severityCode 'panic'");
 }
 
 TEST_CASE("the first AWS communication is the first response; later ones are not") {
@@ -254,8 +260,9 @@ TEST_CASE("an acknowledgement is the first response; later ones are recorded, re
         Names{"acknowledged"});
   CHECK(When(s, Acknowledge{kCase, "alice", T("2026-11-24T14:06:00Z")}).events.empty());
   ThenRejected(When(s, Acknowledge{kCase, "mallory", T("2026-11-24T14:06:00Z")}),
-               "unknown engineer 'mallory'");
-  ThenRejected(When(s, Acknowledge{kCase, "", T("2026-11-24T14:06:00Z")}), "no engineer");
+               ReasonCode::kAckUnknownEngineer, "unknown engineer 'mallory'");
+  ThenRejected(When(s, Acknowledge{kCase, "", T("2026-11-24T14:06:00Z")}),
+               ReasonCode::kAckNoEngineer, "no engineer");
 }
 
 TEST_CASE("a tick before anything is due, or for a case never opened, decides nothing") {

@@ -38,7 +38,11 @@ TEST_CASE("the issue's required fields are present with their types") {
   CHECK(paged["engineer"] == "bob");
   CHECK(paged["step"] == 1);
   CHECK(paged["target"] == "schedule/video-sme-secondary");
-  CHECK(paged["reason"] == "on call in video-sme-secondary");
+  CHECK(paged["reason"] ==
+        "cycle 2 step 1: clock resumed (us-east-business), bob now on call in video-sme-secondary "
+        "(layer-1) until 2026-11-24T16:00:00Z");
+  CHECK(paged["reason_code"] == "clock_resumed");
+  CHECK(paged["reason_fields"]["calendar"] == "us-east-business");
   auto routed = find(EventType::kRouted);
   CHECK(routed["level"] == 1);
   CHECK(routed["coverage"] == "always");

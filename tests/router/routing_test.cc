@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "router/decide.h"
+#include "router/reason_text.h"
 #include "tests/router/samples.h"
 
 namespace {
@@ -113,7 +114,11 @@ TEST_CASE("an opening routes the case and fires step 0 at once; the routed event
   CHECK(r.due == T("2026-11-24T14:17:11Z"));
   CHECK(r.warning_at == T("2026-11-24T14:13:26Z"));  // 75% of 15m = 11m15s
   CHECK_FALSE(r.candidates.empty());
-  CHECK_THAT(r.reason, Catch::Contains("oncall_24x7"));
+  CHECK(r.reason.code == ReasonCode::kOpened);
+  CHECK(r.calendars.code == ReasonCode::kPlanAddon24x7);
+  CHECK(ReasonText(r) ==
+        "opened: annual plan with oncall_24x7: coverage always, business us-east-business; level "
+        "1 target 15m on the always clock, due 2026-11-24T14:17:11Z");
   // 14:02 UTC = 09:02 New York: alice (EAE) is inside Northwind's business hours.
   const auto& p = First<Paged>(w.last);
   CHECK(p.engineer == "alice");
@@ -248,6 +253,11 @@ TEST_CASE("a severity change restarts the new level's policy; a passed due breac
   const auto& rt = First<Routed>(w.last);
   CHECK_FALSE(rt.clock_start.has_value());
   CHECK(rt.policy_base == T("2026-11-24T14:30:00Z"));
+  // The routing names the change as it was, from the old code to the new.
+  CHECK(rt.reason.code == ReasonCode::kSeverityChanged);
+  CHECK(rt.reason.from_severity == "urgent");
+  CHECK(rt.reason.severity == "critical");
+  CHECK_THAT(ReasonText(rt), Catch::StartsWith("severity urgent -> critical: level 1's policy"));
   const auto& x = Last<Escalated>(w.last);
   CHECK(x.at == T("2026-11-24T14:30:00Z"));
   CHECK(x.cycle == 0);

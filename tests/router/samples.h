@@ -4,6 +4,8 @@
 
 #include <memory>
 #include <stdexcept>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/time.h"
@@ -14,6 +16,49 @@
 namespace router_testing {
 
 inline base::Timestamp T(const char* iso) { return *base::ParseInstant(iso); }
+
+// The bytes a string of hex digits spells ("01ff" -> "\x01\xff").
+inline std::string Unhex(std::string_view hex) {
+  std::string out;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    out += static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16));
+  }
+  return out;
+}
+
+// A candidate with every part of its score set.
+inline router::Candidate Alice() {
+  router::Candidate c{"alice", 3.25, 2,   "medialive",         3.0,     {"live-linear", "ssai"},
+                      2.0,     2,    1.5, "video-sme-primary", "london"};
+  return c;
+}
+
+// Reasons with every field their code uses, and more (the codec keeps them all).
+inline router::Reason SeverityRaised() {
+  router::Reason r{router::ReasonCode::kSeverityChanged};
+  r.severity = "critical";
+  r.from_severity = "urgent";
+  r.text = "not routed: a configuration error";
+  return r;
+}
+inline router::Reason Resumed() {
+  router::Reason r{router::ReasonCode::kClockResumed};
+  r.calendar = "us-east-business";
+  r.until = T("2026-11-24T16:00:00Z");
+  r.scheduled = T("2026-11-24T14:00:00Z");
+  r.fallback = true;
+  r.service = "medialive";
+  r.engineer = "bob";
+  r.account = "111122223333";
+  return r;
+}
+inline router::Reason UnknownSeverity() {
+  router::Reason r{router::ReasonCode::kUnknownSeverity};
+  r.severity = "panic";
+  r.case_id = "case-2";
+  r.action = "AddCommunicationToCase";
+  return r;
+}
 
 // Every event type once, each field set to a value other than its default.
 inline std::vector<router::Event> EveryEventType() {
@@ -36,11 +81,11 @@ inline std::vector<router::Event> EveryEventType() {
              "us-east-business",
              "annual",
              true,
-             "annual plan with the 24x7 add-on",
+             SeverityRaised(),
+             Reason{ReasonCode::kAddonExcluded, "", "", "", "", "cloudfront"},
              T("2026-11-24T14:02:11Z"),
              T("2026-11-24T14:17:11Z"),
-             {{"alice", 3.25, "medialive skill, 2 cases of this customer", 2},
-              {"bob", -0.5, "load", 0}},
+             {Alice(), Candidate{"bob", -0.5, 0, "", 0, {}, 0, 0, 0, "", "", "an old sentence"}},
              T("2026-11-24T14:07:11Z"),
              "always",
              900,
@@ -60,10 +105,10 @@ inline std::vector<router::Event> EveryEventType() {
             2,
             "schedule/video-sme-secondary",
             "layer-1",
-            "on call in video-sme-secondary",
+            Resumed(),
             PageCause::kResume,
             {"edm", "familiar"},
-            {{"bob", 4.5, "skill", 1}}},
+            {Alice()}},
       Escalated{c,
                 T("2026-11-24T14:07:11Z"),
                 1,
@@ -76,9 +121,15 @@ inline std::vector<router::Event> EveryEventType() {
                                   "video-sme-secondary",
                                   "layer-1",
                                   T("2026-11-30T14:00:00Z"),
-                                  {{"x", 1, "y"}},
-                                  "why"},
-                 TargetResolution{"edm", std::nullopt, "", "", std::nullopt, {}, "nobody"}},
+                                  {Alice()},
+                                  Reason{ReasonCode::kFamiliar}},
+                 TargetResolution{"edm",
+                                  std::nullopt,
+                                  "",
+                                  "",
+                                  std::nullopt,
+                                  {},
+                                  Reason{ReasonCode::kProse, "an old sentence"}}},
                 1,
                 2,
                 T("2026-11-24T14:12:11Z"),
@@ -91,7 +142,7 @@ inline std::vector<router::Event> EveryEventType() {
                true},
       SlaWarning{c, T("2026-11-24T14:13:26Z"), T("2026-11-24T14:17:11Z"),
                  T("2026-11-24T14:17:11Z")},
-      InputRejected{c, T("2026-11-24T14:30:00Z"), "unknown severityCode 'panic'",
+      InputRejected{c, T("2026-11-24T14:30:00Z"), UnknownSeverity(),
                     "AddCommunicationToCase case=x", "ev-6"},
       HandoffChecked{c, T("2026-11-24T14:20:00Z"), T("2026-11-24T15:00:00Z"),
                      T("2026-11-24T14:25:00Z")},

@@ -23,7 +23,10 @@ TEST_CASE("coverage and business calendars per plan and add-on") {
   CHECK(c.business->name == "us-east-business");
   c = ResolveCalendars(cfg, kNorthwind, "cloudfront");  // excluded from the add-on
   CHECK(c.coverage->name == "us-east-business");
-  CHECK(c.reason.find("excluded") != std::string::npos);
+  CHECK(c.basis == schedules::CalendarsBasis::kAddonExcluded);
+  CHECK(schedules::CalendarsReason(c, kNorthwind, "cloudfront") ==
+        "annual plan: coverage us-east-business (cloudfront is excluded from the oncall_24x7 "
+        "add-on), business us-east-business");
   c = ResolveCalendars(cfg, kContoso, "mediaconvert");
   CHECK(c.plan == "launch");
   CHECK(c.coverage->name == "uk-business");

@@ -90,7 +90,8 @@ TEST_CASE("designated_eae is the EAE inside the customer's calendar, else nobody
       CHECK(*r.engineer == row.who);
     } else {
       CHECK_FALSE(r.engineer);
-      CHECK_FALSE(r.why.empty());
+      CHECK(r.reason.code != router::ReasonCode::kDesignatedEae);
+      CHECK(r.reason.code != router::ReasonCode::kProse);
     }
   }
 }
@@ -144,10 +145,14 @@ TEST_CASE("familiar ranks everyone on shift: score, then fewest open cases, then
     CHECK(ranked[i].engineer == want[i].who);
     CHECK(ranked[i].score == Approx(want[i].score));
     CHECK(ranked[i].open_cases == want[i].open);
-    CHECK_FALSE(ranked[i].why.empty());
+    CHECK_FALSE(ranked[i].schedule.empty());
+    CHECK_FALSE(ranked[i].layer.empty());
+    CHECK(ranked[i].score ==
+          Approx(ranked[i].skill_score + ranked[i].workflow_score + ranked[i].history_score));
   }
-  CHECK(ranked[0].why.find("mediaconvert") != std::string::npos);
-  CHECK(ranked[1].why.find("1 earlier case") != std::string::npos);
+  CHECK(ranked[0].skill == "mediaconvert");
+  CHECK(ranked[0].workflows == std::vector<std::string>{"vod"});
+  CHECK(ranked[1].earlier_cases == 1);
 
   auto r = router::ResolveTarget(T("familiar"), at, f);
   REQUIRE(r.engineer);
@@ -196,7 +201,7 @@ TEST_CASE("one engineer reached by several targets of a step gets one page") {
   CHECK(res.pages[0].target == "designated_eae");
   CHECK(res.pages[0].also_via ==
         std::vector<std::string>{"familiar", "schedule/video-sme-primary", "alice"});
-  CHECK(res.pages[0].reason.find("also via familiar") != std::string::npos);
+  CHECK(res.pages[0].reason.code == router::ReasonCode::kDesignatedEae);
   CHECK(res.pages[1].engineer == "femi");
   CHECK(res.targets.size() == 5);
   CHECK(res.schedules == std::vector<std::string>{"video-sme-primary"});
