@@ -145,6 +145,12 @@ struct Teller {
              (e.at_severity_change ? " (at once: the new level's due had already passed)" : ""));
   }
   void operator()(const router::Acknowledged& e) { Line(e.at, "ACKED   by " + e.engineer); }
+  void operator()(const router::PageSuperseded& e) {
+    Line(e.at, "NOT SENT page " + std::to_string(e.paged_seq) + " to " + e.engineer +
+                   ": the case was " +
+                   (e.by == router::SupersededBy::kResolution ? "resolved" : "answered") +
+                   " before it could leave");
+  }
   void operator()(const router::Responded& e) {
     std::string how = e.how == router::ResponseKind::kAck ? "acknowledgement by " + e.by
                                                           : "AWS communication " + e.by;

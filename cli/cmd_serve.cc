@@ -50,8 +50,18 @@ class Throttled {
   std::chrono::steady_clock::time_point last_{};
 };
 
-// Sends what the outbox holds; logs what happened.
-void DeliverPages(pager::OutboxRelay& relay, Throttled& errors) {
+// Drops the pages whose case was answered or resolved before they could leave (each logged as
+// page_superseded), then sends what the outbox holds; logs what happened.
+void DeliverPages(router::Node& node, pager::OutboxRelay& relay, Throttled& errors) {
+  auto superseded = node.SupersedeAnsweredPages();
+  if (!superseded.ok()) {
+    errors.Error("pager: cannot drop superseded pages: {}", superseded.status().ToString());
+    return;
+  }
+  if (*superseded > 0) {
+    spdlog::info("pager: {} page(s) not sent: their case was answered or resolved first",
+                 *superseded);
+  }
   auto round = relay.DeliverPending();
   if (!round.ok()) {
     errors.Error("pager: cannot read or trim the outbox: {}", round.status().ToString());
@@ -242,7 +252,7 @@ int RunServe(int argc, char** argv) {
                     after.stalled - before.stalled);
     }
     if (relay && std::chrono::steady_clock::now() >= deliver_from) {
-      DeliverPages(*relay, pager_errors);
+      DeliverPages(engine_sink.node(), *relay, pager_errors);
     }
     auto until = engine_sink.UntilNextTimer();
     if (!until) return kMaxTimerWaitMs;
@@ -260,7 +270,7 @@ int RunServe(int argc, char** argv) {
                options.commands_topic.empty() ? "none" : options.commands_topic, options.group,
                options.brokers);
   auto stats = router::RunIngest(options, stop_after_sink, g_stop);
-  if (relay) DeliverPages(*relay, pager_errors);  // the pages of the last batch
+  if (relay) DeliverPages(engine_sink.node(), *relay, pager_errors);  // the pages of the last batch
   if (!stats.ok()) {
     std::cerr << "escalator serve: " << stats.status().ToString() << "\n";
     return stats.status().code() == base::Code::kInvalidInput ? kExitUsage : kExitFailure;

@@ -224,6 +224,19 @@ base::Status Engine::StageRejection(const std::string& reason, const std::string
   return base::Status::Ok();
 }
 
+base::Result<bool> Engine::StageSupersededPage(uint64_t paged_seq, const std::string& case_id,
+                                               const std::string& engineer, Timestamp page_at) {
+  auto entry = Pending(case_id);
+  if (!entry.ok()) return entry.status();
+  auto superseded = SupersedePage((*entry)->state, engineer, page_at, paged_seq);
+  if (!superseded) return false;
+  std::vector<Event> events{*superseded};
+  EvolveInPlace((*entry)->state, events[0]);
+  StageEvents(events, nullptr);
+  batch_.puts.push_back({store::Family::kOutbox, store::EncodeSeq(paged_seq), std::nullopt});
+  return true;
+}
+
 void Engine::StageOffset(const SourceOffset& source) {
   int64_t& next = offsets_[OffsetKey(source.topic, source.partition)];
   next = std::max(next, source.offset + 1);

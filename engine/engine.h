@@ -79,6 +79,12 @@ class Engine {
   // Errors: the store's, loading the case.
   base::Status StageRejection(const std::string& reason, const std::string& summary,
                               const std::string& case_id, Timestamp now);
+  // Stages, for the page in the outbox under `paged_seq` (to `engineer`, decided at
+  // `page_at`), the page_superseded event router::SupersedePage decides, with the outbox
+  // entry's deletion. Returns false (nothing staged) when the page still stands.
+  // Errors: as Load.
+  base::Result<bool> StageSupersededPage(uint64_t paged_seq, const std::string& case_id,
+                                         const std::string& engineer, Timestamp page_at);
   void StageOffset(const SourceOffset& source);
   void StagePut(store::Put put);
   // Returns the first staged event's sequence number. Errors: the store's; the

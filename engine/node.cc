@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <variant>
 
 #include "engine/engine.h"
@@ -345,6 +346,45 @@ base::Status Node::Recover(base::Status failure) {
   if (!timers.ok()) return timers.status();
   *timers_ = std::move(*timers);
   return failure;
+}
+
+base::Result<uint64_t> Node::SupersedeAnsweredPages() {
+  // Reads see written batches only: everything applied is written first.
+  if (base::Status s = log_->Flush(); !s.ok()) return s;
+  struct Entry {
+    uint64_t seq;
+    std::string case_id, engineer;
+    Timestamp at;
+  };
+  std::vector<Entry> entries;
+  base::Status scan =
+      log_->Scan(store::Family::kOutbox, "", [&](std::string_view key, std::string_view value) {
+        if (key.size() != 8) return true;  // not a page: the relay reports it
+        auto j = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
+        if (!j.is_object() || !j["case"].is_string() || !j["engineer"].is_string() ||
+            !j["at"].is_string()) {
+          return true;
+        }
+        auto at = base::ParseInstant(j["at"].get<std::string>());
+        if (!at) return true;
+        entries.push_back({store::DecodeSeq(key), j["case"].get<std::string>(),
+                           j["engineer"].get<std::string>(), *at});
+        return true;
+      });
+  if (!scan.ok()) return scan;
+  engine_->Abort();
+  uint64_t dropped = 0;
+  for (const Entry& e : entries) {
+    auto staged = engine_->StageSupersededPage(e.seq, e.case_id, e.engineer, e.at);
+    if (!staged.ok()) {
+      engine_->Abort();
+      return staged.status();
+    }
+    if (*staged) ++dropped;
+  }
+  if (dropped == 0) return dropped;
+  if (base::Status s = Commit(); !s.ok()) return s;
+  return dropped;
 }
 
 base::Result<std::optional<int64_t>> Node::StoredOffset(const std::string& topic,

@@ -136,6 +136,12 @@ class Node {
   // Forgets the pending dead letters under `keys`. Errors: the store's.
   base::Status ConfirmDeadLetters(const std::vector<std::string>& keys);
 
+  // Drops from the outbox, in one write, every page whose case was answered or resolved
+  // before it could leave, each with a page_superseded event (router::SupersedePage): a
+  // backlog caught up on wakes nobody for a case already answered. The relay sends what is
+  // left. Returns how many were dropped. Errors: the store's (nothing was written).
+  base::Result<uint64_t> SupersedeAnsweredPages();
+
   const NodeStats& stats() const { return stats_; }
   size_t pending_timers() const;
   // The latest input or tick instant applied (the epoch before any).

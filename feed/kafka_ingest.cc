@@ -137,6 +137,10 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
     auto t_parse = Clock::now();
     if (messages.empty() && options.exit_when_caught_up && (*consumer)->Lag() == 0) {
       spdlog::info("ingest: caught up with every assigned partition");
+      // The sink may hold inputs back for a partition it last saw lagging (event time): tell
+      // it every partition is caught up, and let it apply them and fire what is due.
+      sink.ReportSources((*consumer)->Sources());
+      if (options.between_polls) options.between_polls();
       break;
     }
     if (!messages.empty()) {

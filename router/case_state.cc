@@ -196,6 +196,7 @@ struct Folder {
     s.next_action_at = e.next_action_at;
     if (s.escalation) s.escalation->watch_at = e.watch_at;
   }
+  void operator()(const PageSuperseded&) {}  // the page never left: nothing changes
   void operator()(const Acknowledged& e) {
     AddDistinct(s.acked_by, e.engineer);
     if (s.owner.empty()) s.owner = e.engineer;

@@ -382,6 +382,12 @@ void Fields(Writer& w, const HandoffChecked& e) {
 
 void Fields(Writer& w, const Acknowledged& e) { w.String(3, e.engineer); }
 
+void Fields(Writer& w, const PageSuperseded& e) {
+  w.String(3, e.engineer);
+  w.Uint(4, e.paged_seq);
+  w.Uint(5, static_cast<uint64_t>(e.by));
+}
+
 void Fields(Writer& w, const Responded& e) {
   w.Uint(3, static_cast<uint64_t>(e.how));
   w.String(4, e.by);
@@ -847,6 +853,21 @@ bool Field(Reader& r, uint32_t f, Wire w, Acknowledged& e) {
   return true;
 }
 
+bool Field(Reader& r, uint32_t f, Wire w, PageSuperseded& e) {
+  switch (f) {
+    case 3:
+      r.String(w, &e.engineer);
+      return true;
+    case 4:
+      r.Uint(w, &e.paged_seq);
+      return true;
+    case 5:
+      r.Enum(w, &e.by, 1, 2);
+      return true;
+  }
+  return false;
+}
+
 bool Field(Reader& r, uint32_t f, Wire w, Responded& e) {
   switch (f) {
     case 3:
@@ -986,6 +1007,8 @@ base::Result<Event> DecodeEvent(std::string_view bytes) {
       return DecodeBody<InputRejected>(r);
     case EventType::kHandoffChecked:
       return DecodeBody<HandoffChecked>(r);
+    case EventType::kPageSuperseded:
+      return DecodeBody<PageSuperseded>(r);
   }
   return base::Status::Corruption("unknown event type tag " + std::to_string(tag));
 }

@@ -511,4 +511,19 @@ Decision Decide(const CaseState& state, const Input& input, const Context& ctx) 
       input);
 }
 
+std::optional<PageSuperseded> SupersedePage(const CaseState& state, const std::string& engineer,
+                                            Timestamp page_at, uint64_t paged_seq) {
+  PageSuperseded out{state.case_id, {}, engineer, paged_seq, SupersededBy::kResponse};
+  if (state.status == CaseStatus::kResolved && state.resolved_at && *state.resolved_at >= page_at) {
+    out.at = *state.resolved_at;
+    out.by = SupersededBy::kResolution;
+    return out;
+  }
+  if (state.last_response_at && *state.last_response_at >= page_at) {
+    out.at = *state.last_response_at;
+    return out;
+  }
+  return std::nullopt;
+}
+
 }  // namespace router

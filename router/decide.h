@@ -59,4 +59,10 @@ struct Decision {
 // event that has a next_action_at field carries the case's next timer after it.
 Decision Decide(const CaseState& state, const Input& input, const Context& ctx);
 
+// Whether a page decided at `page_at` (the paged event `paged_seq`, to `engineer`) has become
+// moot before it could leave: the case was answered (a response at or after the page) or is
+// resolved (at or after it). Then the page_superseded event that says so. Pure.
+std::optional<PageSuperseded> SupersedePage(const CaseState& state, const std::string& engineer,
+                                            Timestamp page_at, uint64_t paged_seq);
+
 }  // namespace router

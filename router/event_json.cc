@@ -176,6 +176,11 @@ struct Fields {
     o.Time("next_action_at", e.next_action_at);
   }
   void operator()(const Acknowledged& e) { o.Str("engineer", e.engineer); }
+  void operator()(const PageSuperseded& e) {
+    o.Str("engineer", e.engineer);
+    o.j["paged_seq"] = e.paged_seq;
+    o.Str("by", e.by == SupersededBy::kResolution ? "resolution" : "response");
+  }
   void operator()(const Responded& e) {
     o.Str("how", std::string(ResponseKindName(e.how)));
     o.Str("by", e.by);

@@ -19,6 +19,7 @@ constexpr EventType Tag(const Breached&) { return EventType::kBreached; }
 constexpr EventType Tag(const SlaWarning&) { return EventType::kSlaWarning; }
 constexpr EventType Tag(const InputRejected&) { return EventType::kInputRejected; }
 constexpr EventType Tag(const HandoffChecked&) { return EventType::kHandoffChecked; }
+constexpr EventType Tag(const PageSuperseded&) { return EventType::kPageSuperseded; }
 }  // namespace
 
 EventType TypeOf(const Event& event) {
@@ -55,6 +56,8 @@ std::string_view TypeName(EventType type) {
       return "input_rejected";
     case EventType::kHandoffChecked:
       return "handoff_checked";
+    case EventType::kPageSuperseded:
+      return "page_superseded";
   }
   return "unknown";
 }

@@ -229,9 +229,24 @@ struct InputRejected {
   friend bool operator==(const InputRejected&, const InputRejected&) = default;
 };
 
+// Persisted (inside PageSuperseded): never renumber.
+enum class SupersededBy : uint8_t { kResponse = 1, kResolution = 2 };
+
+// A page was decided but never left: the case was answered or resolved before the pager
+// could send it (a backlog caught up on, a relay that was behind), so nobody was woken for
+// it. Written by the outbox relay in the batch that drops the page from the outbox.
+struct PageSuperseded {
+  std::string case_id{};
+  Timestamp at{};  // the response or resolution that made the page moot
+  std::string engineer{};
+  uint64_t paged_seq = 0;  // the paged event's sequence number (its outbox key)
+  SupersededBy by = SupersededBy::kResponse;
+  friend bool operator==(const PageSuperseded&, const PageSuperseded&) = default;
+};
+
 using Event = std::variant<CaseOpened, CommunicationAdded, SeverityChanged, CaseResolved,
                            CaseReopened, Routed, Paged, Escalated, Acknowledged, Responded,
-                           Breached, SlaWarning, InputRejected, HandoffChecked>;
+                           Breached, SlaWarning, InputRejected, HandoffChecked, PageSuperseded>;
 
 // Persisted type tags (the first field of every encoded event). Never renumber,
 // never reuse a retired number.
@@ -250,6 +265,7 @@ enum class EventType : uint8_t {
   kSlaWarning = 12,
   kInputRejected = 13,
   kHandoffChecked = 14,
+  kPageSuperseded = 15,
 };
 
 // The persisted tag of an event.

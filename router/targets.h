@@ -47,17 +47,17 @@ struct RoutingFacts {
 // +1.00; 0 open; on call in video-sme-primary (london)").
 struct Candidate {
   std::string engineer;
-  double score = 0;    // higher knows the case better: the sum of the parts
-  int open_cases = 0;  // the tie-breaker: fewer first
-  std::string skill;   // the case's service, when it is among their skills
+  double score = 0;     // higher knows the case better: the sum of the parts
+  int open_cases = 0;   // the tie-breaker: fewer first
+  std::string skill{};  // the case's service, when it is among their skills
   double skill_score = 0;
-  std::vector<std::string> workflows;  // the customer's workflow tags among their skills
+  std::vector<std::string> workflows{};  // the customer's workflow tags among their skills
   double workflow_score = 0;
   int earlier_cases = 0;     // cases of this customer they handled before
   double history_score = 0;  // those cases' weight, halving with age
-  std::string schedule;      // where they are on call (the first schedule, by name)
-  std::string layer;         // that schedule's layer, or "override"
-  std::string prose;         // an old record's sentence (its parts are then empty)
+  std::string schedule{};    // where they are on call (the first schedule, by name)
+  std::string layer{};       // that schedule's layer, or "override"
+  std::string prose{};       // an old record's sentence (its parts are then empty)
   friend bool operator==(const Candidate&, const Candidate&) = default;
 };
 

@@ -146,6 +146,7 @@ inline std::vector<router::Event> EveryEventType() {
                     "AddCommunicationToCase case=x", "ev-6"},
       HandoffChecked{c, T("2026-11-24T14:20:00Z"), T("2026-11-24T15:00:00Z"),
                      T("2026-11-24T14:25:00Z")},
+      PageSuperseded{c, T("2026-11-24T14:06:00Z"), "alice", 7, SupersededBy::kResolution},
   };
 }
 

@@ -13,6 +13,7 @@
 #include "engine/engine.h"
 #include "engine/node.h"
 #include "router/codec.h"
+#include "router/decide.h"
 #include "store/sim_log.h"
 
 namespace sim {
@@ -328,6 +329,30 @@ class Simulator {
     const uint64_t before = node_->stats().ticks;
     Check(Write([&] { return node_->FireDue(clock_); }), "FireDue kept failing");
     result_.ticks += node_->stats().ticks - before;
+    // The relay's first step: pages of cases answered since they were decided never leave.
+    Check(Write([&] {
+            auto dropped = node_->SupersedeAnsweredPages();
+            return dropped.ok() ? base::Status::Ok() : dropped.status();
+          }),
+          "SupersedeAnsweredPages kept failing");
+    CheckOutbox();
+  }
+
+  // No page waits in the outbox for a case answered or resolved after it was decided.
+  void CheckOutbox() {
+    (void)log_->Scan(store::Family::kOutbox, "", [&](std::string_view key, std::string_view) {
+      auto seq = store::DecodeSeq(key);
+      Check(seq >= 1 && seq <= seen_.size(),
+            "outbox entry for unknown event " + std::to_string(seq));
+      auto event = DecodeEvent(seen_[seq - 1]);
+      const auto* page = event.ok() ? std::get_if<Paged>(&*event) : nullptr;
+      Check(page != nullptr, "outbox entry " + std::to_string(seq) + " is not a page");
+      auto state = node_->engine().Load(page->case_id);
+      Check(state.ok(), "Load " + page->case_id);
+      Check(!SupersedePage(*state, page->engineer, page->at, seq),
+            "page " + std::to_string(seq) + " waits for a case answered after it");
+      return true;
+    });
   }
 
   // Runs a node write, retrying after an injected failure; then reads what it appended and
