@@ -105,8 +105,7 @@ void RequireSameLog(const std::vector<std::string>& simulated,
 
 TEST_CASE("serve catching up on a backlog writes the log simulate writes", "[serve][catch-up]") {
   TempDir dir;
-  // One partition: serve consumes in the file's order, as simulate reads it. 1,500 cases stay
-  // well inside the embedded broker's retention per partition (FACTS.md).
+  // 1,500 cases stay well inside the embedded broker's retention per partition (FACTS.md).
   const Input input = Generate(dir, 1500);
   const std::string simulated = (dir.path() / "simulated").string();
   auto sim = ingest_test::Run({EscalatorBin(), "simulate", "--config", kConfig, "--input",
@@ -124,7 +123,9 @@ TEST_CASE("serve catching up on a backlog writes the log simulate writes", "[ser
   REQUIRE(cutoff < std::chrono::system_clock::now());
   const auto expected = LogUpTo(simulated, cutoff);
 
-  Broker broker(1, (dir.path() / "broker.err").string());
+  // Four feed partitions and the commands topic: five sources whose inputs the node must merge
+  // by event time into the one timeline simulate reads.
+  Broker broker(4, (dir.path() / "broker.err").string());
   for (const auto& [topic, file] :
        {std::pair<std::string, std::string>{"support.cases", input.feed},
         {"escalator.commands", input.acks}}) {
