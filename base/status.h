@@ -15,7 +15,9 @@ namespace base {
 enum class Code { kOk, kInvalidInput, kNotFound, kIoError, kCorruption, kUnavailable };
 
 // The outcome of an operation that produces no value. Cheap to copy when ok.
-class Status {
+// [[nodiscard]], like Result: a dropped Status is an error nobody saw. Ignore one
+// only by a cast to void with a comment saying why that is right.
+class [[nodiscard]] Status {
  public:
   Status() = default;
   static Status Ok() { return Status(); }
@@ -40,7 +42,7 @@ class Status {
 // A value or the Status explaining why there is none.
 // REQUIRES: value() only when ok(); status() is Ok when a value is held.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : value_(std::move(value)) {}
   Result(Status status) : status_(std::move(status)) { assert(!status_.ok()); }
