@@ -2,7 +2,6 @@
 // Modeled on LevelDB/abseil semantics in a few lines of our own.
 #pragma once
 
-#include <cassert>
 #include <optional>
 #include <string>
 #include <utility>
@@ -39,26 +38,40 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
+namespace internal {
+// What Result does with a broken REQUIRES: report through base::CheckFailed (base/check.h) and
+// abort, in release builds too. Out of line, so that the accessors stay small.
+[[noreturn]] void ValueOfError(const Status& status);
+[[noreturn]] void ResultOfOk();
+}  // namespace internal
+
 // A value or the Status explaining why there is none.
-// REQUIRES: value() only when ok(); status() is Ok when a value is held.
+// REQUIRES: value() only when ok(); a Result is made from an error Status only. A broken
+// REQUIRES aborts (CHECK), in release builds too.
 template <typename T>
 class [[nodiscard]] Result {
  public:
   Result(T value) : value_(std::move(value)) {}
-  Result(Status status) : status_(std::move(status)) { assert(!status_.ok()); }
+  Result(Status status) : status_(std::move(status)) {
+    if (status_.ok()) [[unlikely]]
+      internal::ResultOfOk();
+  }
 
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }
   T& value() & {
-    assert(ok());
+    if (!ok()) [[unlikely]]
+      internal::ValueOfError(status_);
     return *value_;
   }
   const T& value() const& {
-    assert(ok());
+    if (!ok()) [[unlikely]]
+      internal::ValueOfError(status_);
     return *value_;
   }
   T&& value() && {
-    assert(ok());
+    if (!ok()) [[unlikely]]
+      internal::ValueOfError(status_);
     return std::move(*value_);
   }
   T* operator->() { return &value(); }

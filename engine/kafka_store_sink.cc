@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "base/check.h"
 #include "engine/engine.h"
 #include "engine/layouts.h"
 #include "engine/timer_index.h"
@@ -152,11 +153,8 @@ std::optional<int64_t> KafkaStoreSink::StoredOffset(const std::string& topic, in
   auto stored = engine_->StoredOffset(topic, partition);
   // Resuming anywhere but the stored offset would lose or double events, and a
   // rebalance callback cannot fail: stop loudly, a restart re-reads it.
-  if (!stored.ok()) {
-    std::fprintf(stderr, "escalator: cannot read the stored offset of %s/%d: %s\n", topic.c_str(),
-                 partition, stored.status().ToString().c_str());
-    std::abort();
-  }
+  CHECK(stored.ok(), "cannot read the stored offset of " + topic + "/" + std::to_string(partition) +
+                         ": " + stored.status().ToString());
   return *stored;
 }
 

@@ -1,9 +1,8 @@
 #include "router/decide.h"
 
-#include <cstdio>
-#include <cstdlib>
 #include <utility>
 
+#include "base/check.h"
 #include "router/escalation.h"
 #include "schedules/schedules.h"
 
@@ -111,12 +110,9 @@ EscalationContext ECtx(const Call& ctx) {
 // is a bug that would make replay diverge from the live state.
 void Verify(const Emitter& out, const EscalationState& expected) {
   const auto& got = out.state().escalation;
-  if (got && *got == expected && out.state().next_action_at == NextActionAt(expected)) return;
-  std::fprintf(stderr,
-               "decide: invariant violated: the fold of case %s's events differs from its "
-               "escalation state\n",
-               out.state().case_id.c_str());
-  std::abort();
+  CHECK(got && *got == expected && out.state().next_action_at == NextActionAt(expected),
+        "decide: the fold of case " + out.state().case_id +
+            "'s events differs from its escalation state");
 }
 
 std::string DurationText(const config::DurationSpec& d) {

@@ -1,11 +1,11 @@
 #include "router/targets.h"
 
 #include <algorithm>
-#include <cassert>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 
+#include "base/check.h"
 #include "schedules/schedules.h"
 
 namespace router {
@@ -197,7 +197,7 @@ const schedules::Shift& WhoIsOnCallVia(RoutingMemo* memo, const config::Schedule
 }
 
 std::vector<Candidate> RankFamiliar(Timestamp at, const RoutingFacts& facts) {
-  assert(facts.config != nullptr);
+  CHECK(facts.config != nullptr);
   std::vector<Candidate> out;
   std::vector<std::string> seen;
   out.reserve(facts.config->schedules.size());
@@ -220,7 +220,7 @@ std::vector<Candidate> RankFamiliar(Timestamp at, const RoutingFacts& facts) {
 
 TargetResolution ResolveTarget(const config::Target& target, Timestamp at,
                                const RoutingFacts& facts) {
-  assert(facts.config != nullptr);
+  CHECK(facts.config != nullptr);
   TargetResolution r;
   r.target = target.text;
   using Kind = config::Target::Kind;
