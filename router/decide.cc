@@ -91,12 +91,6 @@ std::string Summary(const FeedEvent& fe) {
   return s;
 }
 
-std::optional<int> LevelOf(const config::Config& config, const std::string& code) {
-  auto it = config.severity_map.find(code);
-  if (it == config.severity_map.end()) return std::nullopt;
-  return it->second;
-}
-
 // ---- Routing and escalation: the escalation state machine
 // (router/escalation.h) decides; these functions record what it decided as
 // events, in the order it happened, and check that folding those events
@@ -393,7 +387,7 @@ Decision DecideFeed(const CaseState& state, const FeedEvent& fe, const Call& ctx
                     fe.case_id + "'");
     }
     if (!details->severity_code.empty()) {
-      level = LevelOf(ctx.config, details->severity_code);
+      level = SeverityLevel(ctx.config, details->severity_code);
       if (!level) return reject("unknown severityCode '" + details->severity_code + "'");
     }
   }

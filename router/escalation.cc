@@ -344,8 +344,15 @@ const char* PageCauseName(PageCause cause) {
   return "unknown";
 }
 
+std::optional<int> SeverityLevel(const config::Config& config, const std::string& code) {
+  auto it = config.severity_map.find(code);
+  if (it == config.severity_map.end()) return std::nullopt;
+  return it->second;
+}
+
 base::Result<EscalationState> Start(const config::Config& config, const std::string& account,
-                                    const std::string& service, int level, Timestamp opened) {
+                                    const std::string& service, int level, Timestamp opened,
+                                    schedules::CaseCalendars* cals_out) {
   EscalationState s;
   s.account = account;
   s.service = service;
@@ -357,7 +364,17 @@ base::Result<EscalationState> Start(const config::Config& config, const std::str
     s.deferred = !schedules::IsOpen(*cals.coverage, opened);
     s.deferred_page_pending = s.deferred && !config.services.fallback_schedule.empty();
   }
+  if (cals_out != nullptr) *cals_out = std::move(cals);
   return s;
+}
+
+std::vector<config::Target> FirstTargets(const EscalationState& state,
+                                         const config::Config& config) {
+  CHECK(state.current_step == -1 && state.cycle == 0 && state.next_step == 0,
+        "FirstTargets of a state that has fired a step");
+  // The same sources FireDeferred and FireStep page from.
+  if (state.deferred_page_pending) return {ScheduleTarget(config.services.fallback_schedule)};
+  return PolicySteps(state, config)[0].notify;
 }
 
 base::Result<EscalationState> StartFollowUp(const config::Config& config,
