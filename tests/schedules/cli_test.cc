@@ -193,6 +193,15 @@ TEST_CASE("every command with --format refuses anything but text or json in the 
   }
 }
 
+TEST_CASE("ics UIDs keep the values they were published with") {
+  // A subscribed calendar matches events by UID: a changed UID would show every shift twice.
+  auto r = Run({"ics", "--config", SampleConfig(), "--schedule", "video-sme-primary", "--from",
+                "2026-12-24T12:00:00Z", "--to", "2026-12-27T00:00:00Z"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("UID:c009c24d3cd2e0cb@escalator\r\n") != std::string::npos);  // erin from 12:00Z
+  CHECK(r.out.find("UID:e32a711a00b646f6@escalator\r\n") != std::string::npos);
+}
+
 TEST_CASE("ics parses with python3-icalendar and matches shifts event for event") {
   testing_support::TempDir dir;
   const std::vector<std::string> range = {
