@@ -1,5 +1,7 @@
 #include "base/status.h"
 
+#include "base/check.h"
+
 namespace base {
 
 std::string Status::ToString() const {
@@ -19,5 +21,17 @@ std::string Status::ToString() const {
   }
   return message_;
 }
+
+namespace internal {
+
+void ValueOfError(const Status& status) {
+  CheckFailed(__FILE__, __LINE__, "ok()", "Result::value() on an error: " + status.ToString());
+}
+
+void ResultOfOk() {
+  CheckFailed(__FILE__, __LINE__, "!status.ok()", "a Result made from an ok Status has no value");
+}
+
+}  // namespace internal
 
 }  // namespace base

@@ -2,7 +2,6 @@
 // Modeled on LevelDB/abseil semantics in a few lines of our own.
 #pragma once
 
-#include <cassert>
 #include <optional>
 #include <string>
 #include <utility>
@@ -15,7 +14,9 @@ namespace base {
 enum class Code { kOk, kInvalidInput, kNotFound, kIoError, kCorruption, kUnavailable };
 
 // The outcome of an operation that produces no value. Cheap to copy when ok.
-class Status {
+// [[nodiscard]], like Result: a dropped Status is an error nobody saw. Ignore one
+// only by a cast to void with a comment saying why that is right.
+class [[nodiscard]] Status {
  public:
   Status() = default;
   static Status Ok() { return Status(); }
@@ -37,26 +38,40 @@ class Status {
   std::string message_;
 };
 
+namespace internal {
+// What Result does with a broken REQUIRES: report through base::CheckFailed (base/check.h) and
+// abort, in release builds too. Out of line, so that the accessors stay small.
+[[noreturn]] void ValueOfError(const Status& status);
+[[noreturn]] void ResultOfOk();
+}  // namespace internal
+
 // A value or the Status explaining why there is none.
-// REQUIRES: value() only when ok(); status() is Ok when a value is held.
+// REQUIRES: value() only when ok(); a Result is made from an error Status only. A broken
+// REQUIRES aborts (CHECK), in release builds too.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : value_(std::move(value)) {}
-  Result(Status status) : status_(std::move(status)) { assert(!status_.ok()); }
+  Result(Status status) : status_(std::move(status)) {
+    if (status_.ok()) [[unlikely]]
+      internal::ResultOfOk();
+  }
 
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }
   T& value() & {
-    assert(ok());
+    if (!ok()) [[unlikely]]
+      internal::ValueOfError(status_);
     return *value_;
   }
   const T& value() const& {
-    assert(ok());
+    if (!ok()) [[unlikely]]
+      internal::ValueOfError(status_);
     return *value_;
   }
   T&& value() && {
-    assert(ok());
+    if (!ok()) [[unlikely]]
+      internal::ValueOfError(status_);
     return std::move(*value_);
   }
   T* operator->() { return &value(); }

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <climits>
 #include <iostream>
 #include <string>
 
@@ -55,20 +56,13 @@ int RunAck(int argc, char** argv) {
   const std::optional<bool> json_format = JsonFormatFlag(kCommand, f, exit);
   if (!json_format) return exit;
   const bool json = *json_format;
-  int timeout_ms = 0;
-  try {
-    size_t pos = 0;
-    timeout_ms = std::stoi(*f.Get("timeout-ms"), &pos);
-    if (pos != f.Get("timeout-ms")->size() || timeout_ms < 1) throw std::invalid_argument("");
-  } catch (...) {
-    return UsageError(kCommand,
-                      "--timeout-ms must be a number >= 1, got '" + *f.Get("timeout-ms") + "'");
-  }
+  const auto timeout_ms = IntFlag(kCommand, f, "timeout-ms", 1, INT_MAX);
+  if (!timeout_ms) return kExitUsage;
   spdlog::set_default_logger(spdlog::stderr_color_mt("ack"));
   auto producer = router::KafkaProducer::Create(*f.Get("brokers"));
   if (!producer.ok()) return UsageError(kCommand, producer.status().message());
   const std::string topic = *f.Get("topic");
-  auto sent = router::SendAck(**producer, topic, ack, timeout_ms);
+  auto sent = router::SendAck(**producer, topic, ack, static_cast<int>(*timeout_ms));
   if (!sent.ok()) {
     std::cerr << "escalator ack: not sent: " << sent.ToString() << "\n";
     return sent.code() == base::Code::kInvalidInput ? kExitUsage : kExitFailure;

@@ -15,8 +15,11 @@
 // Each command answers "ok <command>" or "error <reason>" on one line.
 #include <signal.h>
 
+#include <cstdint>
 #include <iostream>
+#include <limits>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -34,14 +37,9 @@ constexpr char kCommand[] = "dev-broker";
 std::mutex g_mu;
 router::KafkaMockCluster* g_cluster = nullptr;  // guarded by g_mu; null once shutting down
 
-bool ParseInt(const std::string& s, long long* out) {
-  try {
-    size_t pos = 0;
-    *out = std::stoll(s, &pos);
-    return pos == s.size();
-  } catch (...) {
-    return false;
-  }
+// A number of the control protocol: any whole decimal integer; each command checks its range.
+std::optional<int64_t> ControlNumber(const std::string& s) {
+  return ParseInt(s, std::numeric_limits<int64_t>::min());
 }
 
 std::string Execute(const std::string& line) {
@@ -49,9 +47,12 @@ std::string Execute(const std::string& line) {
   std::vector<std::string> w;
   for (std::string t; in >> t;) w.push_back(t);
   if (w.empty()) return "";
-  std::vector<long long> n(w.size(), 0);
+  std::vector<int64_t> n(w.size(), 0);
   for (size_t i = 1; i < w.size(); ++i) {
-    if (w[0] != "topic" && !ParseInt(w[i], &n[i])) return "error not a number: '" + w[i] + "'";
+    if (w[0] == "topic") continue;
+    auto number = ControlNumber(w[i]);
+    if (!number) return "error not a number: '" + w[i] + "'";
+    n[i] = *number;
   }
   std::lock_guard lock(g_mu);
   if (!g_cluster) return "error shutting down";
@@ -67,9 +68,9 @@ std::string Execute(const std::string& line) {
   } else if (w[0] == "rtt" && w.size() == 3) {
     s = g_cluster->SetBrokerRtt(static_cast<int32_t>(n[1]), static_cast<int>(n[2]));
   } else if (w[0] == "topic" && w.size() == 3) {
-    long long p = 0;
-    if (!ParseInt(w[2], &p)) return "error not a number: '" + w[2] + "'";
-    s = g_cluster->CreateTopic({w[1], static_cast<int>(p)});
+    auto p = ControlNumber(w[2]);
+    if (!p) return "error not a number: '" + w[2] + "'";
+    s = g_cluster->CreateTopic({w[1], static_cast<int>(*p)});
   } else {
     return "error unknown command '" + line +
            "' (down ID | up ID | errors API COUNT [CODE] | rtt ID MS | topic NAME PARTITIONS)";
@@ -113,20 +114,15 @@ int RunDevBroker(int argc, char** argv) {
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   const auto& f = parsed.flags;
-  long long brokers = 0, partitions = 0;
-  if (!ParseInt(*f.Get("brokers"), &brokers) || brokers < 1 || brokers > 64) {
-    return UsageError(kCommand,
-                      "--brokers must be a number in 1..64, got '" + *f.Get("brokers") + "'");
-  }
-  if (!ParseInt(*f.Get("partitions"), &partitions) || partitions < 1 || partitions > 100000) {
-    return UsageError(
-        kCommand, "--partitions must be a number in 1..100000, got '" + *f.Get("partitions") + "'");
-  }
+  const auto brokers = IntFlag(kCommand, f, "brokers", 1, 64);
+  if (!brokers) return kExitUsage;
+  const auto partitions = IntFlag(kCommand, f, "partitions", 1, 100000);
+  if (!partitions) return kExitUsage;
   std::vector<router::MockTopic> topics;
   std::stringstream list(*f.Get("topic"));
   for (std::string t; std::getline(list, t, ',');) {
     if (t.empty()) return UsageError(kCommand, "--topic has an empty topic name");
-    topics.push_back({t, static_cast<int>(partitions)});
+    topics.push_back({t, static_cast<int>(*partitions)});
   }
   for (const char* extra : {"escalator.dead-letters", "escalator.commands"}) {
     bool present = false;
@@ -142,7 +138,7 @@ int RunDevBroker(int argc, char** argv) {
   sigaddset(&stop, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
 
-  auto cluster = router::KafkaMockCluster::Start(static_cast<int>(brokers), topics);
+  auto cluster = router::KafkaMockCluster::Start(static_cast<int>(*brokers), topics);
   if (!cluster.ok()) {
     std::cerr << "escalator dev-broker: " << cluster.status().ToString() << "\n";
     return cluster.status().code() == base::Code::kInvalidInput ? kExitUsage : kExitFailure;
@@ -152,7 +148,7 @@ int RunDevBroker(int argc, char** argv) {
     g_cluster = cluster->get();
   }
   std::cout << (*cluster)->bootstrap() << std::endl;
-  std::cerr << "escalator dev-broker: " << brokers << " broker(s) at " << (*cluster)->bootstrap()
+  std::cerr << "escalator dev-broker: " << *brokers << " broker(s) at " << (*cluster)->bootstrap()
             << "; topics:";
   for (const auto& t : topics) std::cerr << " " << t.name << "(" << t.partitions << ")";
   std::cerr << std::endl;

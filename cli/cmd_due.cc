@@ -1,5 +1,7 @@
 // `escalator due`: when the first response to a case is due, on which
-// calendars, and which schedule gets the first page.
+// calendars, and which schedule gets the first page. Answers from the router's
+// own decision (router::SeverityLevel, router::Start, router::FirstTargets), so
+// it cannot drift from what serve and simulate do with the same case.
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -8,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "config/config.h"
+#include "router/escalation.h"
 #include "schedules/schedules.h"
 
 namespace cli {
@@ -19,9 +22,11 @@ int RunDue(int argc, char** argv) {
   auto parsed = ParseFlags(
       kCommand,
       "When the first response is due for a case of --account about --service with\n"
-      "--severity (a severityCode) opened at --opened, and why. --format json prints\n"
-      "{\"level\",\"due\",\"coverage\",\"business\",\"schedule\"} (due in UTC; schedule: the one\n"
-      "that gets the first page). A service outside services.in_scope is a fallback case.",
+      "--severity (a severityCode) opened at --opened, and why, as the router decides it.\n"
+      "--format json prints "
+      "{\"level\",\"due\",\"coverage\",\"business\",\"schedule\",\"fallback\"}\n"
+      "(due in UTC; schedule: the one that gets the first page). An unknown account or a\n"
+      "service outside services.in_scope is a fallback case (\"fallback\":true).",
       {
           {"config", true, true, "the configuration file", ""},
           {"account", true, true, "the customer's account id", ""},
@@ -45,39 +50,54 @@ int RunDue(int argc, char** argv) {
   const std::string account = *f.Get("account");
   const std::string service = *f.Get("service");
   const std::string severity = *f.Get("severity");
-  if (cfg.FindCustomer(account) == nullptr)
-    return UsageError(kCommand, "unknown account '" + account + "'");
-  if (cfg.severity_map.count(severity) == 0)
+  const std::optional<int> level = router::SeverityLevel(cfg, severity);
+  if (!level)
     return UsageError(kCommand, "unknown severity '" + severity + "' (not in severity_map)");
-  auto due = schedules::FirstResponseDue(cfg, account, service, severity, *opened);
-  if (!due)
-    return UsageError(kCommand, "severity '" + severity + "' maps to a level with no target");
+  schedules::CaseCalendars cals;
+  auto plan = router::Start(cfg, account, service, *level, *opened, &cals);
+  if (!plan.ok()) {
+    return UsageError(kCommand, "severity '" + severity + "' (level " + std::to_string(*level) +
+                                    ") is not routed: " + plan.status().message());
+  }
+  // The schedule of the first page: its first schedule target, the fallback schedule when the
+  // first page names none.
+  std::string first_schedule = cfg.services.fallback_schedule;
+  for (const config::Target& t : router::FirstTargets(*plan, cfg)) {
+    if (t.kind == config::Target::Kind::kSchedule) {
+      first_schedule = t.name;
+      break;
+    }
+  }
   if (json) {
     nlohmann::ordered_json j;
-    j["level"] = due->level;
-    j["due"] = base::FormatInstant(due->due);
-    j["coverage"] = due->calendars.coverage->name;
-    j["business"] = due->calendars.business->name;
-    j["schedule"] = due->first_schedule;
+    j["level"] = plan->level;
+    j["due"] = base::FormatInstant(plan->due);
+    j["coverage"] = cals.coverage->name;
+    j["business"] = cals.business->name;
+    j["schedule"] = first_schedule;
+    j["fallback"] = plan->fallback;
     std::cout << j.dump() << "\n";
     return kExitOk;
   }
-  const config::DurationSpec& target = cfg.targets.at(due->level);
+  const config::DurationSpec& target = plan->target;
   const auto secs = target.amount.count();
   const std::string amount = secs % 3600 == 0
                                  ? std::to_string(secs / 3600) + (target.business ? "bh" : "h")
                              : secs % 60 == 0 ? std::to_string(secs / 60) + "m"
                                               : std::to_string(secs) + "s";
-  std::cout << "level " << due->level << " (" << severity << "): first response due "
-            << base::FormatInstant(due->due) << "\n"
-            << "  target " << amount << " counted on " << due->clock->name << "\n"
-            << "  " << schedules::CalendarsReason(due->calendars, account, service) << "\n"
-            << "  first page: schedule " << due->first_schedule
-            << (due->calendars.fallback ? " (fallback case)"
-                : !schedules::IsOpen(*due->calendars.coverage, *opened)
-                    ? " (opened outside coverage: deferred)"
-                    : "")
+  std::cout << "level " << plan->level << " (" << severity << "): first response due "
+            << base::FormatInstant(plan->due) << "\n"
+            << "  target " << amount << " counted on " << plan->clock_calendar << "\n"
+            << "  " << schedules::CalendarsReason(cals, account, service) << "\n"
+            << "  first page: schedule " << first_schedule
+            << (plan->fallback   ? " (fallback case)"
+                : plan->deferred ? " (opened outside coverage: deferred)"
+                                 : "")
             << "\n";
+  if (plan->fallback) {
+    std::cout << "  route: fallback (the fallback schedule, not level " << plan->level
+              << "'s policy)\n";
+  }
   return kExitOk;
 }
 

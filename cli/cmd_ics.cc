@@ -5,6 +5,7 @@
 #include <sstream>
 #include <string>
 
+#include "base/hash.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
@@ -55,15 +56,10 @@ void WriteLine(std::ostream& out, const std::string& line) {
   out << line.substr(pos) << "\r\n";
 }
 
-// FNV-1a, 64 bits: stable across builds and platforms (unlike std::hash).
-uint64_t Fnv1a(const std::string& s) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
+// The basis the UIDs were first published with: FNV's offset basis with its last digit lost
+// (14695981039346656037). Kept, so that a calendar that subscribed before sees the same events
+// rather than a second copy of each.
+constexpr uint64_t kUidBasis = 1469598103934665603ull;
 
 }  // namespace
 
@@ -116,8 +112,8 @@ int RunIcs(int argc, char** argv) {
         who && !who->name.empty() ? who->name + " (" + *s.engineer + ")" : *s.engineer;
     char uid[17];
     std::snprintf(uid, sizeof uid, "%016llx",
-                  static_cast<unsigned long long>(
-                      Fnv1a(name + "|" + base::FormatInstant(s.start) + "|" + *s.engineer)));
+                  static_cast<unsigned long long>(base::Fnv1a64(
+                      name + "|" + base::FormatInstant(s.start) + "|" + *s.engineer, kUidBasis)));
     WriteLine(out, "BEGIN:VEVENT");
     WriteLine(out, std::string("UID:") + uid + "@escalator");
     WriteLine(out, "DTSTAMP:" + stamp);

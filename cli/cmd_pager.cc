@@ -30,16 +30,6 @@ constexpr char kCommand[] = "pager";
 std::atomic<bool> g_stop{false};
 void OnStopSignal(int) { g_stop.store(true); }
 
-bool ParseCount(const std::string& text, long long* out) {
-  try {
-    size_t pos = 0;
-    *out = std::stoll(text, &pos);
-    return pos == text.size() && *out >= 0;
-  } catch (...) {
-    return false;
-  }
-}
-
 }  // namespace
 
 int RunPager(int argc, char** argv) {
@@ -69,14 +59,11 @@ int RunPager(int argc, char** argv) {
   const std::optional<bool> json_format = JsonFormatFlag(kCommand, f, exit);
   if (!json_format) return exit;
   const bool json = *json_format;
-  long long count = 0, timeout_s = 0;
-  if (!ParseCount(*f.Get("count"), &count)) {
-    return UsageError(kCommand, "--count must be a number >= 0, got '" + *f.Get("count") + "'");
-  }
-  if (!ParseCount(*f.Get("timeout"), &timeout_s)) {
-    return UsageError(
-        kCommand, "--timeout must be a number of seconds >= 0, got '" + *f.Get("timeout") + "'");
-  }
+  const auto count_flag = IntFlag(kCommand, f, "count", 0);
+  if (!count_flag) return kExitUsage;
+  const auto timeout_flag = IntFlag(kCommand, f, "timeout", 0);
+  if (!timeout_flag) return kExitUsage;
+  const int64_t count = *count_flag, timeout_s = *timeout_flag;
   const bool ack = f.Has("ack");
   const std::string brokers = f.Get("brokers").value_or("");
   if (ack && brokers.empty()) return UsageError(kCommand, "--ack needs --brokers");

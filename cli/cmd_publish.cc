@@ -4,6 +4,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <climits>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -32,13 +33,8 @@ int RunPublish(int argc, char** argv) {
   if (parsed.exit_code) return *parsed.exit_code;
   const auto& f = parsed.flags;
   const std::string path = f.positional()[0];
-  int timeout_ms = 0;
-  try {
-    timeout_ms = std::stoi(*f.Get("timeout-ms"));
-  } catch (...) {
-    return UsageError(kCommand,
-                      "--timeout-ms must be a number, got '" + *f.Get("timeout-ms") + "'");
-  }
+  const auto timeout_ms = IntFlag(kCommand, f, "timeout-ms", 0, INT_MAX);
+  if (!timeout_ms) return kExitUsage;
   std::ifstream file;
   std::istream* in = &std::cin;
   if (path != "-") {
@@ -64,7 +60,7 @@ int RunPublish(int argc, char** argv) {
     }
     (*producer)->Poll(0);
   }
-  auto flushed = (*producer)->Flush(timeout_ms);
+  auto flushed = (*producer)->Flush(static_cast<int>(*timeout_ms));
   uint64_t failed =
       refused + (*producer)->failed() + (queued - (*producer)->delivered() - (*producer)->failed());
   std::cout << "sent " << (*producer)->delivered() << " failed " << failed << std::endl;

@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <climits>
+#include <cstdint>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -73,17 +75,6 @@ void DeliverPages(router::Node& node, pager::OutboxRelay& relay, Throttled& erro
 
 void OnStopSignal(int) { g_stop.store(true); }
 
-bool ParseNumber(const Flags& f, const std::string& name, long long min, long long* out) {
-  try {
-    size_t pos = 0;
-    const std::string v = *f.Get(name);
-    *out = std::stoll(v, &pos);
-    return pos == v.size() && *out >= min;
-  } catch (...) {
-    return false;
-  }
-}
-
 }  // namespace
 
 int RunServe(int argc, char** argv) {
@@ -131,28 +122,27 @@ int RunServe(int argc, char** argv) {
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   const auto& f = parsed.flags;
-  long long session = 0, heartbeat = 0, max_batch = 0, max_bytes = 0, summary = 0, stop_after = 0,
-            grace_ms = 0;
-  if (!ParseNumber(f, "pager-grace-ms", 0, &grace_ms)) {
-    return UsageError(kCommand, "--pager-grace-ms must be a number >= 0");
-  }
-  if (!ParseNumber(f, "session-timeout-ms", 1000, &session)) {
-    return UsageError(kCommand, "--session-timeout-ms must be a number >= 1000");
-  }
-  if (!ParseNumber(f, "heartbeat-interval-ms", 100, &heartbeat)) {
-    return UsageError(kCommand, "--heartbeat-interval-ms must be a number >= 100");
-  }
-  if (!ParseNumber(f, "max-batch", 1, &max_batch)) {
-    return UsageError(kCommand, "--max-batch must be a number >= 1");
-  }
-  if (!ParseNumber(f, "max-message-bytes", 1, &max_bytes)) {
-    return UsageError(kCommand, "--max-message-bytes must be a number >= 1");
-  }
-  if (!ParseNumber(f, "summary-interval-s", 1, &summary)) {
-    return UsageError(kCommand, "--summary-interval-s must be a number >= 1");
-  }
-  if (!ParseNumber(f, "stop-after", 0, &stop_after)) {
-    return UsageError(kCommand, "--stop-after must be a number >= 0");
+  int64_t session = 0, heartbeat = 0, max_batch = 0, max_bytes = 0, summary = 0, stop_after = 0,
+          grace_ms = 0;
+  // The first bad value is the usage error. Options kept as int, and the grace added to a
+  // clock, stay within int.
+  struct NumberFlag {
+    const char* name;
+    int64_t min, max;
+    int64_t* out;
+  };
+  for (const NumberFlag& n : {
+           NumberFlag{"pager-grace-ms", 0, INT_MAX, &grace_ms},
+           NumberFlag{"session-timeout-ms", 1000, INT_MAX, &session},
+           NumberFlag{"heartbeat-interval-ms", 100, INT_MAX, &heartbeat},
+           NumberFlag{"max-batch", 1, INT64_MAX, &max_batch},
+           NumberFlag{"max-message-bytes", 1, INT64_MAX, &max_bytes},
+           NumberFlag{"summary-interval-s", 1, INT_MAX, &summary},
+           NumberFlag{"stop-after", 0, INT64_MAX, &stop_after},
+       }) {
+    auto value = IntFlag(kCommand, f, n.name, n.min, n.max);
+    if (!value) return kExitUsage;
+    *n.out = *value;
   }
   auto level = spdlog::level::from_str(*f.Get("log-level"));
   if (level == spdlog::level::off && *f.Get("log-level") != "off") {

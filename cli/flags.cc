@@ -1,5 +1,6 @@
 #include "cli/flags.h"
 
+#include <charconv>
 #include <iostream>
 
 namespace cli {
@@ -34,6 +35,28 @@ bool Flags::Has(const std::string& name) const { return values_.count(name) > 0;
 int UsageError(const std::string& command, const std::string& message) {
   std::cerr << "escalator " << command << ": " << message << "\n";
   return kExitUsage;
+}
+
+std::optional<int64_t> ParseInt(std::string_view text, int64_t min, int64_t max) {
+  int64_t value = 0;
+  const char* end = text.data() + text.size();
+  // from_chars takes no '+' and no leading space, and reports overflow; the end check
+  // refuses a suffix.
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end) return std::nullopt;
+  if (value < min || value > max) return std::nullopt;
+  return value;
+}
+
+std::optional<int64_t> IntFlag(const std::string& command, const Flags& flags,
+                               const std::string& name, int64_t min, int64_t max) {
+  const std::string text = flags.Get(name).value_or("");
+  if (auto value = ParseInt(text, min, max)) return value;
+  const std::string range = max == std::numeric_limits<int64_t>::max()
+                                ? ">= " + std::to_string(min)
+                                : "in " + std::to_string(min) + ".." + std::to_string(max);
+  UsageError(command, "--" + name + " must be a number " + range + ", got '" + text + "'");
+  return std::nullopt;
 }
 
 ParseOutcome ParseFlags(const std::string& command, const std::string& summary,

@@ -2,9 +2,12 @@
 // treat --help, unknown flags and missing values the same way.
 #pragma once
 
+#include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cli {
@@ -56,5 +59,18 @@ ParseOutcome ParseFlags(const std::string& command, const std::string& summary,
 
 // Prints "escalator <command>: <message>" to stderr and returns kExitUsage.
 int UsageError(const std::string& command, const std::string& message);
+
+// Parses all of `text` as a decimal integer in [min, max]: an optional '-' then digits, nothing
+// else (no sign '+', no spaces, no suffix such as "100x"). nullopt for anything else, for an
+// empty text and for a value outside int64_t.
+std::optional<int64_t> ParseInt(std::string_view text, int64_t min,
+                                int64_t max = std::numeric_limits<int64_t>::max());
+
+// The value of numeric flag --NAME, parsed by ParseInt. On a bad value prints the usage error
+// "--NAME must be a number >= MIN, got 'X'" ("in MIN..MAX" when `max` is given) and returns
+// nullopt: the caller then returns kExitUsage. A missing flag counts as the value ''.
+std::optional<int64_t> IntFlag(const std::string& command, const Flags& flags,
+                               const std::string& name, int64_t min,
+                               int64_t max = std::numeric_limits<int64_t>::max());
 
 }  // namespace cli

@@ -2,10 +2,9 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
-#include <cstdlib>
 #include <unordered_set>
 
+#include "base/check.h"
 #include "engine/layouts.h"
 #include "router/codec.h"
 
@@ -38,12 +37,8 @@ void CheckInvariant(const CaseState& s) {
   const EscalationState& x = *s.escalation;
   const bool scheduled = s.next_action_at.has_value();
   const bool finished = x.exhausted && x.warned && x.breached;
-  if (!x.stopped && s.next_action_at == NextActionAt(x) && (scheduled || finished)) return;
-  std::fprintf(stderr,
-               "engine: invariant violated: open case %s waits for a response with no next "
-               "action scheduled\n",
-               s.case_id.c_str());
-  std::abort();
+  CHECK(!x.stopped && s.next_action_at == NextActionAt(x) && (scheduled || finished),
+        "engine: open case " + s.case_id + " waits for a response with no next action scheduled");
 }
 
 void AppendHistory(std::vector<HandledCase>& h, HandledCase c) {
@@ -88,8 +83,10 @@ base::Result<Engine::Entry*> Engine::Pending(const std::string& case_id) {
 }
 
 void Engine::DropCommittedFromCache() {
-  // What is dropped from memory must be readable from the store.
-  (void)log_.Flush();
+  // What is dropped from memory must be readable from the store. Flush has no errors
+  // (EventLog::Flush retries a failing write); were it to fail, the engine would reload stale
+  // states.
+  CHECK_OK(log_.Flush());
   for (auto it = cache_.begin(); it != cache_.end();) {
     it = it->second.staged ? std::next(it) : cache_.erase(it);
   }
@@ -247,8 +244,8 @@ void Engine::StagePut(store::Put put) { batch_.puts.push_back(std::move(put)); }
 void Engine::Abort() {
   if (!staged_.empty()) {
     // The staged states are dropped, so the next use reloads them from the
-    // store: let a write-behind store finish the batches before.
-    (void)log_.Flush();
+    // store: let a write-behind store finish the batches before (as above, it cannot fail).
+    CHECK_OK(log_.Flush());
     for (const auto& [id, entry] : staged_) cache_.erase(cache_.find(*id));
     staged_.clear();
   }
@@ -302,7 +299,7 @@ base::Result<uint64_t> Engine::Commit() {
   if (pending_loads_) loads_ = std::move(pending_loads_);
   pending_loads_.reset();
   if (history_.size() + pending_history_.size() > kMaxCachedCases) {
-    (void)log_.Flush();
+    CHECK_OK(log_.Flush());  // the history is reloaded from the store (see above)
     history_.clear();
   }
   for (auto& [account, h] : pending_history_) history_.insert_or_assign(account, std::move(h));

@@ -1,8 +1,8 @@
 #include "engine/serve_sink.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
+
+#include "base/check.h"
 
 namespace router {
 
@@ -47,11 +47,8 @@ std::optional<int64_t> ServeSink::StoredOffset(const std::string& topic, int32_t
   auto stored = node_->StoredOffset(topic, partition);
   // Resuming anywhere but the stored offset would lose or double events, and a
   // rebalance callback cannot fail: stop loudly, a restart re-reads it.
-  if (!stored.ok()) {
-    std::fprintf(stderr, "escalator: cannot read the stored offset of %s/%d: %s\n", topic.c_str(),
-                 partition, stored.status().ToString().c_str());
-    std::abort();
-  }
+  CHECK(stored.ok(), "cannot read the stored offset of " + topic + "/" + std::to_string(partition) +
+                         ": " + stored.status().ToString());
   return *stored;
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "base/hash.h"
 #include "base/time.h"
 
 namespace router {
@@ -146,15 +147,6 @@ std::optional<Origin> OriginNamed(std::string_view name) {
   return std::nullopt;
 }
 
-uint64_t Fnv1a(std::string_view bytes) {
-  uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 }  // namespace
 
 struct FeedParser::Impl {
@@ -236,7 +228,8 @@ FeedParseResult FeedParser::Parse(std::string_view bytes) {
     if (!impl_->ReadDetails(r, root, "", options_, &d)) return FeedRejection{error};
     if (!d.time_created) return FeedRejection{"field timeCreated missing (bare CaseDetails)"};
     char hash[17];
-    std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(Fnv1a(bytes)));
+    std::snprintf(hash, sizeof hash, "%016llx",
+                  static_cast<unsigned long long>(base::Fnv1a64(bytes)));
     ev.event_id = "casedetails/" + d.case_id + "/" + hash;
     ev.case_id = d.case_id;
     ev.display_id = d.display_id;

@@ -243,6 +243,8 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
     spdlog::error("store: cannot flush: {}", flushed.ToString());
   }
   (*consumer)->Close();
+  // Inputs the sink held back and applied since the last round may have added dead letters.
+  if (dlq) dead_letters_pending = true;
   if (dlq && dead_letters_pending) {
     // One last round; what it cannot deliver stays in the outbox for the next start.
     if (base::Status s =

@@ -2,18 +2,12 @@
 
 #include <algorithm>
 
+#include "base/hash.h"
 #include "router/codec.h"
 
 namespace router {
 
-uint64_t EventIdHash(std::string_view id) {
-  uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a's 64-bit offset basis and prime
-  for (unsigned char c : id) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  return h;
-}
+uint64_t EventIdHash(std::string_view id) { return base::Fnv1a64(id); }
 
 bool CaseState::SawEventId(std::string_view id) const {
   return std::find(seen_event_ids.begin(), seen_event_ids.end(), EventIdHash(id)) !=

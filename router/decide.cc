@@ -1,9 +1,8 @@
 #include "router/decide.h"
 
-#include <cstdio>
-#include <cstdlib>
 #include <utility>
 
+#include "base/check.h"
 #include "router/escalation.h"
 #include "router/reason_text.h"
 #include "schedules/schedules.h"
@@ -93,12 +92,6 @@ std::string Summary(const FeedEvent& fe) {
   return s;
 }
 
-std::optional<int> LevelOf(const config::Config& config, const std::string& code) {
-  auto it = config.severity_map.find(code);
-  if (it == config.severity_map.end()) return std::nullopt;
-  return it->second;
-}
-
 // ---- Routing and escalation: the escalation state machine
 // (router/escalation.h) decides; these functions record what it decided as
 // events, in the order it happened, and check that folding those events
@@ -112,12 +105,9 @@ EscalationContext ECtx(const Call& ctx) {
 // is a bug that would make replay diverge from the live state.
 void Verify(const Emitter& out, const EscalationState& expected) {
   const auto& got = out.state().escalation;
-  if (got && *got == expected && out.state().next_action_at == NextActionAt(expected)) return;
-  std::fprintf(stderr,
-               "decide: invariant violated: the fold of case %s's events differs from its "
-               "escalation state\n",
-               out.state().case_id.c_str());
-  std::abort();
+  CHECK(got && *got == expected && out.state().next_action_at == NextActionAt(expected),
+        "decide: the fold of case " + out.state().case_id +
+            "'s events differs from its escalation state");
 }
 
 Timestamp AtOfFired(const AdvanceResult& r, const Fired& f) {
@@ -389,7 +379,7 @@ Decision DecideFeed(const CaseState& state, const FeedEvent& fe, const Call& ctx
       return reject(std::move(why));
     }
     if (!details->severity_code.empty()) {
-      level = LevelOf(ctx.config, details->severity_code);
+      level = SeverityLevel(ctx.config, details->severity_code);
       if (!level) {
         Reason why{ReasonCode::kUnknownSeverity};
         why.severity = details->severity_code;

@@ -1,9 +1,8 @@
 #include "router/escalation.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 
+#include "base/check.h"
 #include "router/escalation_clock.h"
 #include "schedules/schedules.h"
 
@@ -15,13 +14,6 @@ using std::chrono::milliseconds;
 // Bounds one Advance: every action moves time or the policy forward, so this
 // only trips on a bug (or an Advance spanning years of hourly handoffs).
 constexpr int kMaxActionsPerAdvance = 1'000'000;
-
-// Invariants stay checked in release builds (assert would vanish with NDEBUG).
-void Check(bool ok, const char* what) {
-  if (ok) return;
-  std::fprintf(stderr, "escalation: invariant violated: %s\n", what);
-  std::abort();
-}
 
 bool Contains(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
@@ -59,9 +51,9 @@ class PolicySteps {
       return;
     }
     auto it = config.escalation.find(s.level);
-    Check(it != config.escalation.end(), "the case's level has a policy");
+    CHECK(it != config.escalation.end(), "the case's level has a policy");
     steps_ = &it->second.steps;
-    Check(static_cast<int>(steps_->size()) == s.step_count, "the policy kept its steps");
+    CHECK(static_cast<int>(steps_->size()) == s.step_count, "the policy kept its steps");
   }
   const config::Step& operator[](int k) const { return (*steps_)[k]; }
 
@@ -72,7 +64,7 @@ class PolicySteps {
 
 const config::Calendar& ClockOf(const EscalationState& s, const config::Config& config) {
   const auto* cal = config.FindCalendar(s.clock_calendar);
-  Check(cal != nullptr, "the clock's calendar is in the config");
+  CHECK(cal != nullptr, "the clock's calendar is in the config");
   return *cal;
 }
 
@@ -270,7 +262,7 @@ void CheckHandoffs(EscalationState& s, Timestamp t, const config::Calendar& cloc
 }
 
 void Run(EscalationState& s, Timestamp now, const EscalationContext& ctx, AdvanceResult& out) {
-  Check(ctx.config != nullptr, "EscalationContext.config is set");
+  CHECK(ctx.config != nullptr, "EscalationContext.config is set");
   if (s.stopped) return;
   const auto& config = *ctx.config;
   const auto& clock = ClockOf(s, config);
@@ -278,7 +270,7 @@ void Run(EscalationState& s, Timestamp now, const EscalationContext& ctx, Advanc
       &config, config.FindCustomer(s.account), s.service, ctx.history, ctx.open_cases, ctx.memo};
   enum class Kind { kNone, kDeferred, kWarn, kBreach, kStep, kWatch };
   for (int guard = 0;; ++guard) {
-    Check(guard < kMaxActionsPerAdvance, "Advance terminates");
+    CHECK(guard < kMaxActionsPerAdvance, "Advance terminates");
     Kind kind = Kind::kNone;
     Timestamp t{};
     // Considered in tie order: at one instant the first considered fires first.
@@ -326,9 +318,9 @@ void Finish(AdvanceResult& out, Timestamp now) {
   out.finished = !s.stopped && !out.next_action_at.has_value();
   // Every open, unanswered case whose policy still runs has a next action, and
   // nothing due at or before `now` is left unfired.
-  Check(s.stopped || s.exhausted || out.next_action_at.has_value(),
+  CHECK(s.stopped || s.exhausted || out.next_action_at.has_value(),
         "an escalating case has a next action");
-  Check(!out.next_action_at || *out.next_action_at > now, "nothing due is left unfired");
+  CHECK(!out.next_action_at || *out.next_action_at > now, "nothing due is left unfired");
 }
 
 }  // namespace
@@ -347,8 +339,15 @@ const char* PageCauseName(PageCause cause) {
   return "unknown";
 }
 
+std::optional<int> SeverityLevel(const config::Config& config, const std::string& code) {
+  auto it = config.severity_map.find(code);
+  if (it == config.severity_map.end()) return std::nullopt;
+  return it->second;
+}
+
 base::Result<EscalationState> Start(const config::Config& config, const std::string& account,
-                                    const std::string& service, int level, Timestamp opened) {
+                                    const std::string& service, int level, Timestamp opened,
+                                    schedules::CaseCalendars* cals_out) {
   EscalationState s;
   s.account = account;
   s.service = service;
@@ -360,13 +359,23 @@ base::Result<EscalationState> Start(const config::Config& config, const std::str
     s.deferred = !schedules::IsOpen(*cals.coverage, opened);
     s.deferred_page_pending = s.deferred && !config.services.fallback_schedule.empty();
   }
+  if (cals_out != nullptr) *cals_out = std::move(cals);
   return s;
+}
+
+std::vector<config::Target> FirstTargets(const EscalationState& state,
+                                         const config::Config& config) {
+  CHECK(state.current_step == -1 && state.cycle == 0 && state.next_step == 0,
+        "FirstTargets of a state that has fired a step");
+  // The same sources FireDeferred and FireStep page from.
+  if (state.deferred_page_pending) return {ScheduleTarget(config.services.fallback_schedule)};
+  return PolicySteps(state, config)[0].notify;
 }
 
 base::Result<EscalationState> StartFollowUp(const config::Config& config,
                                             const std::string& account, const std::string& service,
                                             int level, Timestamp at, const std::string& owner) {
-  Check(!owner.empty(), "a follow-up clock names its owner");
+  CHECK(!owner.empty(), "a follow-up clock names its owner");
   EscalationState s;
   s.account = account;
   s.service = service;
@@ -416,7 +425,7 @@ AdvanceResult Stop(const EscalationState& state, Timestamp at, const EscalationC
 
 base::Result<AdvanceResult> ChangeSeverity(const EscalationState& state, int new_level,
                                            Timestamp changed, const EscalationContext& ctx) {
-  Check(ctx.config != nullptr, "EscalationContext.config is set");
+  CHECK(ctx.config != nullptr, "EscalationContext.config is set");
   AdvanceResult out;
   out.state = state;
   Run(out.state, changed - milliseconds(1), ctx, out);

@@ -160,12 +160,27 @@ struct EscalationContext {
   RoutingMemo* memo = nullptr;  // one decision's lookups (router/targets.h); may be null
 };
 
+// The level a case's severityCode maps to (config.severity_map); nullopt for a
+// code the map does not name. How Decide levels a case, and `escalator due`.
+std::optional<int> SeverityLevel(const config::Config& config, const std::string& code);
+
 // Starts the escalation of a case opened at `opened` at `level`. Nothing fires
 // yet: call Advance(state, opened, ...) to fire what is due at the opening.
+// When ok and `cals_out` is given, *cals_out holds the case's calendars as
+// resolved for it (schedules::ResolveCalendars).
 // Errors (InvalidInput): the level has no target, or no policy with steps
 // (a non-fallback case), or the configured calendars are missing.
 base::Result<EscalationState> Start(const config::Config& config, const std::string& account,
-                                    const std::string& service, int level, Timestamp opened);
+                                    const std::string& service, int level, Timestamp opened,
+                                    schedules::CaseCalendars* cals_out = nullptr);
+
+// The targets of the first page of a state fresh from Start, as Advance will
+// fire them: the fallback schedule for a deferred case (paged at the opening),
+// else the first step of the steps the case runs (for a fallback case one step
+// paging the fallback schedule).
+// REQUIRES: `state` from Start with `config`, nothing fired yet.
+std::vector<config::Target> FirstTargets(const EscalationState& state,
+                                         const config::Config& config);
 
 // Starts a next-response clock at `at` (a customer follow-up after a
 // response): the level's target from `at`, one step paging `owner` at once

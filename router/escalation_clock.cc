@@ -1,14 +1,14 @@
 #include "router/escalation_clock.h"
 
-#include <cassert>
 #include <cmath>
 
+#include "base/check.h"
 #include "schedules/schedules.h"
 
 namespace router {
 
 Timestamp ClockAdd(const config::Calendar& clock, Timestamp from, Duration open_time) {
-  assert(open_time >= Duration::zero());
+  CHECK(open_time >= Duration::zero());
   return schedules::Add(clock, from, open_time);
 }
 
@@ -19,7 +19,7 @@ Duration OpenTime(const config::DurationSpec& spec) {
 Timestamp StepInstant(const config::Calendar& clock, Timestamp base,
                       const config::DurationSpec& target, int cycle,
                       const config::DurationSpec& after) {
-  assert(cycle >= 0);
+  CHECK(cycle >= 0);
   return ClockAdd(clock, base, OpenTime(target) * cycle + OpenTime(after));
 }
 
@@ -30,7 +30,7 @@ Timestamp DueInstant(const config::Calendar& clock, Timestamp opened,
 
 Timestamp WarningInstant(const config::Calendar& clock, Timestamp opened,
                          const config::DurationSpec& target, double fraction) {
-  assert(fraction >= 0);
+  CHECK(fraction >= 0);
   const auto ms = std::llround(fraction * static_cast<double>(OpenTime(target).count()));
   return ClockAdd(clock, opened, Duration(ms));
 }

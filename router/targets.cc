@@ -1,9 +1,10 @@
 #include "router/targets.h"
 
 #include <algorithm>
-#include <cassert>
+#include <charconv>
 #include <cmath>
 
+#include "base/check.h"
 #include "schedules/schedules.h"
 
 namespace router {
@@ -148,7 +149,7 @@ const schedules::Shift& WhoIsOnCallVia(RoutingMemo* memo, const config::Schedule
 }
 
 std::vector<Candidate> RankFamiliar(Timestamp at, const RoutingFacts& facts) {
-  assert(facts.config != nullptr);
+  CHECK(facts.config != nullptr);
   std::vector<Candidate> out;
   std::vector<std::string> seen;
   out.reserve(facts.config->schedules.size());
@@ -171,7 +172,7 @@ std::vector<Candidate> RankFamiliar(Timestamp at, const RoutingFacts& facts) {
 
 TargetResolution ResolveTarget(const config::Target& target, Timestamp at,
                                const RoutingFacts& facts) {
-  assert(facts.config != nullptr);
+  CHECK(facts.config != nullptr);
   TargetResolution r;
   r.target = target.text;
   using Kind = config::Target::Kind;

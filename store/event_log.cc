@@ -1,8 +1,9 @@
 // The parts of store/event_log.h that do not depend on RocksDB.
 #include "store/event_log.h"
 
-#include <cassert>
 #include <string>
+
+#include "base/check.h"
 
 namespace store {
 
@@ -40,7 +41,7 @@ std::string EncodeSeq(uint64_t n) {
 }
 
 uint64_t DecodeSeq(std::string_view bytes) {
-  assert(bytes.size() == 8);
+  CHECK(bytes.size() == 8);
   uint64_t n = 0;
   for (char c : bytes) n = (n << 8) | static_cast<unsigned char>(c);
   return n;

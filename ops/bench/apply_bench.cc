@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <climits>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -133,9 +134,13 @@ int main(int argc, char** argv) {
     for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.ToString().c_str());
     return 2;
   }
-  const uint64_t events = std::stoull(*f.Get("events"));
-  const size_t max_batch = std::stoul(*f.Get("max-batch"));
-  const int runs = std::stoi(*f.Get("runs"));
+  const auto events_flag = cli::IntFlag("apply_bench", f, "events", 1);
+  const auto max_batch_flag = cli::IntFlag("apply_bench", f, "max-batch", 1);
+  const auto runs_flag = cli::IntFlag("apply_bench", f, "runs", 1, INT_MAX);
+  if (!events_flag || !max_batch_flag || !runs_flag) return cli::kExitUsage;
+  const uint64_t events = *events_flag;
+  const size_t max_batch = *max_batch_flag;
+  const int runs = static_cast<int>(*runs_flag);
   const std::string work = *f.Get("work");
   const int cases = static_cast<int>(std::max<uint64_t>(1, events / 10));
 

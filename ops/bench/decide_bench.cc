@@ -34,6 +34,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -181,11 +182,15 @@ int main(int argc, char** argv) {
     return cli::kExitUsage;
   }
   const config::Config& config = *loaded.config;
-  const int cases = std::stoi(*parsed.flags.Get("cases"));
-  const int runs = std::stoi(*parsed.flags.Get("runs"));
+  const auto cases_flag = cli::IntFlag("decide_bench", parsed.flags, "cases", 1, INT_MAX);
+  const auto runs_flag = cli::IntFlag("decide_bench", parsed.flags, "runs", 1, INT_MAX);
+  const auto repeat_flag = cli::IntFlag("decide_bench", parsed.flags, "repeat", 1, INT_MAX);
+  if (!cases_flag || !runs_flag || !repeat_flag) return cli::kExitUsage;
+  const int cases = static_cast<int>(*cases_flag);
+  const int runs = static_cast<int>(*runs_flag);
   const std::string only = parsed.flags.Get("only").value_or("");
   const bool outliers = parsed.flags.Has("outliers");
-  const int repeat = std::max(1, std::stoi(*parsed.flags.Get("repeat")));
+  const int repeat = static_cast<int>(*repeat_flag);
   const double outlier_ns = std::stod(*parsed.flags.Get("outlier-us")) * 1000;
 
   if (parsed.flags.Has("noise-probe")) ProbeNoise(1.0);

@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -207,9 +208,14 @@ int main(int argc, char** argv) {
   const auto& f = parsed.flags;
   spdlog::set_level(spdlog::level::warn);  // the in-process null-sink run logs like serve
   const std::string bin = *f.Get("bin"), config = *f.Get("config"), work = *f.Get("work");
-  const uint64_t events = std::stoull(*f.Get("events"));
-  const int partitions = std::stoi(*f.Get("partitions")), runs = std::stoi(*f.Get("runs"));
-  const size_t max_batch = std::stoul(*f.Get("max-batch"));
+  const auto events_flag = cli::IntFlag("ingest_bench", f, "events", 1);
+  const auto partitions_flag = cli::IntFlag("ingest_bench", f, "partitions", 1, 100000);
+  const auto runs_flag = cli::IntFlag("ingest_bench", f, "runs", 1, INT_MAX);
+  const auto max_batch_flag = cli::IntFlag("ingest_bench", f, "max-batch", 1);
+  if (!events_flag || !partitions_flag || !runs_flag || !max_batch_flag) return cli::kExitUsage;
+  const uint64_t events = *events_flag;
+  const int partitions = static_cast<int>(*partitions_flag), runs = static_cast<int>(*runs_flag);
+  const size_t max_batch = *max_batch_flag;
   const int cases = static_cast<int>(std::max<uint64_t>(1, events / 10));
   const std::string accounts = *f.Get("accounts");
   if (accounts != "configured" && accounts != "unknown") {

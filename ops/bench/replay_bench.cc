@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -147,8 +148,11 @@ int main(int argc, char** argv) {
        {"store", false, false, "also replay from a RocksDB event log in a temp dir", ""}},
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
-  const uint64_t n = std::stoull(*parsed.flags.Get("events"));
-  const int runs = std::stoi(*parsed.flags.Get("runs"));
+  const auto events_flag = cli::IntFlag("replay_bench", parsed.flags, "events", 1);
+  const auto runs_flag = cli::IntFlag("replay_bench", parsed.flags, "runs", 1, INT_MAX);
+  if (!events_flag || !runs_flag) return cli::kExitUsage;
+  const uint64_t n = *events_flag;
+  const int runs = static_cast<int>(*runs_flag);
 
   // Generate and encode (not timed).
   std::mt19937_64 rng(42);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/flags.h"
 #include "config/config.h"
 #include "schedules/schedules.h"
 
@@ -20,7 +21,12 @@ double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).coun
 
 int main(int argc, char** argv) {
   const std::string path = argc > 1 ? argv[1] : "../shared/samples/config.yaml";
-  const size_t n = argc > 2 ? std::stoul(argv[2]) : 1000000;
+  const auto n_arg = argc > 2 ? cli::ParseInt(argv[2], 1) : 1000000;
+  if (!n_arg) {
+    std::fprintf(stderr, "schedules_bench: N must be a number >= 1, got '%s'\n", argv[2]);
+    return 2;
+  }
+  const size_t n = static_cast<size_t>(*n_arg);
   auto loaded = config::LoadConfigFile(path);
   if (!loaded.errors.empty()) {
     for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.ToString().c_str());

@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -156,10 +157,15 @@ int main(int argc, char** argv) {
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   const auto& f = parsed.flags;
-  const uint64_t cases = std::stoull(*f.Get("cases"));
-  const int runs = std::stoi(*f.Get("runs"));
-  const int days = std::stoi(*f.Get("days"));
-  const uint64_t batch = std::stoull(*f.Get("batch"));
+  const auto cases_flag = cli::IntFlag("simulate_bench", f, "cases", 1);
+  const auto runs_flag = cli::IntFlag("simulate_bench", f, "runs", 1, INT_MAX);
+  const auto days_flag = cli::IntFlag("simulate_bench", f, "days", 1, 36500);
+  const auto batch_flag = cli::IntFlag("simulate_bench", f, "batch", 1);
+  if (!cases_flag || !runs_flag || !days_flag || !batch_flag) return cli::kExitUsage;
+  const uint64_t cases = *cases_flag;
+  const int runs = static_cast<int>(*runs_flag);
+  const int days = static_cast<int>(*days_flag);
+  const uint64_t batch = *batch_flag;
   if (auto only = f.Get("write-input")) {
     uint64_t lines = Generate(*only, cases, days);
     std::printf("wrote %llu lines for %llu cases to %s\n", static_cast<unsigned long long>(lines),

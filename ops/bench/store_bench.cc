@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -217,15 +218,24 @@ int main(int argc, char** argv) {
   const auto& flags = parsed.flags;
   fs::path root = flags.Get("dir").value_or("");
   if (root.empty()) root = fs::temp_directory_path() / ("store_bench-" + std::to_string(getpid()));
-  const int runs = std::stoi(*flags.Get("runs"));
-  const Limits limits{std::stoull(*flags.Get("max-events")), std::stod(*flags.Get("seconds"))};
+  const auto runs_flag = cli::IntFlag("store_bench", flags, "runs", 1, INT_MAX);
+  const auto max_events_flag = cli::IntFlag("store_bench", flags, "max-events", 1);
+  const auto open_events_flag = cli::IntFlag("store_bench", flags, "open-events", 0);
+  if (!runs_flag || !max_events_flag || !open_events_flag) return cli::kExitUsage;
+  const int runs = static_cast<int>(*runs_flag);
+  const Limits limits{static_cast<uint64_t>(*max_events_flag), std::stod(*flags.Get("seconds"))};
   fs::create_directories(root);
 
   std::printf("%-6s %-5s %12s %12s %6s   %14s %14s %6s\n", "batch", "sync", "store ev/s",
               "raw ev/s", "ratio", "store ev/cpu-s", "raw ev/cpu-s", "ratio");
   int run_id = 0;
   std::vector<int> sizes;
-  for (const std::string& size : Split(*flags.Get("sizes"))) sizes.push_back(std::stoi(size));
+  for (const std::string& size : Split(*flags.Get("sizes"))) {
+    auto n = cli::ParseInt(size, 1, INT_MAX);
+    if (!n)
+      return cli::UsageError("store_bench", "--sizes: each a number >= 1, got '" + size + "'");
+    sizes.push_back(static_cast<int>(*n));
+  }
   std::vector<bool> syncs;
   for (const std::string& sync : Split(*flags.Get("sync"))) {
     if (sync != "on" && sync != "off") return cli::UsageError("store_bench", "--sync: on or off");
@@ -255,7 +265,7 @@ int main(int argc, char** argv) {
       std::fflush(stdout);
     }
   }
-  const uint64_t open_events = std::stoull(*flags.Get("open-events"));
+  const uint64_t open_events = *open_events_flag;
   if (open_events > 0) MeasureOpen(root, open_events);
   fs::remove_all(root);
   return 0;

@@ -66,17 +66,42 @@ TEST_CASE("due --format json: level, due, calendars and first schedule") {
   REQUIRE(r.exit_code == 0);
   CHECK(r.out ==
         "{\"level\":1,\"due\":\"2026-11-30T14:15:00Z\",\"coverage\":\"us-east-business\","
-        "\"business\":\"us-east-business\",\"schedule\":\"enterprise-support\"}\n");
+        "\"business\":\"us-east-business\",\"schedule\":\"enterprise-support\","
+        "\"fallback\":false}\n");
   r = Run({"due", "--config", SampleConfig(), "--account", "444455556666", "--service",
            "mediaconvert", "--severity", "low", "--opened", "2026-12-24T10:00:00Z", "--format",
            "json"});
   REQUIRE(r.exit_code == 0);
   CHECK(json::parse(r.out) == json::parse(R"({"level":4,"due":"2026-12-29T14:00:00Z",
-        "coverage":"uk-business","business":"uk-business","schedule":"enterprise-support"})"));
+        "coverage":"uk-business","business":"uk-business","schedule":"enterprise-support",
+        "fallback":false})"));
   r = Run({"due", "--config", SampleConfig(), "--account", "111122223333", "--service", "medialive",
            "--severity", "critical", "--opened", "2026-11-28T03:00:00Z"});
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("2026-11-28T03:15:00Z") != std::string::npos);
+}
+
+TEST_CASE("due answers an unknown account as the router routes it: the fallback route, exit 0") {
+  // The router routes a case of an account it does not know to the fallback schedule under the
+  // enterprise plan (coverage and business `always`); due says the same, and that it is a fallback.
+  auto r =
+      Run({"due", "--config", SampleConfig(), "--account", "000000000000", "--service", "medialive",
+           "--severity", "critical", "--opened", "2026-11-24T00:00Z", "--format", "json"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out ==
+        "{\"level\":1,\"due\":\"2026-11-24T00:15:00Z\",\"coverage\":\"always\","
+        "\"business\":\"always\",\"schedule\":\"enterprise-support\",\"fallback\":true}\n");
+  r = Run({"due", "--config", SampleConfig(), "--account", "000000000000", "--service", "medialive",
+           "--severity", "critical", "--opened", "2026-11-24T00:00Z"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("unknown account 000000000000: general enterprise support (always)") !=
+        std::string::npos);
+  CHECK(r.out.find("\n  route: fallback") != std::string::npos);
+  // An unknown severity code stays a usage error.
+  r = Run({"due", "--config", SampleConfig(), "--account", "000000000000", "--service", "medialive",
+           "--severity", "sev9", "--opened", "2026-11-24T00:00Z"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "escalator due: unknown severity 'sev9' (not in severity_map)\n");
 }
 
 TEST_CASE("shifts --format json tiles the range with the override visible") {
@@ -119,9 +144,6 @@ TEST_CASE("bad input exits 2 with a message naming it") {
       {{"shifts", "--config", c, "--schedule", "video-sme-primary", "--from", "2026-11-24", "--to",
         "2026-11-25T00:00Z"},
        "2026-11-24"},
-      {{"due", "--config", c, "--account", "000000000000", "--service", "medialive", "--severity",
-        "critical", "--opened", "2026-11-24T00:00Z"},
-       "000000000000"},
       {{"due", "--config", c, "--account", "111122223333", "--service", "medialive", "--severity",
         "sev9", "--opened", "2026-11-24T00:00Z"},
        "sev9"},
@@ -169,6 +191,15 @@ TEST_CASE("every command with --format refuses anything but text or json in the 
     CHECK(r.err == "escalator " + args[0] + ": --format must be text or json, got 'xml'\n");
     CHECK(r.out.empty());
   }
+}
+
+TEST_CASE("ics UIDs keep the values they were published with") {
+  // A subscribed calendar matches events by UID: a changed UID would show every shift twice.
+  auto r = Run({"ics", "--config", SampleConfig(), "--schedule", "video-sme-primary", "--from",
+                "2026-12-24T12:00:00Z", "--to", "2026-12-27T00:00:00Z"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("UID:c009c24d3cd2e0cb@escalator\r\n") != std::string::npos);  // erin from 12:00Z
+  CHECK(r.out.find("UID:e32a711a00b646f6@escalator\r\n") != std::string::npos);
 }
 
 TEST_CASE("ics parses with python3-icalendar and matches shifts event for event") {

@@ -469,3 +469,46 @@ TEST_CASE("Start refuses levels without a target or a policy") {
   CHECK_FALSE(bad.ok());
   CHECK(bad.status().message().find("policy") != std::string::npos);
 }
+
+TEST_CASE(
+    "FirstTargets names the targets of the first step Advance fires, and what Start resolved") {
+  // Given a deferred case, an unknown account, an out-of-scope service and a case in coverage.
+  World w;
+  struct Row {
+    const char* account;
+    const char* service;
+    int level;
+    const char* opened;
+    Lines targets;
+  };
+  const Row rows[] = {
+      {kContoso, "mediapackage", 2, "2026-11-28T10:00:00Z", {"schedule/enterprise-support"}},
+      {"000000000000", "medialive", 1, "2026-11-24T15:00:00Z", {"schedule/enterprise-support"}},
+      {kNorthwind, "ec2", 1, "2026-11-24T15:00:00Z", {"schedule/enterprise-support"}},
+      {kNorthwind,
+       "medialive",
+       1,
+       "2026-11-24T15:00:00Z",
+       {"designated_eae", "familiar", "schedule/video-sme-primary"}},
+  };
+  for (const Row& row : rows) {
+    INFO(row.account << " " << row.service);
+    schedules::CaseCalendars cals;
+    auto s = router::Start(w.config, row.account, row.service, row.level, At(row.opened), &cals);
+    REQUIRE(s.ok());
+    // When its first targets are asked for, and then its opening is advanced.
+    Lines named;
+    for (const auto& t : router::FirstTargets(*s, w.config)) named.push_back(t.text);
+    auto r = w.Go(*s, row.opened);
+    // Then they are the targets of the first step that fired, and the calendars are the case's.
+    CHECK(named == row.targets);
+    REQUIRE_FALSE(r.escalations.empty());
+    Lines fired;
+    for (const auto& t : r.escalations.front().targets) fired.push_back(t.target);
+    CHECK(fired == named);
+    CHECK(cals.fallback == s->fallback);
+    CHECK(cals.coverage != nullptr);
+  }
+  CHECK(router::SeverityLevel(w.config, "critical") == 1);
+  CHECK_FALSE(router::SeverityLevel(w.config, "sev9"));
+}
