@@ -33,10 +33,6 @@ void AddDistinct(std::vector<std::string>& v, const std::string& x) {
 void StartClock(CaseState& s, Timestamp at) {
   s.clock_start = at;
   s.awaiting_response = true;
-  s.warned = false;
-  s.breached = false;
-  s.step = 0;
-  s.cycle = 0;
   s.paged.clear();
 }
 
@@ -105,26 +101,20 @@ struct Folder {
     s.level = e.level;
     s.opened_at = e.at;
     s.first_response_at.reset();
-    s.due.reset();
     s.escalation.reset();
     StartClock(s, e.at);
     Remember(s, e.event_id);
   }
   void operator()(const CommunicationAdded& e) {
-    if (e.starts_clock) {
-      StartClock(s, e.at);
-      s.due = e.due;
-    }
+    // The due of the clock it starts is the escalation's, from the routed that follows.
+    if (e.starts_clock) StartClock(s, e.at);
     s.next_action_at = e.next_action_at;
     Remember(s, e.event_id);
   }
   void operator()(const SeverityChanged& e) {
     s.severity_code = e.to_code;
     s.level = e.to_level;
-    if (e.due) s.due = e.due;  // the decider could not re-target: the old due stands
-    // The new level's policy starts over from the change.
-    s.step = 0;
-    s.cycle = 0;
+    // The new due and policy are the escalation's, from the routed that follows.
     s.next_action_at = e.next_action_at;
     Remember(s, e.event_id);
   }
@@ -141,7 +131,6 @@ struct Folder {
     s.resolved_at.reset();
     ++s.reopen_count;
     s.first_response_at.reset();
-    s.due.reset();
     s.acked_by.clear();
     StartClock(s, e.at);
     s.next_action_at = e.next_action_at;
@@ -154,7 +143,6 @@ struct Folder {
     s.plan = e.plan;
     s.fallback = e.fallback;
     if (e.clock_start) s.clock_start = *e.clock_start;
-    s.due = e.due;
     s.next_action_at = e.next_action_at;
     RouteEscalation(e);
   }
@@ -165,10 +153,6 @@ struct Folder {
     }
   }
   void operator()(const Escalated& e) {
-    if (e.step >= 0) {
-      s.step = e.step;
-      s.cycle = e.cycle;
-    }
     s.next_action_at = e.next_action_at;
     if (!s.escalation) return;
     EscalationState& x = *s.escalation;
@@ -204,7 +188,6 @@ struct Folder {
     StopEscalation(e.at);
   }
   void operator()(const Breached& e) {
-    s.breached = true;
     ++s.breach_count;
     s.next_action_at = e.next_action_at;
     if (s.escalation) {
@@ -214,7 +197,6 @@ struct Folder {
     }
   }
   void operator()(const SlaWarning& e) {
-    s.warned = true;
     s.next_action_at = e.next_action_at;
     if (s.escalation) s.escalation->warned = true;
   }
@@ -404,14 +386,11 @@ std::string EncodeCaseState(const CaseState& s) {
   w.Bool(15, s.fallback);
   w.Time(16, s.clock_start);
   w.Bool(17, s.awaiting_response);
-  w.OptTime(18, s.due);
   w.OptTime(19, s.first_response_at);
   w.OptTime(20, s.last_response_at);
-  w.Bool(21, s.warned);
-  w.Bool(22, s.breached);
+  // 18, 21, 22, 24 and 25 are retired: the escalation (33) holds due, warned,
+  // breached and the step that fired last.
   w.Int(23, s.breach_count);
-  w.Int(24, s.step);
-  w.Int(25, s.cycle);
   for (const auto& e : s.paged) w.Bytes(26, e);
   for (const auto& e : s.acked_by) w.Bytes(27, e);
   w.String(28, s.owner);
@@ -498,29 +477,14 @@ base::Result<CaseState> DecodeCaseState(std::string_view bytes) {
       case 17:
         r.Bool(w, &s.awaiting_response);
         break;
-      case 18:
-        r.OptTime(w, &s.due);
-        break;
       case 19:
         r.OptTime(w, &s.first_response_at);
         break;
       case 20:
         r.OptTime(w, &s.last_response_at);
         break;
-      case 21:
-        r.Bool(w, &s.warned);
-        break;
-      case 22:
-        r.Bool(w, &s.breached);
-        break;
       case 23:
         r.Int(w, &s.breach_count);
-        break;
-      case 24:
-        r.Int(w, &s.step);
-        break;
-      case 25:
-        r.Int(w, &s.cycle);
         break;
       case 26:
         r.String(w, &s.paged.emplace_back());
@@ -540,6 +504,13 @@ base::Result<CaseState> DecodeCaseState(std::string_view bytes) {
         s.seen_event_ids.push_back(EventIdHash(id));
         break;
       }
+      case 18:  // RETIRED due, warned, breached, step, cycle: what field 33 holds
+      case 21:
+      case 22:
+      case 24:
+      case 25:
+        r.Skip(w);
+        break;
       case 31:
         r.Int(w, &s.rejected_inputs);
         break;

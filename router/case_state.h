@@ -51,18 +51,14 @@ struct CaseState {
 
   // The response clock: started at opening, reopen, or a customer follow-up
   // after a response; stopped by the first acknowledgement or AWS communication.
+  // Its due instant, warning and breach, and the escalation's step and cycle,
+  // are the escalation's (below): each fact is held once.
   Timestamp clock_start{};
-  bool awaiting_response = false;  // the clock is running
-  std::optional<Timestamp> due;
+  bool awaiting_response = false;              // the clock is running
   std::optional<Timestamp> first_response_at;  // of the current opening (reset on reopen)
   std::optional<Timestamp> last_response_at;
-  bool warned = false;    // sla_warning recorded for the running clock
-  bool breached = false;  // breached recorded for the running clock
-  int breach_count = 0;   // over the case's life
+  int breach_count = 0;  // over the case's life
 
-  // Escalation.
-  int step = 0;
-  int cycle = 0;
   std::vector<std::string> paged;     // distinct engineers paged since the clock started
   std::vector<std::string> acked_by;  // distinct engineers who acknowledged, in order
   std::string owner;                  // who first acknowledged or responded
@@ -75,8 +71,10 @@ struct CaseState {
 
   // The escalation state machine of the running (or last) clock, rebuilt by
   // the fold from routed / escalated / paged / handoff_checked / sla_warning /
-  // breached / responded / case_resolved events alone. nullopt: never routed,
-  // or the routing failed (routed.clock empty).
+  // breached / responded / case_resolved events alone: the clock's due,
+  // warning_at, warned and breached, and the step that fired last
+  // (current_cycle, current_step). nullopt: never routed, or the routing
+  // failed (routed.clock empty), so no due, no step and nothing fires.
   std::optional<EscalationState> escalation;
 
   bool SawEventId(std::string_view id) const;
@@ -97,19 +95,22 @@ void EvolveInPlace(CaseState& state, const Event& event);
 // renumber): 1 opened, 2 status, 3 case_id, 4 display_id, 5 account,
 // 6 service, 7 severity_code, 8 level, 9 opened_at, 10 resolved_at,
 // 11 reopen_count, 12 coverage, 13 business, 14 plan, 15 fallback,
-// 16 clock_start, 17 awaiting_response, 18 due, 19 first_response_at,
-// 20 last_response_at, 21 warned, 22 breached, 23 breach_count, 24 step,
-// 25 cycle, 26 paged (repeated), 27 acked_by (repeated), 28 owner,
-// 29 next_action_at, 30 seen_event_id (repeated; read, no longer written: 34
-// holds their hashes), 31 rejected_inputs, 32 subject, 33 escalation
-// (message: 1 account, 2 service, 3 level,
+// 16 clock_start, 17 awaiting_response, 18 RETIRED due, 19 first_response_at,
+// 20 last_response_at, 21 RETIRED warned, 22 RETIRED breached, 23 breach_count,
+// 24 RETIRED step, 25 RETIRED cycle, 26 paged (repeated), 27 acked_by
+// (repeated), 28 owner, 29 next_action_at, 30 seen_event_id (repeated; read, no
+// longer written: 34 holds their hashes), 31 rejected_inputs, 32 subject,
+// 33 escalation (message: 1 account, 2 service, 3 level,
 // 4 fallback, 5 deferred, 6 deferred_page_pending, 7 opened, 8 clock_calendar,
 // 9 target_s, 10 target_business, 11 policy_base, 12 repeat, 13 step_count,
 // 14 cycle, 15 next_step, 16 next_step_at, 17 exhausted, 18 current_cycle + 1,
 // 19 current_step + 1, 20 step_schedule (repeated), 21 step_paged (repeated),
 // 22 watch_at, 23 due, 24 warning_at, 25 warned, 26 breached, 27 stopped,
 // 28 stopped_at, 29 owner), 34 seen_event_ids (bytes: 8 little-endian bytes per
-// EventIdHash).
+// EventIdHash). A RETIRED field repeated what field 33 holds (33's warned also
+// counts a warning made moot by a breach at a severity change). Projections
+// written before carry them; the reader skips them, so an old projection loads
+// the state that folding its events gives today.
 std::string EncodeCaseState(const CaseState& state);
 // Errors: kCorruption naming the problem.
 base::Result<CaseState> DecodeCaseState(std::string_view bytes);

@@ -93,12 +93,13 @@ std::string Summary(const FeedEvent& fe) {
 }
 
 // ---- Routing and escalation: the escalation state machine
-// (router/escalation.h) decides; these functions record what it decided as
-// events, in the order it happened, and check that folding those events
-// rebuilds exactly the state it returned (Evolve needs nothing else).
+// (router/escalation.h) decides and returns its events in the order they
+// happened; these functions emit them between the case's own events and check
+// that folding them rebuilds exactly the state it returned (Evolve needs
+// nothing else).
 
-EscalationContext ECtx(const Call& ctx) {
-  return EscalationContext{&ctx.config, ctx.history, ctx.open_cases, ctx.memo};
+EscalationContext ECtx(const Call& ctx, const std::string& case_id) {
+  return EscalationContext{&ctx.config, ctx.history, ctx.open_cases, ctx.memo, case_id};
 }
 
 // Folding the events must rebuild the escalation state exactly; anything else
@@ -110,84 +111,10 @@ void Verify(const Emitter& out, const EscalationState& expected) {
             "'s events differs from its escalation state");
 }
 
-Timestamp AtOfFired(const AdvanceResult& r, const Fired& f) {
-  switch (f.kind) {
-    case Fired::Kind::kPage:
-      return r.pages[f.index].at;
-    case Fired::Kind::kStep:
-      return r.escalations[f.index].at;
-    case Fired::Kind::kWarning:
-      return r.warnings[f.index].at;
-    case Fired::Kind::kBreach:
-      return r.breaches[f.index].at;
-    case Fired::Kind::kWatch:
-      return r.watches[f.index].at;
-  }
-  return Timestamp{};
-}
-
-// Emits r.order[from, to) as events, moving the pages and steps it emits out
-// of `r` (each is emitted once; r.state and r.rerouted are left alone). A
-// breach at `changed` is the one a severity change decided at once.
-void EmitFired(Emitter& out, AdvanceResult& r, size_t from, size_t to,
-               std::optional<Timestamp> changed = std::nullopt) {
-  const std::string case_id = out.state().case_id;
-  for (size_t i = from; i < to; ++i) {
-    const Fired& f = r.order[i];
-    switch (f.kind) {
-      case Fired::Kind::kPage: {
-        Page& p = r.pages[f.index];
-        Paged e;
-        e.case_id = case_id;
-        e.at = p.at;
-        e.engineer = std::move(p.engineer);
-        e.step = p.step;
-        e.cycle = p.cycle;
-        e.target = std::move(p.target);
-        e.source = std::move(p.source);
-        e.reason = std::move(p.reason);
-        e.cause = p.cause;
-        e.also_via = std::move(p.also_via);
-        e.candidates = std::move(p.candidates);
-        out.Emit(std::move(e));
-        break;
-      }
-      case Fired::Kind::kStep: {
-        StepFired& x = r.escalations[f.index];
-        Escalated e;
-        e.case_id = case_id;
-        e.at = x.at;
-        e.step = x.step;
-        e.cycle = x.cycle;
-        e.scheduled = x.scheduled;
-        e.empty = x.empty;
-        e.targets = std::move(x.targets);
-        e.next_cycle = x.next_cycle;
-        e.next_step = x.next_step;
-        e.next_step_at = x.next_step_at;
-        e.exhausted = x.exhausted;
-        e.schedules = std::move(x.schedules);
-        e.watch_at = x.watch_at;
-        out.Emit(std::move(e));
-        break;
-      }
-      case Fired::Kind::kWarning: {
-        const WarningFired& w = r.warnings[f.index];
-        out.Emit(SlaWarning{case_id, w.at, w.due, std::nullopt});
-        break;
-      }
-      case Fired::Kind::kBreach: {
-        const SlaBreach& b = r.breaches[f.index];
-        out.Emit(Breached{case_id, b.at, b.due, std::nullopt, changed && b.at == *changed});
-        break;
-      }
-      case Fired::Kind::kWatch: {
-        const WatchChecked& w = r.watches[f.index];
-        out.Emit(HandoffChecked{case_id, w.at, w.watch_at, std::nullopt});
-        break;
-      }
-    }
-  }
+// Emits r.events[from, to), moving them out of `r` (each is emitted once;
+// r.state and r.rerouted are left alone).
+void EmitFired(Emitter& out, AdvanceResult& r, size_t from, size_t to) {
+  for (size_t i = from; i < to; ++i) out.Emit(std::move(r.events[i]));
 }
 
 // Why the case has its calendars, naming only what the Routed event does not.
@@ -269,8 +196,8 @@ void StartClock(Emitter& out, const Call& ctx, Timestamp at,
   }
   FillPlan(r, *started);
   out.Emit(std::move(r));
-  AdvanceResult fired = Advance(*started, at, ECtx(ctx));
-  EmitFired(out, fired, 0, fired.order.size());
+  AdvanceResult fired = Advance(*started, at, ECtx(ctx, out.state().case_id));
+  EmitFired(out, fired, 0, fired.events.size());
   Verify(out, fired.state);
 }
 
@@ -293,8 +220,8 @@ void OnCaseReopened(Emitter& out, const Call& ctx, Timestamp at) {
 std::optional<EscalationState> FireBeforeStop(Emitter& out, const Call& ctx, Timestamp at) {
   const CaseState& s = out.state();
   if (!s.escalation) return std::nullopt;
-  AdvanceResult r = Stop(*s.escalation, at, ECtx(ctx));
-  EmitFired(out, r, 0, r.order.size());
+  AdvanceResult r = Stop(*s.escalation, at, ECtx(ctx, s.case_id));
+  EmitFired(out, r, 0, r.events.size());
   return r.state;
 }
 
@@ -313,7 +240,7 @@ void OnSeverityChanged(Emitter& out, const Call& ctx, const FeedEvent& fe,
     out.Emit(std::move(ev));
     return;
   }
-  auto changed = ChangeSeverity(*s.escalation, to_level, fe.at, ECtx(ctx));
+  auto changed = ChangeSeverity(*s.escalation, to_level, fe.at, ECtx(ctx, s.case_id));
   if (!changed.ok() || !changed->rerouted) {
     // Impossible with a validated config (every level has a target and a
     // policy): the old level's escalation keeps running.
@@ -322,7 +249,7 @@ void OnSeverityChanged(Emitter& out, const Call& ctx, const FeedEvent& fe,
   }
   AdvanceResult& r = *changed;
   size_t split = 0;
-  while (split < r.order.size() && AtOfFired(r, r.order[split]) < fe.at) ++split;
+  while (split < r.events.size() && AtOf(r.events[split]) < fe.at) ++split;
   EmitFired(out, r, 0, split);
   ev.due = r.rerouted->due;
   out.Emit(std::move(ev));
@@ -332,7 +259,7 @@ void OnSeverityChanged(Emitter& out, const Call& ctx, const FeedEvent& fe,
   rt.reason.from_severity = from_code;
   rt.reason.severity = to_code;
   out.Emit(std::move(rt));
-  EmitFired(out, r, split, r.order.size(), fe.at);
+  EmitFired(out, r, split, r.events.size());
   Verify(out, r.state);
 }
 
@@ -450,10 +377,10 @@ Decision DecideFeed(const CaseState& state, const FeedEvent& fe, const Call& ctx
 Decision DecideTick(const CaseState& state, const Tick& tick, const Call& ctx) {
   // A tick for a case with nothing running is a stale timer: nothing to do.
   if (!state.opened || !state.escalation || state.escalation->stopped) return {};
-  AdvanceResult fired = Advance(*state.escalation, tick.at, ECtx(ctx));
-  if (fired.order.empty()) return {};
+  AdvanceResult fired = Advance(*state.escalation, tick.at, ECtx(ctx, state.case_id));
+  if (fired.events.empty()) return {};
   Emitter out(state);  // copies the case: only when there is something to emit
-  EmitFired(out, fired, 0, fired.order.size());
+  EmitFired(out, fired, 0, fired.events.size());
   Verify(out, fired.state);
   return out.Finish();
 }

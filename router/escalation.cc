@@ -142,61 +142,78 @@ std::optional<Timestamp> NextWatch(const EscalationState& s, Timestamp from,
 }
 
 void FireDeferred(EscalationState& s, Timestamp t, const config::Config& config,
-                  const RoutingFacts& facts, AdvanceResult& out) {
+                  const RoutingFacts& facts, const std::string& case_id, AdvanceResult& out) {
   s.deferred_page_pending = false;
   auto r = ResolveTarget(ScheduleTarget(config.services.fallback_schedule), t, facts);
-  StepFired fired{t, t, -1, -1, {r}, !r.engineer.has_value()};
+  Escalated fired;
+  fired.case_id = case_id;
+  fired.at = t;
+  fired.step = -1;
+  fired.cycle = -1;
+  fired.scheduled = t;
+  fired.empty = !r.engineer.has_value();
+  fired.targets = {r};
   fired.next_cycle = s.cycle;
   fired.next_step = s.next_step;
   fired.next_step_at = s.next_step_at;
   fired.exhausted = s.exhausted;
   fired.schedules = s.step_schedules;
   fired.watch_at = s.watch_at;
-  out.order.push_back({Fired::Kind::kStep, out.escalations.size()});
-  out.escalations.push_back(std::move(fired));
+  out.events.push_back(std::move(fired));
   if (r.engineer) {
-    Page page;
+    Paged page;
+    page.case_id = case_id;
     page.at = t;
     page.engineer = *r.engineer;
+    page.step = -1;
+    page.cycle = -1;
     page.cause = PageCause::kDeferred;
     page.target = r.target;
     page.source = r.source;
     page.reason = std::move(r.reason);
     page.reason.until = r.until;  // the page does not record the shift
-    out.order.push_back({Fired::Kind::kPage, out.pages.size()});
-    out.pages.push_back(std::move(page));
+    out.events.push_back(std::move(page));
   }
 }
 
 void FireStep(EscalationState& s, Timestamp t, const config::Calendar& clock,
-              const config::Config& config, const RoutingFacts& facts, AdvanceResult& out) {
+              const config::Config& config, const RoutingFacts& facts, const std::string& case_id,
+              AdvanceResult& out) {
   PolicySteps steps(s, config);
   const auto& step = steps[s.next_step];
   const Timestamp scheduled = StepInstant(clock, s.policy_base, s.target, s.cycle, step.after);
   auto res = ResolveStep(step, t, facts);
   s.step_paged.clear();
-  std::vector<Page> pages;
+  std::vector<Paged> pages;
   for (auto& p : res.pages) {
-    Page page;
+    Paged page;
+    page.case_id = case_id;
     page.at = t;
     page.engineer = p.engineer;
-    page.cause = PageCause::kStep;
-    page.cycle = s.cycle;
     page.step = s.next_step;
+    page.cycle = s.cycle;
     page.target = std::move(p.target);
-    page.also_via = std::move(p.also_via);
     page.source = std::move(p.source);
-    page.candidates = std::move(p.candidates);
     page.reason = std::move(p.reason);
     if (t < scheduled) page.reason.scheduled = scheduled;
     if (s.fallback) {
       page.reason.fallback = true;
       page.reason.service = facts.service;
     }
+    page.cause = PageCause::kStep;
+    page.also_via = std::move(p.also_via);
+    page.candidates = std::move(p.candidates);
     s.step_paged.push_back(page.engineer);
     pages.push_back(std::move(page));
   }
-  StepFired fired{t, scheduled, s.cycle, s.next_step, std::move(res.targets), res.empty()};
+  Escalated fired;
+  fired.case_id = case_id;
+  fired.at = t;
+  fired.step = s.next_step;
+  fired.cycle = s.cycle;
+  fired.scheduled = scheduled;
+  fired.empty = res.empty();
+  fired.targets = std::move(res.targets);
   s.current_cycle = s.cycle;
   s.current_step = s.next_step;
   s.step_schedules = res.schedules;
@@ -221,16 +238,13 @@ void FireStep(EscalationState& s, Timestamp t, const config::Calendar& clock,
   fired.exhausted = s.exhausted;
   fired.schedules = s.step_schedules;
   fired.watch_at = s.watch_at;
-  out.order.push_back({Fired::Kind::kStep, out.escalations.size()});
-  out.escalations.push_back(std::move(fired));
-  for (auto& page : pages) {
-    out.order.push_back({Fired::Kind::kPage, out.pages.size()});
-    out.pages.push_back(std::move(page));
-  }
+  out.events.push_back(std::move(fired));
+  for (auto& page : pages) out.events.push_back(std::move(page));
 }
 
 void CheckHandoffs(EscalationState& s, Timestamp t, const config::Calendar& clock,
-                   const config::Config& config, RoutingMemo* memo, AdvanceResult& out) {
+                   const config::Config& config, RoutingMemo* memo, const std::string& case_id,
+                   AdvanceResult& out) {
   if (schedules::IsOpen(clock, t)) {
     const bool resumed = !schedules::IsOpen(clock, t - milliseconds(1));
     for (const auto& name : s.step_schedules) {
@@ -240,25 +254,24 @@ void CheckHandoffs(EscalationState& s, Timestamp t, const config::Calendar& cloc
       schedules::Shift own;
       const schedules::Shift& shift = OnCallVia(memo, *schedule, t, own);
       if (!shift.engineer || Contains(s.step_paged, *shift.engineer)) continue;
-      Page page;
+      Paged page;
+      page.case_id = case_id;
       page.at = t;
       page.engineer = *shift.engineer;
-      page.cause = resumed ? PageCause::kResume : PageCause::kHandoff;
-      page.cycle = s.current_cycle;
       page.step = s.current_step;
+      page.cycle = s.current_cycle;
       page.target = "schedule/" + name;
       page.source = shift.source;
       page.reason.code = resumed ? ReasonCode::kClockResumed : ReasonCode::kHandoff;
       page.reason.until = shift.end;
       if (resumed) page.reason.calendar = clock.name;
+      page.cause = resumed ? PageCause::kResume : PageCause::kHandoff;
       s.step_paged.push_back(page.engineer);
-      out.order.push_back({Fired::Kind::kPage, out.pages.size()});
-      out.pages.push_back(std::move(page));
+      out.events.push_back(std::move(page));
     }
   }
   s.watch_at = NextWatch(s, t, clock, config, memo);
-  out.order.push_back({Fired::Kind::kWatch, out.watches.size()});
-  out.watches.push_back({t, s.watch_at});
+  out.events.push_back(HandoffChecked{case_id, t, s.watch_at, std::nullopt});
 }
 
 void Run(EscalationState& s, Timestamp now, const EscalationContext& ctx, AdvanceResult& out) {
@@ -290,23 +303,21 @@ void Run(EscalationState& s, Timestamp now, const EscalationContext& ctx, Advanc
       case Kind::kNone:
         return;
       case Kind::kDeferred:
-        FireDeferred(s, t, config, facts, out);
+        FireDeferred(s, t, config, facts, ctx.case_id, out);
         break;
       case Kind::kWarn:
         s.warned = true;
-        out.order.push_back({Fired::Kind::kWarning, out.warnings.size()});
-        out.warnings.push_back({t, s.due});
+        out.events.push_back(SlaWarning{ctx.case_id, t, s.due, std::nullopt});
         break;
       case Kind::kBreach:
         s.breached = true;
-        out.order.push_back({Fired::Kind::kBreach, out.breaches.size()});
-        out.breaches.push_back({t, s.due});
+        out.events.push_back(Breached{ctx.case_id, t, s.due, std::nullopt, false});
         break;
       case Kind::kStep:
-        FireStep(s, t, clock, config, facts, out);
+        FireStep(s, t, clock, config, facts, ctx.case_id, out);
         break;
       case Kind::kWatch:
-        CheckHandoffs(s, t, clock, config, ctx.memo, out);
+        CheckHandoffs(s, t, clock, config, ctx.memo, ctx.case_id, out);
         break;
     }
   }
@@ -324,20 +335,6 @@ void Finish(AdvanceResult& out, Timestamp now) {
 }
 
 }  // namespace
-
-const char* PageCauseName(PageCause cause) {
-  switch (cause) {
-    case PageCause::kStep:
-      return "step";
-    case PageCause::kHandoff:
-      return "handoff";
-    case PageCause::kResume:
-      return "resume";
-    case PageCause::kDeferred:
-      return "deferred";
-  }
-  return "unknown";
-}
 
 std::optional<int> SeverityLevel(const config::Config& config, const std::string& code) {
   auto it = config.severity_map.find(code);
@@ -437,8 +434,7 @@ base::Result<AdvanceResult> ChangeSeverity(const EscalationState& state, int new
       // Already late under the new target: breached now; a warning would say nothing more.
       s.breached = true;
       s.warned = true;
-      out.order.push_back({Fired::Kind::kBreach, out.breaches.size()});
-      out.breaches.push_back({changed, s.due});
+      out.events.push_back(Breached{ctx.case_id, changed, s.due, std::nullopt, true});
     }
     if (!s.warned && s.warning_at < changed) s.warning_at = changed;
     out.rerouted = s;

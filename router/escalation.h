@@ -5,9 +5,10 @@
 // is the specification; every instant counts on the case's one clock
 // (router/escalation_clock.h).
 //
-// Pure: no clock, no I/O; `now` is always an argument. The functions return
-// plain structs (not router events): the caller records them as events.
-// Thread-safe (reads only its arguments).
+// Pure: no clock, no I/O; `now` is always an argument. What fires is returned
+// as the domain events that record it (router/events.h), in the order it
+// happened: the caller appends them to the log as they are. Thread-safe
+// (reads only its arguments).
 #pragma once
 
 #include <map>
@@ -18,19 +19,10 @@
 #include "base/status.h"
 #include "base/time.h"
 #include "config/config.h"
+#include "router/events.h"
 #include "router/targets.h"
 
 namespace router {
-
-// Why a page was sent. Persisted by callers that store it: never renumber.
-enum class PageCause : uint8_t {
-  kStep = 1,     // a policy step fired (fallback cases: a fallback cycle)
-  kHandoff = 2,  // the on-call engineer of a schedule the current step targets changed
-  kResume = 3,  // the clock reopened (after a night, weekend or holiday) with someone not yet paged
-  kDeferred = 4,  // the case opened outside coverage: the fallback schedule, at once
-};
-
-const char* PageCauseName(PageCause cause);  // "step", "handoff", "resume", "deferred"
 
 // The escalation of one case. A value: copy it, store it, compare it. Names
 // (not pointers) refer to the configuration, so a state outlives a config.
@@ -77,74 +69,14 @@ struct EscalationState {
   friend bool operator==(const EscalationState&, const EscalationState&) = default;
 };
 
-// One page to send.
-struct Page {
-  Timestamp at;
-  std::string engineer;
-  PageCause cause = PageCause::kStep;
-  int cycle = -1;      // -1 for the deferred fallback page
-  int step = -1;       // -1 for the deferred fallback page
-  std::string target;  // the target that reached them ("schedule/X", "familiar", ...)
-  std::vector<std::string> also_via;  // other targets of the step that reached them
-  std::string source;                 // layer name or "override" for schedule targets
-  std::vector<Candidate> candidates;  // when reached through familiar
-  Reason reason;                      // why them (router/reason.h)
-};
-
-// A step fired (whether or not it reached anyone). Step -1 is the deferred
-// fallback page at opening.
-struct StepFired {
-  Timestamp at;         // when it fired
-  Timestamp scheduled;  // its own instant; later than `at` when brought forward
-  int cycle = 0;
-  int step = 0;
-  std::vector<TargetResolution> targets;  // every target, resolved at `at`
-  bool empty = false;                     // reached nobody: the next step fires at `at` too
-  // The policy position right after it fired (what a fold of the log needs to
-  // continue exactly where this left off). Unchanged for the deferred page.
-  int next_cycle = 0;
-  int next_step = 0;
-  Timestamp next_step_at{};
-  bool exhausted = false;
-  std::vector<std::string> schedules{};  // watched for handoffs until the next step
-  std::optional<Timestamp> watch_at{};
-};
-
-// A handoff / clock-opening check of the current step's schedules (whether
-// or not it paged anyone): the watch moves on to `watch_at`.
-struct WatchChecked {
-  Timestamp at;
-  std::optional<Timestamp> watch_at;
-};
-
-struct WarningFired {
-  Timestamp at;
-  Timestamp due;
-};
-
-struct SlaBreach {
-  Timestamp at;  // the due instant, or the severity change that moved due into the past
-  Timestamp due;
-};
-
-// One entry of AdvanceResult::order: which list, which element.
-struct Fired {
-  enum class Kind { kPage, kStep, kWarning, kBreach, kWatch };
-  Kind kind;
-  size_t index;
-};
-
-// What one call decided, in time order within each list; `order` interleaves
-// all of them in the order they happened (a step before the pages it sent, a
-// handoff page before the check that sent it).
+// What one call decided: the new state and what fired, as events in the
+// order it happened (a step before the pages it sent, a handoff page before
+// the check that sent it). The events are Escalated, Paged, SlaWarning,
+// Breached and HandoffChecked for the context's case; their next_action_at
+// is left unset (the caller knows the case's next timer after each).
 struct AdvanceResult {
   EscalationState state;  // the new state
-  std::vector<Page> pages;
-  std::vector<StepFired> escalations;
-  std::vector<WarningFired> warnings;
-  std::vector<SlaBreach> breaches;
-  std::vector<WatchChecked> watches;
-  std::vector<Fired> order;
+  std::vector<Event> events;
   std::optional<Timestamp> next_action_at;  // NextActionAt(state)
   // ChangeSeverity only: the state right after re-targeting (and the breach
   // at the change), before anything fired at the change instant.
@@ -158,6 +90,7 @@ struct EscalationContext {
   const std::vector<HandledCase>* history = nullptr;       // for familiar; may be null
   const std::map<std::string, int>* open_cases = nullptr;  // for familiar; may be null
   RoutingMemo* memo = nullptr;  // one decision's lookups (router/targets.h); may be null
+  std::string case_id{};        // the case the returned events name
 };
 
 // The level a case's severityCode maps to (config.severity_map); nullopt for a
@@ -212,7 +145,9 @@ AdvanceResult Stop(const EscalationState& state, Timestamp at, const EscalationC
 // (step k of cycle c at add(changed, c × target + after_k)), re-targets due
 // to add(opened, new target) (warning likewise; one warning and one breach per
 // clock: flags already set stay set), breaches at `changed` when the new due
-// is not after it, and fires what is due at `changed`. A stopped state only
+// is not after it (that Breached has at_severity_change set), and fires what
+// is due at `changed`. Every event at or after `changed` follows the
+// re-targeting; every one before precedes it. A stopped state only
 // takes the new level and due. Errors as Start for the new level.
 base::Result<AdvanceResult> ChangeSeverity(const EscalationState& state, int new_level,
                                            Timestamp changed, const EscalationContext& ctx);

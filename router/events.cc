@@ -84,4 +84,18 @@ std::string_view ResponseKindName(ResponseKind kind) {
   return "unknown";
 }
 
+const char* PageCauseName(PageCause cause) {
+  switch (cause) {
+    case PageCause::kStep:
+      return "step";
+    case PageCause::kHandoff:
+      return "handoff";
+    case PageCause::kResume:
+      return "resume";
+    case PageCause::kDeferred:
+      return "deferred";
+  }
+  return "unknown";
+}
+
 }  // namespace router

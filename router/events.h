@@ -20,7 +20,6 @@
 #include <vector>
 
 #include "base/time.h"
-#include "router/escalation.h"
 #include "router/inputs.h"
 #include "router/reason.h"
 #include "router/targets.h"
@@ -129,13 +128,21 @@ struct Routed {
   friend bool operator==(const Routed&, const Routed&) = default;
 };
 
+// Why a page was sent. Persisted (inside Paged): never renumber.
+enum class PageCause : uint8_t {
+  kStep = 1,     // a policy step fired (fallback cases: a fallback cycle)
+  kHandoff = 2,  // the on-call engineer of a schedule the current step targets changed
+  kResume = 3,  // the clock reopened (after a night, weekend or holiday) with someone not yet paged
+  kDeferred = 4,  // the case opened outside coverage: the fallback schedule, at once
+};
+
 // An engineer was paged.
 struct Paged {
   std::string case_id{};
   Timestamp at{};
   std::string engineer{};
-  int step = 0;          // index of the policy step, 0-based
-  int cycle = 0;         // 0-based repetition of the policy
+  int step = 0;          // index of the policy step, 0-based; -1: the deferred fallback page
+  int cycle = 0;         // 0-based repetition of the policy; -1: the deferred fallback page
   std::string target{};  // the step target as written: "schedule/video-sme-primary", "edm", ...
   std::string
       source{};     // where the engineer came from: a layer name, "override", "designated", ...
@@ -285,5 +292,6 @@ inline Timestamp AtOf(const Event& event) {
 // Stable names of persisted enums, for JSON and text output.
 std::string_view OriginName(Origin origin);            // "AWS", "CUSTOMER", ""
 std::string_view ResponseKindName(ResponseKind kind);  // "ack", "aws_communication"
+const char* PageCauseName(PageCause cause);            // "step", "handoff", "resume", "deferred"
 
 }  // namespace router

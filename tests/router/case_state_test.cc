@@ -26,6 +26,19 @@ CaseOpened Opened(const char* at = "2026-11-24T14:00:00Z") {
                     "urgent", 2,     "me",  std::nullopt, "en",   "ev-open"};
 }
 
+// A routed that starts (clock_start) or re-targets the escalation with a plan.
+Routed Plan(const char* at, const char* due, bool starts_clock = true, int level = 2) {
+  Routed r{kCase, T(at), level, "always", "us-east-business", "annual"};
+  r.clock = "always";
+  r.target_s = 3600;
+  r.steps = 3;
+  if (starts_clock) r.clock_start = T(at);
+  r.due = T(due);
+  r.first_step_at = T(at);
+  r.next_action_at = T(at);
+  return r;
+}
+
 }  // namespace
 
 TEST_CASE("case_opened opens the case and starts the response clock") {
@@ -45,11 +58,9 @@ TEST_CASE("case_opened opens the case and starts the response clock") {
 }
 
 TEST_CASE("routed and escalated set the due instant and the next timer, overwriting") {
-  Routed r{kCase, T("2026-11-24T14:00:00Z"), 2, "always", "us-east-business", "annual"};
-  r.due = T("2026-11-24T15:00:00Z");
-  r.next_action_at = T("2026-11-24T14:00:00Z");
-  CaseState s = Fold({Opened(), r});
-  CHECK(s.due == T("2026-11-24T15:00:00Z"));
+  CaseState s = Fold({Opened(), Plan("2026-11-24T14:00:00Z", "2026-11-24T15:00:00Z")});
+  REQUIRE(s.escalation);
+  CHECK(s.escalation->due == T("2026-11-24T15:00:00Z"));
   CHECK(s.next_action_at == T("2026-11-24T14:00:00Z"));
   CHECK(s.coverage == "always");
   CHECK(s.plan == "annual");
@@ -58,7 +69,7 @@ TEST_CASE("routed and escalated set the due instant and the next timer, overwrit
   CHECK(s.paged == std::vector<std::string>{"alice"});
   CHECK(s.next_action_at == T("2026-11-24T14:00:00Z"));  // a page schedules nothing
   s = Evolve(s, Escalated{kCase, T("2026-11-24T14:05:00Z"), 1, 0, T("2026-11-24T14:10:00Z")});
-  CHECK(s.step == 1);
+  CHECK(s.escalation->current_step == 1);
   CHECK(s.next_action_at == T("2026-11-24T14:10:00Z"));
   s = Evolve(s, Escalated{kCase, T("2026-11-24T14:10:00Z"), 2, 0, std::nullopt});
   CHECK_FALSE(s.next_action_at.has_value());
@@ -91,24 +102,27 @@ TEST_CASE("a customer follow-up that starts a clock resets the running clock's m
                           true, T("2026-11-24T17:00:00Z"), T("2026-11-24T16:00:00Z")}});
   CHECK(s.awaiting_response);
   CHECK(s.clock_start == T("2026-11-24T16:00:00Z"));
-  CHECK(s.due == T("2026-11-24T17:00:00Z"));
+  // Its due (17:00) is the escalation's, from the routed that follows it.
   CHECK(s.first_response_at == T("2026-11-24T14:03:00Z"));  // the first response stays
   CHECK(s.next_action_at == T("2026-11-24T16:00:00Z"));
 }
 
 TEST_CASE("severity change, breach, warning, resolve and reopen") {
-  CaseState s = Fold(
-      {Opened(), SeverityChanged{kCase, T("2026-11-24T14:02:00Z"), "urgent", "critical", 2, 1,
-                                 "ev-2", T("2026-11-24T14:15:00Z"), T("2026-11-24T14:02:00Z")}});
+  CaseState s =
+      Fold({Opened(), Plan("2026-11-24T14:00:00Z", "2026-11-24T15:00:00Z"),
+            SeverityChanged{kCase, T("2026-11-24T14:02:00Z"), "urgent", "critical", 2, 1, "ev-2",
+                            T("2026-11-24T14:15:00Z"), T("2026-11-24T14:02:00Z")},
+            Plan("2026-11-24T14:02:00Z", "2026-11-24T14:15:00Z", /*starts_clock=*/false, 1)});
   CHECK(s.level == 1);
   CHECK(s.severity_code == "critical");
-  CHECK(s.due == T("2026-11-24T14:15:00Z"));
+  REQUIRE(s.escalation);
+  CHECK(s.escalation->due == T("2026-11-24T14:15:00Z"));
   s = Evolve(s, SlaWarning{kCase, T("2026-11-24T14:11:15Z"), T("2026-11-24T14:15:00Z"),
                            T("2026-11-24T14:15:00Z")});
-  CHECK(s.warned);
+  CHECK(s.escalation->warned);
   s = Evolve(s, Breached{kCase, T("2026-11-24T14:15:00Z"), T("2026-11-24T14:15:00Z"),
                          T("2026-11-24T14:20:00Z")});
-  CHECK(s.breached);
+  CHECK(s.escalation->breached);
   CHECK(s.breach_count == 1);
   CHECK(s.next_action_at == T("2026-11-24T14:20:00Z"));  // a breach does not stop escalation
   s = Evolve(s, CaseResolved{kCase, T("2026-11-24T15:00:00Z"), "ev-3"});
@@ -116,12 +130,13 @@ TEST_CASE("severity change, breach, warning, resolve and reopen") {
   CHECK_FALSE(s.awaiting_response);
   CHECK_FALSE(s.next_action_at.has_value());
   s = Evolve(s, CaseReopened{kCase, T("2026-11-25T09:00:00Z"), "ev-4", T("2026-11-25T09:00:00Z")});
+  s = Evolve(s, Plan("2026-11-25T09:00:00Z", "2026-11-25T09:15:00Z"));  // the new clock
   CHECK(s.status == CaseStatus::kOpen);
   CHECK(s.reopen_count == 1);
   CHECK(s.awaiting_response);
   CHECK(s.clock_start == T("2026-11-25T09:00:00Z"));
-  CHECK_FALSE(s.breached);
-  CHECK_FALSE(s.warned);
+  CHECK_FALSE(s.escalation->breached);
+  CHECK_FALSE(s.escalation->warned);
   CHECK_FALSE(s.first_response_at.has_value());
   CHECK(s.breach_count == 1);
   CHECK(s.SawEventId("ev-4"));
@@ -165,6 +180,67 @@ TEST_CASE("a projection written before the id hashes decodes to the same state")
   CHECK(*back == s);
   CHECK(back->SawEventId("7e1c4a52-0b1f-4b54-9d2a-000000000002"));
   CHECK(EncodeCaseState(*back) == EncodeCaseState(s));
+}
+
+TEST_CASE("a projection written with the clock's facts beside the escalation decodes the same") {
+  // Given a case routed, escalated to step 1, warned and breached: the escalation holds it all.
+  CaseState s = Fold({Opened(), Plan("2026-11-24T14:00:00Z", "2026-11-24T15:00:00Z")});
+  Escalated step{kCase, T("2026-11-24T14:20:00Z"), 1, 0, T("2026-11-24T14:40:00Z")};
+  step.next_step = 2;
+  step.next_step_at = T("2026-11-24T14:40:00Z");
+  s = Evolve(s, step);
+  s = Evolve(s, SlaWarning{kCase, T("2026-11-24T14:45:00Z"), T("2026-11-24T15:00:00Z")});
+  s = Evolve(s, Breached{kCase, T("2026-11-24T15:00:00Z"), T("2026-11-24T15:00:00Z")});
+  REQUIRE(s.escalation);
+  // When it was stored by the earlier layout, which repeated them as fields 18 due, 21 warned,
+  // 22 breached, 24 step and 25 cycle.
+  std::string old_bytes = EncodeCaseState(s);
+  wire::Writer old(&old_bytes);
+  old.OptTime(18, T("2026-11-24T15:00:00Z"));
+  old.Bool(21, true);
+  old.Bool(22, true);
+  old.Int(24, 1);
+  old.Int(25, 0);
+  // Then it loads the state the fold gives today, and is written back without them.
+  auto back = DecodeCaseState(old_bytes);
+  REQUIRE(back.ok());
+  CHECK(*back == s);
+  CHECK(back->escalation->due == T("2026-11-24T15:00:00Z"));
+  CHECK((back->escalation->warned && back->escalation->breached));
+  CHECK(back->escalation->current_step == 1);
+  CHECK(EncodeCaseState(*back).size() < old_bytes.size());
+}
+
+TEST_CASE("a projection stored by the earlier layout loads, its clock's facts from field 33") {
+  // Given the projection the earlier layout stored for the sample's unknown-account case after
+  // its breach (fields 18 due, 21 warned and 22 breached beside the escalation, field 33).
+  const std::string hex =
+      "01080110011a2c636173652d3737373738383838393939392d6d75656e2d323032362d613162326333643465"
+      "35663630303033220a313233343536303030332a0c373737373838383839393939320a616d617a6f6e2d7264"
+      "733a066e6f726d616c400848a0f9addec1686206616c776179736a06616c77617973720a656e746572707269"
+      "736578018001a0f9addec1688801019001a0b1c787c268a80101b00101b80102d20103626f6292020865f805"
+      "1e7891b50182022f52445320696e7374616e6365206661696c6f76657220746f6f6b206c6f6e676572207468"
+      "616e2065787065637465648a0280010a0c373737373838383839393939120a616d617a6f6e2d726473180820"
+      "0138a0f9addec1684206616c776179734880a305500158a0f9addec168680270028001a0f9addec168880101"
+      "900102980102a20112656e74657270726973652d737570706f7274aa0103626f62b801a0b1c787c268c001a0"
+      "83a1fdc168c80101d00101";
+  std::string bytes;
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    bytes.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  }
+  // When it is decoded, then the due, warning and breach are the escalation's.
+  auto s = DecodeCaseState(bytes);
+  REQUIRE(s.ok());
+  CHECK(s->case_id == "case-777788889999-muen-2026-a1b2c3d4e5f60003");
+  CHECK(s->breach_count == 1);
+  REQUIRE(s->escalation);
+  CHECK(s->escalation->due == T("2026-11-25T02:11:30Z"));
+  CHECK(s->escalation->warned);
+  CHECK(s->escalation->breached);
+  // And the state written back in today's layout loads the same.
+  auto again = DecodeCaseState(EncodeCaseState(*s));
+  REQUIRE(again.ok());
+  CHECK(*again == *s);
 }
 
 TEST_CASE("a projection whose id hashes are not whole 8-byte values is corrupt") {

@@ -125,7 +125,8 @@ TEST_CASE("an opening routes the case and fires step 0 at once; the routed event
   CHECK(p.target == "designated_eae");
   CHECK(p.step == 0);
   CHECK(w.state.next_action_at == T("2026-11-24T14:07:11Z"));  // step 1 at +5m
-  CHECK(w.state.due == T("2026-11-24T14:17:11Z"));
+  REQUIRE(w.state.escalation);
+  CHECK(w.state.escalation->due == T("2026-11-24T14:17:11Z"));
 }
 
 TEST_CASE("ticks fire steps, warning, breach and the next cycle at their own instants") {
@@ -146,8 +147,9 @@ TEST_CASE("ticks fire steps, warning, breach and the next cycle at their own ins
   REQUIRE(got.size() >= want.size() + 1);
   CHECK(Lines(got.begin(), got.begin() + want.size()) == want);
   CHECK(got[want.size()] == "escalated 2026-11-24T14:17:11Z c1s0");
-  CHECK(w.state.breached);
-  CHECK(w.state.warned);
+  REQUIRE(w.state.escalation);
+  CHECK(w.state.escalation->breached);
+  CHECK(w.state.escalation->warned);
   CHECK(w.state.next_action_at == T("2026-11-24T14:22:11Z"));  // cycle 1 step 1
   // A tick before the next instant does nothing.
   w.When(Tick{"c", T("2026-11-24T14:22:10Z")});

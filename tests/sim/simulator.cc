@@ -441,7 +441,8 @@ class Simulator {
       if (!state->opened || state->status != CaseStatus::kOpen || !state->awaiting_response) {
         continue;
       }
-      Check(state->next_action_at.has_value() || state->breached,
+      Check(state->next_action_at.has_value() ||
+                (state->escalation.has_value() && state->escalation->breached),
             "open unanswered case " + id + " has no next action");
     }
   }

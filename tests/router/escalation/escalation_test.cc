@@ -24,7 +24,7 @@ std::string Short(Timestamp t) {
 // "<instant> <engineer> <cause> <target>" per page.
 std::vector<std::string> Pages(const AdvanceResult& r) {
   std::vector<std::string> out;
-  for (const auto& p : r.pages)
+  for (const auto& p : PagesOf(r))
     out.push_back(Short(p.at) + " " + p.engineer + " " + router::PageCauseName(p.cause) + " " +
                   p.target);
   return out;
@@ -33,21 +33,21 @@ std::vector<std::string> Pages(const AdvanceResult& r) {
 // "<fired> c<cycle> s<step>", with " from <scheduled>" when brought forward, " empty" if nobody.
 std::vector<std::string> Steps(const AdvanceResult& r) {
   std::vector<std::string> out;
-  for (const auto& e : r.escalations) {
+  for (const auto& e : StepsOf(r)) {
     auto line = Short(e.at) + " c" + std::to_string(e.cycle) + " s" + std::to_string(e.step);
-    if (e.scheduled != e.at) line += " from " + Short(e.scheduled);
+    if (e.scheduled != e.at) line += " from " + Short(*e.scheduled);
     if (e.empty) line += " empty";
     out.push_back(line);
   }
   return out;
 }
 
-std::vector<std::string> Instants(const std::vector<router::WarningFired>& v) {
+std::vector<std::string> Instants(const std::vector<router::SlaWarning>& v) {
   std::vector<std::string> out;
   for (const auto& w : v) out.push_back(Short(w.at) + " due " + Short(w.due));
   return out;
 }
-std::vector<std::string> Instants(const std::vector<router::SlaBreach>& v) {
+std::vector<std::string> Instants(const std::vector<router::Breached>& v) {
   std::vector<std::string> out;
   for (const auto& b : v) out.push_back(Short(b.at) + " due " + Short(b.due));
   return out;
@@ -100,15 +100,16 @@ TEST_CASE("24x7 Sev1: steps at 0, 5 and 10 minutes, repeated every 15 minutes, t
                           "24T15:00:00Z erin step schedule/video-sme-primary"});
   REQUIRE(r.next_action_at);
   CHECK(Short(*r.next_action_at) == "24T15:05:00Z");
-  REQUIRE(r.pages.size() == 3);
-  REQUIRE(r.pages[1].candidates.size() == 2);
-  CHECK(r.pages[1].candidates[0].engineer == "bob");
-  CHECK(r.pages[2].source == "london");
+  const auto pages = PagesOf(r);
+  REQUIRE(pages.size() == 3);
+  REQUIRE(pages[1].candidates.size() == 2);
+  CHECK(pages[1].candidates[0].engineer == "bob");
+  CHECK(pages[2].source == "london");
 
   // Then nothing fires a millisecond before step 1.
   auto idle = w.Go(r.state, "2026-11-24T15:04:59.999Z");
-  CHECK(idle.pages.empty());
-  CHECK(idle.escalations.empty());
+  CHECK(PagesOf(idle).empty());
+  CHECK(StepsOf(idle).empty());
 
   // When the clock reaches 15:40 every remaining step of the three cycles fires in order, the
   // warning at 75% and the breach at 15:15; the breach does not stop the escalation.
@@ -125,15 +126,15 @@ TEST_CASE("24x7 Sev1: steps at 0, 5 and 10 minutes, repeated every 15 minutes, t
               "24T15:30:00Z bob step familiar", "24T15:30:00Z erin step schedule/video-sme-primary",
               "24T15:35:00Z bob step schedule/video-sme-secondary", "24T15:40:00Z femi step edm",
               "24T15:40:00Z gus step gus"});
-  CHECK(Instants(r.warnings) == Lines{"24T15:11:15Z due 24T15:15:00Z"});
-  CHECK(Instants(r.breaches) == Lines{"24T15:15:00Z due 24T15:15:00Z"});
+  CHECK(Instants(WarningsOf(r)) == Lines{"24T15:11:15Z due 24T15:15:00Z"});
+  CHECK(Instants(BreachesOf(r)) == Lines{"24T15:15:00Z due 24T15:15:00Z"});
   CHECK(r.state.exhausted);
   CHECK(r.finished);
 
   // And after the last step of the last cycle nobody else is paged: not even the primary's
   // 16:00Z handoff to alice.
   auto later = w.Go(r.state, "2026-11-24T18:00:00Z");
-  CHECK(later.pages.empty());
+  CHECK(PagesOf(later).empty());
   CHECK_FALSE(later.next_action_at);
 }
 
@@ -153,9 +154,10 @@ TEST_CASE("business hours: a step due Friday 17:10 fires Monday") {
   CHECK(Pages(r) == Lines{"27T16:30:00Z alice step familiar",
                           "27T16:50:00Z chen step designated_eae",
                           "27T16:50:00Z bob step schedule/video-sme-secondary"});
-  REQUIRE(r.pages.size() == 3);
-  CHECK(r.pages[0].also_via == Lines{"schedule/video-sme-primary"});
-  CHECK(r.warnings.empty());
+  const auto pages = PagesOf(r);
+  REQUIRE(pages.size() == 3);
+  CHECK(pages[0].also_via == Lines{"schedule/video-sme-primary"});
+  CHECK(WarningsOf(r).empty());
 
   // Then on Monday: step 2 at 09:10, the warning at 09:15, cycle 1 from 09:30 with the breach.
   r = w.Go(r.state, "2026-11-30T10:10:00Z");
@@ -168,8 +170,8 @@ TEST_CASE("business hours: a step due Friday 17:10 fires Monday") {
                           "30T09:50:00Z chen step designated_eae",
                           "30T09:50:00Z bob step schedule/video-sme-secondary",
                           "30T10:10:00Z femi step edm"});
-  CHECK(Instants(r.warnings) == Lines{"30T09:15:00Z due 30T09:30:00Z"});
-  CHECK(Instants(r.breaches) == Lines{"30T09:30:00Z due 30T09:30:00Z"});
+  CHECK(Instants(WarningsOf(r)) == Lines{"30T09:15:00Z due 30T09:30:00Z"});
+  CHECK(Instants(BreachesOf(r)) == Lines{"30T09:30:00Z due 30T09:30:00Z"});
   CHECK(r.finished);
 }
 
@@ -186,11 +188,13 @@ TEST_CASE("a step that reaches nobody brings the next step forward; later steps 
   auto r = w.Go(s, "2026-11-28T08:00:00Z");
   CHECK(Steps(r) == Lines{"28T08:00:00Z c0 s0 empty", "28T08:00:00Z c0 s1 from 28T08:30:00Z"});
   CHECK(Pages(r) == Lines{"28T08:00:00Z bob step schedule/video-sme-secondary"});
-  REQUIRE(r.pages.size() == 1);
-  REQUIRE(r.pages[0].reason.scheduled);  // brought forward from its own instant
-  CHECK(Short(*r.pages[0].reason.scheduled) == "28T08:30:00Z");
-  REQUIRE(r.escalations[0].targets.size() == 1);
-  CHECK_FALSE(r.escalations[0].targets[0].engineer);
+  const auto pages = PagesOf(r);
+  REQUIRE(pages.size() == 1);
+  REQUIRE(pages[0].reason.scheduled);  // brought forward from its own instant
+  CHECK(Short(*pages[0].reason.scheduled) == "28T08:30:00Z");
+  const auto steps = StepsOf(r);
+  REQUIRE(steps[0].targets.size() == 1);
+  CHECK_FALSE(steps[0].targets[0].engineer);
   REQUIRE(r.next_action_at);
   CHECK(Short(*r.next_action_at) == "28T09:00:00Z");
 
@@ -215,10 +219,11 @@ TEST_CASE("a handoff in the middle of a step pages the incoming on-call engineer
   r = w.Go(r.state, "2026-11-17T16:04:00Z");
   CHECK(Pages(r) == Lines{"17T16:00:00Z dana handoff schedule/video-sme-primary",
                           "17T16:03:00Z alice step schedule/video-sme-secondary"});
-  REQUIRE(r.pages.size() == 2);
-  CHECK(r.pages[0].source == "new-york");
-  CHECK(r.pages[0].step == 0);
-  CHECK(r.pages[0].cycle == 0);
+  const auto pages = PagesOf(r);
+  REQUIRE(pages.size() == 2);
+  CHECK(pages[0].source == "new-york");
+  CHECK(pages[0].step == 0);
+  CHECK(pages[0].cycle == 0);
 }
 
 TEST_CASE("when the clock resumes after a weekend, the schedule's new on-call is paged") {
@@ -235,7 +240,7 @@ TEST_CASE("when the clock resumes after a weekend, the schedule's new on-call is
   // When that handoff comes with the clock stopped, nobody is paged, and the next check is the
   // clock's reopening on Monday.
   r = w.Go(r.state, "2026-11-28T01:00:00Z");
-  CHECK(r.pages.empty());
+  CHECK(PagesOf(r).empty());
   REQUIRE(r.next_action_at);
   CHECK(Short(*r.next_action_at) == "30T09:00:00Z");
 
@@ -245,8 +250,9 @@ TEST_CASE("when the clock resumes after a weekend, the schedule's new on-call is
   CHECK(Pages(r) == Lines{"30T09:00:00Z chen resume schedule/video-sme-primary",
                           "30T09:10:00Z chen step designated_eae",
                           "30T09:10:00Z bob step schedule/video-sme-secondary"});
-  REQUIRE(r.pages.size() == 3);
-  CHECK(r.pages[0].source == "london");
+  const auto pages = PagesOf(r);
+  REQUIRE(pages.size() == 3);
+  CHECK(pages[0].source == "london");
 }
 
 TEST_CASE("a case opened outside coverage pages the fallback at once, the policy at the opening") {
@@ -270,7 +276,7 @@ TEST_CASE("a case opened outside coverage pages the fallback at once, the policy
         Lines{"30T09:00:00Z bob step familiar", "30T09:00:00Z chen step schedule/video-sme-primary",
               "30T09:20:00Z chen step designated_eae",
               "30T09:20:00Z bob step schedule/video-sme-secondary", "30T09:40:00Z femi step edm"});
-  CHECK(Instants(r.warnings) == Lines{"30T09:45:00Z due 30T10:00:00Z"});
+  CHECK(Instants(WarningsOf(r)) == Lines{"30T09:45:00Z due 30T10:00:00Z"});
 }
 
 TEST_CASE(
@@ -345,8 +351,9 @@ TEST_CASE("a severity change restarts the new policy from the change and re-targ
     CHECK(c->state.level == 1);
     CHECK(c->state.clock_calendar == "always");
     CHECK(Short(c->state.due) == "24T15:15:00Z");
-    CHECK(Instants(c->breaches) == Lines{"24T15:30:00Z due 24T15:15:00Z"});
-    CHECK(c->warnings.empty());
+    CHECK(Instants(BreachesOf(*c)) == Lines{"24T15:30:00Z due 24T15:15:00Z"});
+    CHECK(BreachesOf(*c)[0].at_severity_change);  // the fold marks the warning moot too
+    CHECK(WarningsOf(*c).empty());
     // Then the Sev1 policy starts over at 15:30: step 0 now, step 1 at 15:35, cycle 1 at 15:45.
     CHECK(Steps(*c) == Lines{"24T15:30:00Z c0 s0"});
     CHECK(Pages(*c) == Lines{"24T15:30:00Z alice step designated_eae",
@@ -356,7 +363,7 @@ TEST_CASE("a severity change restarts the new policy from the change and re-targ
     CHECK(Short(*c->next_action_at) == "24T15:35:00Z");
     r = w.Go(c->state, "2026-11-24T15:45:00Z");
     CHECK(Steps(r) == Lines{"24T15:35:00Z c0 s1", "24T15:40:00Z c0 s2", "24T15:45:00Z c1 s0"});
-    CHECK(r.breaches.empty());  // one breach per clock
+    CHECK(BreachesOf(r).empty());  // one breach per clock
   }
   SECTION("before the new due: warning and breach follow the new target") {
     // Given a Northwind Sev3 (4h) opened 15:00Z, when it becomes Sev1 at 15:05.
@@ -365,13 +372,14 @@ TEST_CASE("a severity change restarts the new policy from the change and re-targ
     CHECK(Pages(r) == Lines{"24T15:00:00Z erin step schedule/video-sme-primary"});
     auto c = router::ChangeSeverity(r.state, 1, At("2026-11-24T15:05:00Z"), w.Ctx());
     REQUIRE(c.ok());
-    CHECK(c->breaches.empty());
+    CHECK(BreachesOf(*c).empty());
     CHECK(Steps(*c) == Lines{"24T15:05:00Z c0 s0"});
     // Then: step 1 at 15:10, warning 15:11:15, step 2 and breach at 15:15, cycle 1 at 15:20.
     r = w.Go(c->state, "2026-11-24T15:20:00Z");
     CHECK(Steps(r) == Lines{"24T15:10:00Z c0 s1", "24T15:15:00Z c0 s2", "24T15:20:00Z c1 s0"});
-    CHECK(Instants(r.warnings) == Lines{"24T15:11:15Z due 24T15:15:00Z"});
-    CHECK(Instants(r.breaches) == Lines{"24T15:15:00Z due 24T15:15:00Z"});
+    CHECK(Instants(WarningsOf(r)) == Lines{"24T15:11:15Z due 24T15:15:00Z"});
+    CHECK(Instants(BreachesOf(r)) == Lines{"24T15:15:00Z due 24T15:15:00Z"});
+    CHECK_FALSE(BreachesOf(r)[0].at_severity_change);  // due passed later, not at the change
   }
   SECTION("past the new warning instant: warned at the change") {
     auto s = w.Open(kNorthwind, "medialive", 3, "2026-11-24T15:00:00Z");
@@ -379,8 +387,8 @@ TEST_CASE("a severity change restarts the new policy from the change and re-targ
     REQUIRE(c.ok());
     // What was due before the change fired first (the Sev3 step 0 at 15:00).
     CHECK(Steps(*c) == Lines{"24T15:00:00Z c0 s0", "24T15:12:00Z c0 s0"});
-    CHECK(Instants(c->warnings) == Lines{"24T15:12:00Z due 24T15:15:00Z"});
-    CHECK(c->breaches.empty());
+    CHECK(Instants(WarningsOf(*c)) == Lines{"24T15:12:00Z due 24T15:15:00Z"});
+    CHECK(BreachesOf(*c).empty());
     REQUIRE(c->next_action_at);
     CHECK(Short(*c->next_action_at) == "24T15:15:00Z");
   }
@@ -415,8 +423,8 @@ TEST_CASE("the SLA warning fires at the configured fraction of the target") {
     w.config.sla_warning_fraction = row.fraction;
     auto s = w.Open(row.account, "medialive", row.level, row.opened);
     auto r = w.Go(s, "2026-11-30T23:00:00Z");
-    CHECK(Instants(r.warnings) == Lines{std::string(row.warning) + " due " + row.due});
-    CHECK(Instants(r.breaches) == Lines{std::string(row.due) + " due " + row.due});
+    CHECK(Instants(WarningsOf(r)) == Lines{std::string(row.warning) + " due " + row.due});
+    CHECK(Instants(BreachesOf(r)) == Lines{std::string(row.due) + " due " + row.due});
   }
 }
 
@@ -454,9 +462,9 @@ TEST_CASE("the first response or the resolution cancels everything not yet fired
     CHECK_FALSE(stopped.next_action_at);
     CHECK_FALSE(stopped.finished);
     auto after = w.Go(stopped.state, "2026-11-24T18:00:00Z");
-    CHECK(after.pages.empty());
-    CHECK(after.warnings.empty());
-    CHECK(after.breaches.empty());
+    CHECK(PagesOf(after).empty());
+    CHECK(WarningsOf(after).empty());
+    CHECK(BreachesOf(after).empty());
   }
 }
 
@@ -502,13 +510,41 @@ TEST_CASE(
     auto r = w.Go(*s, row.opened);
     // Then they are the targets of the first step that fired, and the calendars are the case's.
     CHECK(named == row.targets);
-    REQUIRE_FALSE(r.escalations.empty());
+    auto steps = StepsOf(r);
+    REQUIRE_FALSE(steps.empty());
     Lines fired;
-    for (const auto& t : r.escalations.front().targets) fired.push_back(t.target);
+    for (const auto& t : steps.front().targets) fired.push_back(t.target);
     CHECK(fired == named);
     CHECK(cals.fallback == s->fallback);
     CHECK(cals.coverage != nullptr);
   }
   CHECK(router::SeverityLevel(w.config, "critical") == 1);
   CHECK_FALSE(router::SeverityLevel(w.config, "sev9"));
+}
+
+TEST_CASE("the events name the context's case, in the order they happened") {
+  // Given a Contoso Sev2 opened Saturday 28 Nov 10:00Z (deferred), advanced as case "c-7".
+  World w;
+  auto s = w.Open(kContoso, "mediapackage", 2, "2026-11-28T10:00:00Z");
+  auto ctx = w.Ctx();
+  ctx.case_id = "c-7";
+
+  // When it opens: the fallback step, then the page it sent (both step -1 of cycle -1).
+  auto r = router::Advance(s, At("2026-11-28T10:00:00Z"), ctx);
+  REQUIRE(r.events.size() == 2);
+  const auto& step = std::get<router::Escalated>(r.events[0]);
+  const auto& page = std::get<router::Paged>(r.events[1]);
+  CHECK(step.case_id == "c-7");
+  CHECK(page.case_id == "c-7");
+  CHECK((page.step == -1 && page.cycle == -1));
+  CHECK_FALSE(step.next_action_at);  // the caller knows the case's next timer
+
+  // Then at Monday's opening: step 0 of cycle 0, then the two pages it sent.
+  r = router::Advance(r.state, At("2026-11-30T09:00:00Z"), ctx);
+  std::vector<std::string> types;
+  for (const auto& e : r.events) {
+    CHECK(router::CaseIdOf(e) == "c-7");
+    types.emplace_back(router::TypeName(e));
+  }
+  CHECK(types == std::vector<std::string>{"escalated", "paged", "paged"});
 }

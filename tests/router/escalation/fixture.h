@@ -7,10 +7,12 @@
 #include <chrono>
 #include <stdexcept>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "base/time.h"
 #include "config/config.h"
+#include "router/escalation.h"
 
 namespace escalation_test {
 
@@ -21,6 +23,27 @@ inline Timestamp At(const char* text) {
   auto t = base::ParseInstant(text);
   if (!t) throw std::invalid_argument(std::string("bad instant in test: ") + text);
   return *t;
+}
+
+// The events of type E that one escalation call returned, in the order they happened.
+template <typename E>
+std::vector<E> EventsOf(const router::AdvanceResult& r) {
+  std::vector<E> out;
+  for (const auto& e : r.events)
+    if (const auto* x = std::get_if<E>(&e)) out.push_back(*x);
+  return out;
+}
+inline std::vector<router::Paged> PagesOf(const router::AdvanceResult& r) {
+  return EventsOf<router::Paged>(r);
+}
+inline std::vector<router::Escalated> StepsOf(const router::AdvanceResult& r) {
+  return EventsOf<router::Escalated>(r);
+}
+inline std::vector<router::SlaWarning> WarningsOf(const router::AdvanceResult& r) {
+  return EventsOf<router::SlaWarning>(r);
+}
+inline std::vector<router::Breached> BreachesOf(const router::AdvanceResult& r) {
+  return EventsOf<router::Breached>(r);
 }
 
 inline config::DurationSpec Plain(std::chrono::seconds s) { return {s, false}; }

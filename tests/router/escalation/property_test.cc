@@ -13,14 +13,14 @@ namespace {
 struct Fired {
   std::vector<std::string> lines;
   void Add(const router::AdvanceResult& r) {
-    for (const auto& e : r.escalations)
+    for (const auto& e : StepsOf(r))
       lines.push_back("step " + base::FormatInstant(e.at) + " " + std::to_string(e.cycle) + "/" +
                       std::to_string(e.step));
-    for (const auto& p : r.pages)
+    for (const auto& p : PagesOf(r))
       lines.push_back("page " + base::FormatInstant(p.at) + " " + p.engineer + " " +
                       router::PageCauseName(p.cause) + " " + p.target);
-    for (const auto& w : r.warnings) lines.push_back("warning " + base::FormatInstant(w.at));
-    for (const auto& b : r.breaches) lines.push_back("breach " + base::FormatInstant(b.at));
+    for (const auto& w : WarningsOf(r)) lines.push_back("warning " + base::FormatInstant(w.at));
+    for (const auto& b : BreachesOf(r)) lines.push_back("breach " + base::FormatInstant(b.at));
   }
   // Each kind is time-ordered within a result; across results compare as a sorted multiset.
   std::vector<std::string> Sorted() const {

@@ -17,14 +17,14 @@ std::vector<std::string> Story(const config::Config& c, const char* account, con
   const router::EscalationContext ctx{&c, nullptr, nullptr};
   auto r = router::Advance(*s, At(until), ctx);
   std::vector<std::string> out;
-  for (const auto& e : r.escalations)
+  for (const auto& e : StepsOf(r))
     out.push_back("step " + base::FormatInstant(e.at) + " " + std::to_string(e.cycle) + "/" +
                   std::to_string(e.step) + (e.empty ? " empty" : ""));
-  for (const auto& p : r.pages)
+  for (const auto& p : PagesOf(r))
     out.push_back("page " + base::FormatInstant(p.at) + " " + p.engineer + " " +
                   router::PageCauseName(p.cause) + " " + p.target + " [" + p.source + "]");
-  for (const auto& w : r.warnings) out.push_back("warning " + base::FormatInstant(w.at));
-  for (const auto& b : r.breaches) out.push_back("breach " + base::FormatInstant(b.at));
+  for (const auto& w : WarningsOf(r)) out.push_back("warning " + base::FormatInstant(w.at));
+  for (const auto& b : BreachesOf(r)) out.push_back("breach " + base::FormatInstant(b.at));
   return out;
 }
 
