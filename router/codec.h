@@ -112,6 +112,10 @@ std::string EncodeEvent(const Event& event);
 // Decodes one record. Errors: kCorruption naming the problem and its byte
 // offset. Never reads outside `bytes`, whatever they hold.
 base::Result<Event> DecodeEvent(std::string_view bytes);
+// The same into *out, reusing its storage: for loops over many events (replay, rebuild), where
+// building and moving a fresh ~1 KiB Event per record costs a tenth of the time. Errors: as
+// DecodeEvent; *out is then unspecified.
+base::Status DecodeEventInto(std::string_view bytes, Event* out);
 
 // The building blocks of the format, shared with other persisted encodings of
 // the domain (the case projection in router/case_state.h).

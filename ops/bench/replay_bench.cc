@@ -118,18 +118,18 @@ struct Folded {
 class Replayer {
  public:
   void Fold(std::string_view bytes) {
-    auto e = DecodeEvent(bytes);
-    if (!e.ok()) {
-      std::cerr << "replay_bench: " << e.status().ToString() << "\n";
+    if (base::Status s = DecodeEventInto(bytes, &event_); !s.ok()) {
+      std::cerr << "replay_bench: " << s.ToString() << "\n";
       std::exit(1);
     }
-    EvolveInPlace(states_[CaseIdOf(*e)], *e);
+    EvolveInPlace(states_[CaseIdOf(event_)], event_);
     ++events_;
   }
   Folded Result() const { return {events_, states_.size()}; }
 
  private:
   std::unordered_map<std::string, CaseState> states_;
+  Event event_;  // decoded into, one event after another
   uint64_t events_ = 0;
 };
 
