@@ -146,6 +146,7 @@ class Node {
   size_t pending_timers() const;
   // The latest input or tick instant applied (the epoch before any).
   base::Timestamp clock() const { return clock_; }
+  // The engine under the node, for reads (Load, Rebuild) by the simulator and tools.
   Engine& engine() { return *engine_; }
 
  private:
