@@ -95,6 +95,24 @@ base::Result<ApplyOutcome> Node::Apply(const std::vector<IngestItem>& items, Tim
   for (const auto& [key, queue] : held_) held_before[key] = queue.size();
   engine_->Abort();  // nothing half-staged from an earlier failure may ride along
   released_.clear();
+  ApplyOutcome outcome;
+  if (!sources_reported_ && !options_.hold_until_sources_reported && held_count_ == 0) {
+    // No event time to keep yet: the inputs apply in the order given.
+    for (const auto& item : items) {
+      Source& source = sources_[{std::string(item.topic), item.partition}];
+      if (item.offset < source.admitted_next) continue;
+      source.admitted_next = item.offset + 1;
+      std::optional<Timestamp> at;
+      if (item.event) at = item.event->at;
+      if (item.ack) at = item.ack->at;
+      if (at && (!source.progress || *at > *source.progress)) source.progress = *at;
+      if (base::Status s = ApplyItem(item, now, outcome); !s.ok()) {
+        return Rollback(s, saved, held_before);
+      }
+    }
+    if (base::Status s = Commit(); !s.ok()) return Rollback(s, saved, held_before);
+    return outcome;
+  }
   for (const auto& item : items) {
     SourceKey key{std::string(item.topic), item.partition};
     Source& source = sources_[key];
@@ -110,7 +128,6 @@ base::Result<ApplyOutcome> Node::Apply(const std::vector<IngestItem>& items, Tim
     held_[std::move(key)].push_back(Pending{item, at, nullptr});
     ++held_count_;
   }
-  ApplyOutcome outcome;
   base::Status s = Release(now, outcome);
   if (s.ok()) s = Commit();
   if (!s.ok()) return Rollback(s, saved, held_before);
@@ -141,29 +158,44 @@ base::Status Node::FireDue(Timestamp now) {
 // (an unparsed one as soon as it heads its source), so inputs of different sources apply in
 // the order simulate would read them from one timeline.
 base::Status Node::Release(Timestamp now, ApplyOutcome& outcome) {
-  const bool hold = sources_reported_ || options_.hold_until_sources_reported;
-  const std::optional<Timestamp> w = hold ? Watermark(now) : Timestamp::max();
+  const std::optional<Timestamp> w = Watermark(now);
+  // A cursor per source with something held, in a min-heap on its head's event time (an
+  // unparsed head first; ties in source order): O(log sources) per input, for 256 partitions.
+  struct Cursor {
+    std::deque<Pending>* queue;
+    size_t* next;
+  };
+  std::vector<Cursor> cursors;
+  for (auto& [key, queue] : held_) {
+    size_t& next = released_[key];
+    if (next < queue.size()) cursors.push_back({&queue, &next});
+  }
+  auto head_at = [&](size_t i) {
+    const Pending& p = (*cursors[i].queue)[*cursors[i].next];
+    return p.at ? *p.at : Timestamp::min();
+  };
+  auto later = [&](size_t a, size_t b) {
+    const Timestamp ta = head_at(a), tb = head_at(b);
+    return ta != tb ? ta > tb : a > b;
+  };
+  std::vector<size_t> heap(cursors.size());
+  for (size_t i = 0; i < heap.size(); ++i) heap[i] = i;
+  std::make_heap(heap.begin(), heap.end(), later);
   size_t released = 0;
-  for (;;) {
-    Pending* best = nullptr;
-    const SourceKey* best_key = nullptr;
-    for (auto& [key, queue] : held_) {
-      auto r = released_.find(key);
-      const size_t i = r == released_.end() ? 0 : r->second;
-      if (i >= queue.size()) continue;
-      Pending& p = queue[i];
-      if (!best || !p.at || (best->at && *p.at < *best->at)) {
-        best = &p;
-        best_key = &key;
-        if (!p.at) break;
-      }
-    }
-    if (!best) break;
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), later);
+    Cursor& c = cursors[heap.back()];
+    const Pending& p = (*c.queue)[*c.next];
     const bool over = held_count_ - released > options_.max_held;
-    if (best->at && !over && (!w || *best->at > *w)) break;
-    if (base::Status s = ApplyItem(best->item, now, outcome); !s.ok()) return s;
-    ++released_[*best_key];
+    if (p.at && !over && (!w || *p.at > *w)) break;
+    if (base::Status s = ApplyItem(p.item, now, outcome); !s.ok()) return s;
+    ++*c.next;
     ++released;
+    if (*c.next < c.queue->size()) {
+      std::push_heap(heap.begin(), heap.end(), later);
+    } else {
+      heap.pop_back();
+    }
   }
   return base::Status::Ok();
 }
