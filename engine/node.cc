@@ -299,6 +299,7 @@ base::Status Node::ApplyItem(const IngestItem& item, Timestamp now, ApplyOutcome
     ++stats_.duplicates;
     ++outcome.duplicates;
   } else {
+    ++stats_.appended;
     ++outcome.appended;
   }
   engine_->StageOffset({std::string(item.topic), item.partition, item.offset});

@@ -82,6 +82,7 @@ struct NodeStats {
   uint64_t inputs = 0;        // feed events and acknowledgements applied (duplicates too)
   uint64_t feed_events = 0;   // of the inputs
   uint64_t acks = 0;          // of the inputs
+  uint64_t appended = 0;      // inputs that changed something (not refused, not duplicates)
   uint64_t duplicates = 0;    // inputs that changed nothing
   uint64_t dead_letters = 0;  // refused by the parser, the core or as out of order
   uint64_t out_of_order = 0;  // of the dead letters
