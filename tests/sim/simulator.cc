@@ -336,6 +336,20 @@ class Simulator {
           }),
           "SupersedeAnsweredPages kept failing");
     CheckOutbox();
+    Deliver();
+  }
+
+  // The relay sends what is left and deletes it (as pager::OutboxRelay does in serve), so the
+  // outbox holds only what the last round decided.
+  void Deliver() {
+    store::Batch sent;
+    (void)log_->Scan(store::Family::kOutbox, "", [&](std::string_view key, std::string_view) {
+      sent.puts.push_back({store::Family::kOutbox, std::string(key), std::nullopt});
+      return true;
+    });
+    if (sent.empty()) return;
+    // A failed delete leaves the pages to the next round, as in serve.
+    if (log_->Append(std::move(sent)).ok() && synced_writes_) durable_next_ = log_->next_seq();
   }
 
   // No page waits in the outbox for a case answered or resolved after it was decided.
