@@ -89,6 +89,20 @@ struct Node::Owned {
   std::optional<Acknowledge> ack;
 };
 
+bool Node::Admit(const SourceKey& key, const IngestItem& item, Timestamp now,
+                 std::optional<Timestamp>* at) {
+  Source& source = sources_[key];
+  if (item.offset < source.admitted_next) return false;  // a retry of what the node took
+  source.admitted_next = item.offset + 1;
+  if (item.event) *at = item.event->at;
+  if (item.ack) *at = item.ack->at;
+  if (*at && (!source.progress || **at > *source.progress)) {
+    source.progress = **at;
+    source.moved_at = now;
+  }
+  return true;
+}
+
 base::Result<ApplyOutcome> Node::Apply(const std::vector<IngestItem>& items, Timestamp now) {
   Saved saved{sources_, clock_, stats_};
   std::map<SourceKey, size_t> held_before;
@@ -99,13 +113,9 @@ base::Result<ApplyOutcome> Node::Apply(const std::vector<IngestItem>& items, Tim
   if (!sources_reported_ && !options_.hold_until_sources_reported && held_count_ == 0) {
     // No event time to keep yet: the inputs apply in the order given.
     for (const auto& item : items) {
-      Source& source = sources_[{std::string(item.topic), item.partition}];
-      if (item.offset < source.admitted_next) continue;
-      source.admitted_next = item.offset + 1;
+      SourceKey key{std::string(item.topic), item.partition};
       std::optional<Timestamp> at;
-      if (item.event) at = item.event->at;
-      if (item.ack) at = item.ack->at;
-      if (at && (!source.progress || *at > *source.progress)) source.progress = *at;
+      if (!Admit(key, item, now, &at)) continue;
       if (base::Status s = ApplyItem(item, now, outcome); !s.ok()) {
         return Rollback(s, saved, held_before);
       }
@@ -115,16 +125,8 @@ base::Result<ApplyOutcome> Node::Apply(const std::vector<IngestItem>& items, Tim
   }
   for (const auto& item : items) {
     SourceKey key{std::string(item.topic), item.partition};
-    Source& source = sources_[key];
-    if (item.offset < source.admitted_next) continue;  // a retry of what the node already took
-    source.admitted_next = item.offset + 1;
     std::optional<Timestamp> at;
-    if (item.event) at = item.event->at;
-    if (item.ack) at = item.ack->at;
-    if (at && (!source.progress || *at > *source.progress)) {
-      source.progress = *at;
-      source.moved_at = now;
-    }
+    if (!Admit(key, item, now, &at)) continue;
     held_[std::move(key)].push_back(Pending{item, at, nullptr});
     ++held_count_;
   }

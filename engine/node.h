@@ -173,6 +173,10 @@ class Node {
     base::Timestamp clock;
     NodeStats stats;
   };
+  // Takes an item over from the caller: records its offset and its source's progress, and
+  // sets *at to its event time (none when unparsed). False for an offset already taken.
+  bool Admit(const SourceKey& key, const IngestItem& item, base::Timestamp now,
+             std::optional<base::Timestamp>* at);
   base::Status Release(base::Timestamp now, ApplyOutcome& outcome);
   void KeepHeld();
   base::Status ApplyItem(const IngestItem& item, base::Timestamp now, ApplyOutcome& outcome);
