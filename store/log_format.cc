@@ -34,4 +34,23 @@ base::Result<uint32_t> DecodeRunLength(std::string_view index_key, uint64_t firs
   return n;
 }
 
+base::Status EmptyLogWithBounds(uint64_t recorded_first, uint64_t recorded_last) {
+  return base::Status::Corruption("event log is empty but its bounds record says seqs " +
+                                  std::to_string(recorded_first) + ".." +
+                                  std::to_string(recorded_last));
+}
+
+base::Status LogGap(uint64_t seq, uint64_t next) {
+  return base::Status::Corruption("event log gap: seq " + std::to_string(seq) +
+                                  " is followed by seq " + std::to_string(next));
+}
+
+base::Status BoundsMismatch(uint64_t first, uint64_t last, uint64_t recorded_first,
+                            uint64_t recorded_last) {
+  return base::Status::Corruption("event log holds seqs " + std::to_string(first) + ".." +
+                                  std::to_string(last) + " but its bounds record says " +
+                                  std::to_string(recorded_first) + ".." +
+                                  std::to_string(recorded_last));
+}
+
 }  // namespace store

@@ -66,6 +66,14 @@ void ForEachIndexRun(const std::vector<Batch::Event>& events, Fn&& fn) {
   }
 }
 
+// What Open reports when the log disagrees with its bounds record (kCorruption), the same
+// words for every implementation: an empty log with a record, a gap between two seqs, and
+// first/last seqs other than the recorded ones.
+base::Status EmptyLogWithBounds(uint64_t recorded_first, uint64_t recorded_last);
+base::Status LogGap(uint64_t seq, uint64_t next);
+base::Status BoundsMismatch(uint64_t first, uint64_t last, uint64_t recorded_first,
+                            uint64_t recorded_last);
+
 // The run length stored in the kIndex entry of `index_key` at seq `first` (for messages).
 // Errors: kCorruption if `value` is neither "" nor 4 bytes, or says 0.
 base::Result<uint32_t> DecodeRunLength(std::string_view index_key, uint64_t first,

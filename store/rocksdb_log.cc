@@ -99,9 +99,7 @@ class RocksDbLog final : public EventLog {
     if (!it->Valid()) {
       if (!it->status().ok()) return FromRocks(it->status(), "read event log");
       if (recorded) {
-        return base::Status::Corruption("event log is empty but its bounds record says seqs " +
-                                        std::to_string(recorded->first) + ".." +
-                                        std::to_string(recorded->second));
+        return EmptyLogWithBounds(recorded->first, recorded->second);
       }
       next_seq_ = 1;
       return base::Status::Ok();
@@ -117,8 +115,7 @@ class RocksDbLog final : public EventLog {
         if (it->key().size() != 8) return MalformedKey(it->key());
         const uint64_t seq = DecodeSeq(it->key().ToStringView());
         if (seq != last + 1) {
-          return base::Status::Corruption("event log gap: seq " + std::to_string(last) +
-                                          " is followed by seq " + std::to_string(seq));
+          return LogGap(last, seq);
         }
         last = seq;
       }
@@ -131,10 +128,7 @@ class RocksDbLog final : public EventLog {
     }
     if (!it->status().ok()) return FromRocks(it->status(), "read event log");
     if (first != recorded->first || last != recorded->second) {
-      return base::Status::Corruption("event log holds seqs " + std::to_string(first) + ".." +
-                                      std::to_string(last) + " but its bounds record says " +
-                                      std::to_string(recorded->first) + ".." +
-                                      std::to_string(recorded->second));
+      return BoundsMismatch(first, last, recorded->first, recorded->second);
     }
     first_seq_ = first;
     next_seq_ = last + 1;

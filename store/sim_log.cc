@@ -114,9 +114,7 @@ base::Status SimLog::Recover(OpenCheck check) {
   const SimDisk::Table& log = table(Family::kLog);
   if (log.empty()) {
     if (recorded) {
-      return base::Status::Corruption("event log is empty but its bounds record says seqs " +
-                                      std::to_string(recorded->first) + ".." +
-                                      std::to_string(recorded->second));
+      return EmptyLogWithBounds(recorded->first, recorded->second);
     }
     next_seq_ = 1;
     return base::Status::Ok();
@@ -129,17 +127,13 @@ base::Status SimLog::Recover(OpenCheck check) {
     uint64_t expected = first;
     for (const auto& [key, bytes] : log) {
       if (DecodeSeq(key) != expected) {
-        return base::Status::Corruption("event log gap: seq " + std::to_string(expected - 1) +
-                                        " is followed by seq " + std::to_string(DecodeSeq(key)));
+        return LogGap(expected - 1, DecodeSeq(key));
       }
       ++expected;
     }
   }
   if (first != recorded->first || last != recorded->second) {
-    return base::Status::Corruption("event log holds seqs " + std::to_string(first) + ".." +
-                                    std::to_string(last) + " but its bounds record says " +
-                                    std::to_string(recorded->first) + ".." +
-                                    std::to_string(recorded->second));
+    return BoundsMismatch(first, last, recorded->first, recorded->second);
   }
   first_seq_ = first;
   next_seq_ = last + 1;
