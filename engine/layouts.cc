@@ -137,7 +137,16 @@ std::string OutboxValue(const Paged& p, const CaseState& s) {
   JsonString(out, s.subject);
   out += ",\"severity\":";
   JsonString(out, s.severity_code);
-  out += ",\"level\":" + std::to_string(s.level) + "}";
+  out += ",\"level\":" + std::to_string(s.level);
+  out += ",\"customer\":";
+  JsonString(out, s.account);
+  out += ",\"service\":";
+  JsonString(out, s.service);
+  if (s.escalation) {
+    out += ",\"due\":";
+    JsonString(out, base::FormatInstant(s.escalation->due));
+  }
+  out += "}";
   return out;
 }
 

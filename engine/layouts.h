@@ -18,8 +18,11 @@
 //   kOutbox       8-byte big-endian seq of a paged event -> JSON {case,
 //                 engineer, at, step, target, reason (the sentence,
 //                 router/reason_text.h), reason_code (ReasonCodeName),
-//                 display_id, subject, severity, level}: the page to deliver
-//                 (the pager shell deletes it once delivered)
+//                 display_id, subject, severity, level, customer (the account),
+//                 service, due (absent when the case has no running clock)}: the
+//                 page to deliver; deleted in the batch of its `delivered` receipt
+//                 (or its page_superseded); "delivery_failed_at" is added to it in
+//                 the batch of its delivery_failed event
 //   kDeadLetters  DeadLetterKey -> EncodeDeadLetter (feed/dead_letter.h): input
 //                 that was refused, with why
 //   kDeadLetterOutbox  DeadLetterKey -> "": a dead letter not yet confirmed on

@@ -1,6 +1,7 @@
 #include "pager/page.h"
 
 #include <cstdint>
+#include <utility>
 #include <nlohmann/json.hpp>
 
 namespace pager {
@@ -42,6 +43,14 @@ std::string EncodePage(const Page& page) {
   j["step"] = page.step;
   j["target"] = page.target;
   j["reason"] = page.reason;
+  if (!page.reason_code.empty()) j["reason_code"] = page.reason_code;
+  if (!page.display_id.empty()) j["display_id"] = page.display_id;
+  if (!page.subject.empty()) j["subject"] = page.subject;
+  if (!page.customer.empty()) j["customer"] = page.customer;
+  if (!page.service.empty()) j["service"] = page.service;
+  if (!page.severity.empty()) j["severity"] = page.severity;
+  if (page.level != 0) j["level"] = page.level;
+  if (page.due) j["due"] = base::FormatInstant(*page.due);
   return j.dump();
 }
 
@@ -67,6 +76,25 @@ base::Result<Page> DecodePage(std::string_view text) {
   }
   if (auto s = OptionalString(j, "target", &p.target); !s.ok()) return s;
   if (auto s = OptionalString(j, "reason", &p.reason); !s.ok()) return s;
+  for (auto [name, out] : {std::pair{"reason_code", &p.reason_code},
+                           {"display_id", &p.display_id},
+                           {"subject", &p.subject},
+                           {"customer", &p.customer},
+                           {"service", &p.service},
+                           {"severity", &p.severity}}) {
+    if (auto s = OptionalString(j, name, out); !s.ok()) return s;
+  }
+  if (auto level = j.find("level"); level != j.end() && !level->is_null()) {
+    if (!level->is_number_integer()) return Invalid("field level: expected an integer");
+    p.level = level->get<int>();
+  }
+  std::string due;
+  if (auto s = OptionalString(j, "due", &due); !s.ok()) return s;
+  if (!due.empty()) {
+    auto parsed_due = base::ParseInstant(due);
+    if (!parsed_due) return Invalid("field due: not an ISO 8601 instant with offset: '" + due + "'");
+    p.due = *parsed_due;
+  }
   if (p.case_id.empty()) return Invalid("field case is empty");
   if (p.engineer.empty()) return Invalid("field engineer is empty");
   return p;
@@ -97,6 +125,21 @@ base::Result<OutboundPage> FromOutbox(std::string_view key, std::string_view val
   }
   out.engineer = page->engineer;
   return out;
+}
+
+std::string_view LevelMeaning(int level) {
+  switch (level) {
+    case 1:
+      return "urgent: full production outage";
+    case 2:
+      return "critical: production impacting";
+    case 3:
+      return "major: business impact, little production impact";
+    case 4:
+      return "normal: moderate or minor impact";
+    default:
+      return "";
+  }
 }
 
 std::string FormatPageLine(const Page& p) {

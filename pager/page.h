@@ -21,15 +21,28 @@
 namespace pager {
 
 struct Page {
-  uint64_t seq = 0;  // the paged event's sequence number: unique per page, clients dedupe on it
+  uint64_t seq = 0;  // the page id: the paged event's sequence number, unique per page
   std::string case_id;
   std::string engineer;
-  base::Timestamp at{};
+  base::Timestamp at{};  // when the page was decided
   int step = 0;
   std::string target;  // the step target that reached the engineer: "schedule/...", "edm", ...
-  std::string reason;
+  std::string reason;  // why this engineer, one sentence
+  // About the case, as it stood when the page was decided ("" / 0 / nullopt when unknown).
+  std::string reason_code;
+  std::string display_id;
+  std::string subject;
+  std::string customer;  // the account
+  std::string service;
+  std::string severity;  // the feed's severity code
+  int level = 0;         // 1 (urgent) .. 4 (normal)
+  std::optional<base::Timestamp> due;  // the first response target's instant
   friend bool operator==(const Page&, const Page&) = default;
 };
+
+// What a level means to the customer (DESIGN.md): "urgent: full production outage" for 1, ...
+// "" for a level outside 1..4.
+std::string_view LevelMeaning(int level);
 
 // The wire JSON of a page built from its fields.
 std::string EncodePage(const Page& page);
