@@ -31,6 +31,7 @@ constexpr Command kCommands[] = {
     {"simulate", cli::RunSimulate, "the whole pipeline on a simulated clock, from a file"},
     {"ack", cli::RunAck, "acknowledge a page (through the commands topic)"},
     {"pager", cli::RunPager, "a pager client: shows one engineer's pages, acknowledges"},
+    {"keygen", cli::RunKeygen, "a CURVE key pair for the pager channel (NAME.key, NAME.pub)"},
 };
 
 void PrintHelp(std::ostream& out) {
