@@ -87,8 +87,8 @@ struct Teller {
   std::vector<std::string> PageSummary() const {
     std::vector<std::string> lines;
     for (const auto& [id, p] : pages) {
-      std::string line = "page " + std::to_string(id) + " to " + p.engineer + ": paged " +
-                         At(p.paged);
+      std::string line =
+          "page " + std::to_string(id) + " to " + p.engineer + ": paged " + At(p.paged);
       if (p.superseded) line += " -> not sent (answered first) " + At(*p.superseded);
       if (p.delivered) line += " -> delivered " + At(*p.delivered) + " (" + p.device + ")";
       if (p.failed) line += " -> delivery failed " + At(*p.failed);

@@ -287,10 +287,11 @@ int RunServe(int argc, char** argv) {
     if (base::Status s = desk->Round(); !s.ok()) spdlog::warn("pager: {}", s.ToString());
     hub_for_writer.store(nullptr);
     (void)engine_sink.Flush();
-    spdlog::info("pager: {} delivered, {} undelivered past the timeout, {} dropped as answered, "
-                 "{} acknowledgement(s) over the channel; {} page(s) left in the outbox",
-                 desk->stats().delivered, desk->stats().failed, desk->stats().superseded,
-                 desk->stats().acks, desk->pending());
+    spdlog::info(
+        "pager: {} delivered, {} undelivered past the timeout, {} dropped as answered, "
+        "{} acknowledgement(s) over the channel; {} page(s) left in the outbox",
+        desk->stats().delivered, desk->stats().failed, desk->stats().superseded, desk->stats().acks,
+        desk->pending());
     desk.reset();
     hub.reset();
   }

@@ -237,7 +237,8 @@ base::Result<bool> Engine::StageSupersededPage(uint64_t paged_seq, const std::st
 
 void Engine::StageDelivered(const Delivered& receipt) {
   StageEvents({receipt}, nullptr);
-  batch_.puts.push_back({store::Family::kOutbox, store::EncodeSeq(receipt.paged_seq), std::nullopt});
+  batch_.puts.push_back(
+      {store::Family::kOutbox, store::EncodeSeq(receipt.paged_seq), std::nullopt});
 }
 
 void Engine::StageDeliveryFailed(const DeliveryFailed& failure, std::string outbox_value) {

@@ -75,9 +75,9 @@ struct OutboxPage {
   uint64_t seq = 0;  // the page id
   std::string case_id;
   std::string engineer;
-  Timestamp at{};                              // when it was decided
+  Timestamp at{};                               // when it was decided
   std::optional<Timestamp> delivery_failed_at;  // set once delivery_failed was logged
-  std::string value;                           // the entry as stored
+  std::string value;                            // the entry as stored
 };
 // Reads an outbox entry's value; nullopt when it is not a page (no "case", "engineer" or
 // "at").

@@ -13,8 +13,8 @@ std::vector<SendOrder> DeliveryBook::SendsFor(uint64_t seq, const std::string& e
 }
 
 void DeliveryBook::Schedule(Pending& p, base::Timestamp now) {
-  p.backoff = p.backoff.count() == 0 ? options_.first_retry
-                                     : std::min(p.backoff * 2, options_.max_retry);
+  p.backoff =
+      p.backoff.count() == 0 ? options_.first_retry : std::min(p.backoff * 2, options_.max_retry);
   p.next_send = now + p.backoff;
 }
 

@@ -119,9 +119,9 @@ class DeliveryBook {
 
   BookOptions options_;
   std::map<uint64_t, Pending> pages_;
-  std::map<std::string, DeviceEntry> devices_;                  // by route
-  std::map<std::string, std::set<std::string>> routes_of_;     // engineer -> routes
-  std::map<std::string, std::set<uint64_t>> pages_of_;         // engineer -> pending seqs
+  std::map<std::string, DeviceEntry> devices_;              // by route
+  std::map<std::string, std::set<std::string>> routes_of_;  // engineer -> routes
+  std::map<std::string, std::set<uint64_t>> pages_of_;      // engineer -> pending seqs
 };
 
 }  // namespace pager

@@ -95,8 +95,8 @@ base::Status Desk::Round() {
     return s;
   }
   for (const router::Delivered& d : receipts) {
-    info_("pager: page " + std::to_string(d.paged_seq) + " (case " + d.case_id +
-          ") delivered to " + d.engineer + "'s " + d.device);
+    info_("pager: page " + std::to_string(d.paged_seq) + " (case " + d.case_id + ") delivered to " +
+          d.engineer + "'s " + d.device);
     pending_.erase(d.paged_seq);
   }
   for (const router::FailedDelivery& f : failures) {
@@ -173,8 +173,7 @@ base::Status Desk::ApplyAcks(const std::vector<AckReport>& acks) {
     }
     info_("pager: acknowledgement of case " + answer.case_id + " by " + a.engineer +
           " over the pager channel (page " + std::to_string(a.seq) + "): " + answer.result +
-          (answer.result == "refused" || answer.result == "repeated" ? ", " + answer.detail
-                                                                      : ""));
+          (answer.result == "refused" || answer.result == "repeated" ? ", " + answer.detail : ""));
     answers.emplace_back(a.route, std::move(answer));
   }
   // Answered only once durable, as the device is promised.

@@ -38,8 +38,8 @@ struct Device::Sockets {
 base::Result<std::unique_ptr<Device>> Device::Connect(const DeviceOptions& options) {
   if (options.engineer.empty()) return base::Status::InvalidInput("the engineer id is empty");
   if (options.device.empty()) return base::Status::InvalidInput("the device name is empty");
-  const int keys = !options.server_public.empty() + !options.public_key.empty() +
-                   !options.secret_key.empty();
+  const int keys =
+      !options.server_public.empty() + !options.public_key.empty() + !options.secret_key.empty();
   if (keys != 0 && keys != 3) {
     return base::Status::InvalidInput(
         "CURVE needs serve's public key and this device's public and secret keys; only part "

@@ -135,7 +135,7 @@ struct Hub::Loop {
     stats->pending = book.pending();
   }
 
-  void OnHello(const std::string& route, const Hello& hello, const zmq::message_t& frame) {
+  void OnHello(const std::string& route, const Hello& hello, zmq::message_t& frame) {
     if (options.engineers.count(hello.engineer) == 0) {
       ++stats->refused_hellos;
       Refuse(route, "unknown engineer '" + hello.engineer + "'");
@@ -165,7 +165,7 @@ struct Hub::Loop {
     Send(sends);
   }
 
-  void OnMessage(const std::string& route, const zmq::message_t& frame) {
+  void OnMessage(const std::string& route, zmq::message_t& frame) {
     if (frame.size() > kMaxMessageBytes) {
       Refuse(route, "message of " + std::to_string(frame.size()) + " bytes, over the limit of " +
                         std::to_string(kMaxMessageBytes));
@@ -221,8 +221,8 @@ struct Hub::Loop {
     Send(due.sends);
     if (!due.failed.empty()) {
       for (const FailureNote& f : due.failed) {
-        Warn("pager: page " + std::to_string(f.seq) + " to " + f.engineer +
-             " undelivered after " + std::to_string(f.attempts) + " send(s)");
+        Warn("pager: page " + std::to_string(f.seq) + " to " + f.engineer + " undelivered after " +
+             std::to_string(f.attempts) + " send(s)");
       }
       std::lock_guard<std::mutex> lock(mu);
       reports.failed_at = Now();
@@ -245,8 +245,7 @@ base::Result<std::unique_ptr<Hub>> Hub::Start(HubOptions options) {
           l.context, l.options.curve->devices,
           [&l](const std::string& fingerprint, const std::string& address) {
             ++l.stats->refused_keys;
-            l.Warn("pager: refused a device with unknown key " + fingerprint + " from " +
-                   address);
+            l.Warn("pager: refused a device with unknown key " + fingerprint + " from " + address);
           });
       if (!zap.ok()) return zap.status();
       l.zap = std::move(*zap);

@@ -26,8 +26,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -87,13 +87,13 @@ struct HubReports {
 };
 
 struct HubStats {
-  std::atomic<uint64_t> sent{0};           // page frames handed to ZeroMQ
-  std::atomic<uint64_t> receipts{0};       // first receipts
-  std::atomic<uint64_t> refused_keys{0};   // CURVE handshakes with unknown keys (ZAP)
-  std::atomic<uint64_t> refused_hellos{0}; // hellos for an engineer the key or config lacks
-  std::atomic<uint64_t> bad_messages{0};   // malformed, oversized, out of order
-  std::atomic<uint64_t> devices{0};        // connected devices that said hello
-  std::atomic<uint64_t> pending{0};        // pages waiting for a receipt
+  std::atomic<uint64_t> sent{0};            // page frames handed to ZeroMQ
+  std::atomic<uint64_t> receipts{0};        // first receipts
+  std::atomic<uint64_t> refused_keys{0};    // CURVE handshakes with unknown keys (ZAP)
+  std::atomic<uint64_t> refused_hellos{0};  // hellos for an engineer the key or config lacks
+  std::atomic<uint64_t> bad_messages{0};    // malformed, oversized, out of order
+  std::atomic<uint64_t> devices{0};         // connected devices that said hello
+  std::atomic<uint64_t> pending{0};         // pages waiting for a receipt
 };
 
 class Hub {

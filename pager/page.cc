@@ -1,8 +1,8 @@
 #include "pager/page.h"
 
 #include <cstdint>
-#include <utility>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 namespace pager {
 
@@ -92,7 +92,8 @@ base::Result<Page> DecodePage(std::string_view text) {
   if (auto s = OptionalString(j, "due", &due); !s.ok()) return s;
   if (!due.empty()) {
     auto parsed_due = base::ParseInstant(due);
-    if (!parsed_due) return Invalid("field due: not an ISO 8601 instant with offset: '" + due + "'");
+    if (!parsed_due)
+      return Invalid("field due: not an ISO 8601 instant with offset: '" + due + "'");
     p.due = *parsed_due;
   }
   if (p.case_id.empty()) return Invalid("field case is empty");

@@ -33,8 +33,8 @@ struct Page {
   std::string subject;
   std::string customer;  // the account
   std::string service;
-  std::string severity;  // the feed's severity code
-  int level = 0;         // 1 (urgent) .. 4 (normal)
+  std::string severity;                // the feed's severity code
+  int level = 0;                       // 1 (urgent) .. 4 (normal)
   std::optional<base::Timestamp> due;  // the first response target's instant
   friend bool operator==(const Page&, const Page&) = default;
 };

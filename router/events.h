@@ -275,10 +275,10 @@ struct DeliveryFailed {
   friend bool operator==(const DeliveryFailed&, const DeliveryFailed&) = default;
 };
 
-using Event = std::variant<CaseOpened, CommunicationAdded, SeverityChanged, CaseResolved,
-                           CaseReopened, Routed, Paged, Escalated, Acknowledged, Responded,
-                           Breached, SlaWarning, InputRejected, HandoffChecked, PageSuperseded,
-                           Delivered, DeliveryFailed>;
+using Event =
+    std::variant<CaseOpened, CommunicationAdded, SeverityChanged, CaseResolved, CaseReopened,
+                 Routed, Paged, Escalated, Acknowledged, Responded, Breached, SlaWarning,
+                 InputRejected, HandoffChecked, PageSuperseded, Delivered, DeliveryFailed>;
 
 // Persisted type tags (the first field of every encoded event). Never renumber,
 // never reuse a retired number.

@@ -23,9 +23,9 @@ using namespace serve_fixture;
 using ingest_test::Broker;
 using ingest_test::ChildProcess;
 using nlohmann::json;
-using testing_support::TempDir;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
+using testing_support::TempDir;
 using Steady = std::chrono::steady_clock;
 
 std::unique_ptr<ChildProcess> StartServe(const Broker& broker, const std::string& config,
@@ -44,8 +44,8 @@ std::vector<json> WaitForEvents(const std::string& data, const std::string& case
   const auto deadline = Steady::now() + limit;
   std::vector<json> found;
   while (Steady::now() < deadline) {
-    auto r = ingest_test::Run(
-        {Bin(), "log", "--data", data, "--case", case_id, "--format", "json"});
+    auto r =
+        ingest_test::Run({Bin(), "log", "--data", data, "--case", case_id, "--format", "json"});
     if (r.exit_code == 0) {
       std::vector<json> log;
       std::istringstream in(r.out);
@@ -74,10 +74,9 @@ std::vector<std::string> LinesUntilExit(ChildProcess& p, milliseconds limit) {
 }
 
 std::unique_ptr<ChildProcess> Pager(const std::string& endpoint, const std::string& engineer,
-                                    const std::vector<std::string>& extra,
-                                    const std::string& err) {
-  std::vector<std::string> argv = {Bin(), "pager", "--endpoint", endpoint, "--engineer",
-                                   engineer, "--format", "json"};
+                                    const std::vector<std::string>& extra, const std::string& err) {
+  std::vector<std::string> argv = {Bin(),        "pager",  "--endpoint", endpoint,
+                                   "--engineer", engineer, "--format",   "json"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return std::make_unique<ChildProcess>(argv, err);
 }
@@ -117,7 +116,9 @@ TEST_CASE("a device that connects after its page was decided gets it once; expla
   auto explain = ingest_test::Run({Bin(), "explain", "--data", data, "--case", "case-late-device"});
   INFO(explain.out);
   CHECK_THAT(explain.out, Catch::Contains("DELIVERED page"));
-  CHECK_THAT(explain.out, Catch::Matches(R"([\s\S]*page \d+ to alice: paged \S+ -> delivered \S+ \(default\)[\s\S]*)"));
+  CHECK_THAT(
+      explain.out,
+      Catch::Matches(R"([\s\S]*page \d+ to alice: paged \S+ -> delivered \S+ \(default\)[\s\S]*)"));
 }
 
 TEST_CASE("a device killed mid-stream gets every page pending while it was away, none twice") {
@@ -194,7 +195,8 @@ TEST_CASE("serve killed between a page and its receipt delivers it after the res
   CHECK(OfType(LogOf(data, "case-crash"), "delivered").size() == 1);
 }
 
-TEST_CASE("an ack over the pager channel stops the escalation; a repeat and a bad one are harmless") {
+TEST_CASE(
+    "an ack over the pager channel stops the escalation; a repeat and a bad one are harmless") {
   TempDir dir;
   const std::string d = dir.str();
   Broker broker(1, d + "/broker.err");
@@ -276,8 +278,9 @@ TEST_CASE("an interactive device acknowledges the page whose number is typed") {
   CHECK(OfType(LogOf(data, "case-typed"), "responded").size() == 1);
 }
 
-TEST_CASE("CURVE on tcp://: plain tcp is refused at start; a configured key is served, an unknown "
-          "one refused and logged") {
+TEST_CASE(
+    "CURVE on tcp://: plain tcp is refused at start; a configured key is served, an unknown "
+    "one refused and logged") {
   TempDir dir;
   const std::string d = dir.str();
   Broker broker(1, d + "/broker.err");
@@ -295,10 +298,10 @@ TEST_CASE("CURVE on tcp://: plain tcp is refused at start; a configured key is s
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
   }
-  const std::string config = AliceOnlyConfig(
-      dir,
-      "pager:\n  server_key: keys/serve.key\n  devices:\n"
-      "    - {engineer: alice, device: phone, public_key: keys/alice-phone.pub}\n");
+  const std::string config =
+      AliceOnlyConfig(dir,
+                      "pager:\n  server_key: keys/serve.key\n  devices:\n"
+                      "    - {engineer: alice, device: phone, public_key: keys/alice-phone.pub}\n");
   // A free port: bind one, note it, let it go.
   int port = 0;
   {
@@ -310,11 +313,10 @@ TEST_CASE("CURVE on tcp://: plain tcp is refused at start; a configured key is s
   }
   const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(port);
   auto serve = StartServe(broker, config, data, endpoint, d + "/serve.err");
-  auto stranger =
-      Pager(endpoint, "alice",
-            {"--device", "phone", "--key", d + "/keys/stranger.key", "--server-key",
-             d + "/keys/serve.pub", "--timeout", "6"},
-            d + "/stranger.err");
+  auto stranger = Pager(endpoint, "alice",
+                        {"--device", "phone", "--key", d + "/keys/stranger.key", "--server-key",
+                         d + "/keys/serve.pub", "--timeout", "6"},
+                        d + "/stranger.err");
   auto alice = Pager(endpoint, "alice",
                      {"--device", "phone", "--key", d + "/keys/alice-phone.key", "--server-key",
                       d + "/keys/serve.pub", "--count", "1", "--timeout", "30"},

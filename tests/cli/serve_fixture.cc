@@ -12,15 +12,13 @@ namespace serve_fixture {
 using ingest_test::Broker;
 using ingest_test::ChildProcess;
 using nlohmann::json;
-using testing_support::TempDir;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
+using testing_support::TempDir;
 
 std::string Bin() { return testing_support::EscalatorBin(); }
 
-base::Timestamp Now() {
-  return std::chrono::floor<milliseconds>(std::chrono::system_clock::now());
-}
+base::Timestamp Now() { return std::chrono::floor<milliseconds>(std::chrono::system_clock::now()); }
 
 // The sample config with a level-1 policy fast enough for a test and independent
 // of who is on call: alice at once, bob after `bob_s` seconds, gus after `gus_s`.

@@ -48,8 +48,7 @@ bool WaitForText(const std::string& path, const std::string& what, std::chrono::
 
 // The case's events (`escalator log --format json`), and those of one type.
 std::vector<nlohmann::json> LogOf(const std::string& data, const std::string& case_id);
-std::vector<nlohmann::json> OfType(const std::vector<nlohmann::json>& log,
-                                   const std::string& type);
+std::vector<nlohmann::json> OfType(const std::vector<nlohmann::json>& log, const std::string& type);
 std::string Dump(const std::vector<nlohmann::json>& log);
 
 // SIGTERM, then requires exit 0 within 30 s.

@@ -7,16 +7,16 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
-#include <sstream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "base/time.h"
+#include "tests/cli/serve_fixture.h"
 #include "tests/feed/child_process.h"
 #include "tests/feed/dev_broker.h"
-#include "tests/cli/serve_fixture.h"
 #include "tests/test_support.h"
 
 namespace {
@@ -200,7 +200,7 @@ TEST_CASE("a restarted serve fires overdue timers at once and resends the outbox
   auto delivered = OfType(log, "delivered");
   REQUIRE(delivered.size() == 2);
   std::set<uint64_t> confirmed = {delivered[0].at("paged_seq").get<uint64_t>(),
-                                   delivered[1].at("paged_seq").get<uint64_t>()};
-  CHECK(confirmed == std::set<uint64_t>{paged[0].at("seq").get<uint64_t>(),
-                                        paged[1].at("seq").get<uint64_t>()});
+                                  delivered[1].at("paged_seq").get<uint64_t>()};
+  CHECK(confirmed ==
+        std::set<uint64_t>{paged[0].at("seq").get<uint64_t>(), paged[1].at("seq").get<uint64_t>()});
 }

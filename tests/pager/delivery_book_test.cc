@@ -111,6 +111,6 @@ TEST_CASE("a dropped page and a gone connection are forgotten") {
   book.Disconnect("r1");
   CHECK(book.devices() == 0);
   CHECK(book.pending() == 1);
-  CHECK(book.Poll(T0 + seconds(2)).sends.empty());  // nobody to send to
+  CHECK(book.Poll(T0 + seconds(2)).sends.empty());     // nobody to send to
   CHECK(book.Add(8, "alice", T0, false, T0).empty());  // already there: ignored
 }

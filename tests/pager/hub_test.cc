@@ -9,11 +9,11 @@
 #include <filesystem>
 #include <string>
 #include <thread>
+#include <zmq.hpp>
 
 #include "pager/curve.h"
 #include "pager/device.h"
 #include "tests/test_support.h"
-#include <zmq.hpp>
 
 namespace {
 
@@ -60,7 +60,8 @@ std::optional<T> Next(pager::Device& device, milliseconds limit) {
 }
 
 // Waits until the hub has reports satisfying `enough`, merging them.
-pager::HubReports WaitReports(pager::Hub& hub, const std::function<bool(const pager::HubReports&)>& enough,
+pager::HubReports WaitReports(pager::Hub& hub,
+                              const std::function<bool(const pager::HubReports&)>& enough,
                               milliseconds limit = milliseconds(5000)) {
   pager::HubReports all;
   const auto deadline = Clock::now() + limit;
@@ -100,8 +101,8 @@ TEST_CASE("a page leaves only once durable, to every device of its engineer, and
   CHECK(on_laptop->case_id == "case-7");
   CHECK_FALSE(Next<pager::Page>(*bob, milliseconds(300)));
 
-  REQUIRE((*phone)->ConfirmReceipt(7).ok());
-  REQUIRE((*laptop)->ConfirmReceipt(7).ok());  // the second receipt counts not
+  REQUIRE(phone->ConfirmReceipt(7).ok());
+  REQUIRE(laptop->ConfirmReceipt(7).ok());  // the second receipt counts not
   auto reports = WaitReports(**hub, [](const auto& r) { return !r.receipts.empty(); });
   REQUIRE(reports.receipts.size() == 1);
   CHECK(reports.receipts[0].seq == 7);
@@ -132,7 +133,7 @@ TEST_CASE("an unconfirmed page is resent; a device connecting late gets it; a ti
   auto again = Next<pager::Page>(*phone, milliseconds(5000));
   REQUIRE(again);
   CHECK(again->seq == 7);
-  REQUIRE((*phone)->ConfirmReceipt(7).ok());
+  REQUIRE(phone->ConfirmReceipt(7).ok());
   auto got = WaitReports(**hub, [](const auto& r) { return !r.receipts.empty(); });
   REQUIRE(got.receipts.size() == 1);
 }
@@ -150,7 +151,7 @@ TEST_CASE("a forgotten page is not sent; acknowledgements are reported with thei
   REQUIRE(page);
   CHECK(page->seq == 8);
 
-  REQUIRE((*phone)->Acknowledge(8, 41).ok());
+  REQUIRE(phone->Acknowledge(8, 41).ok());
   auto acks = WaitReports(**hub, [](const auto& r) { return !r.acks.empty(); });
   REQUIRE(acks.acks.size() == 1);
   CHECK(acks.acks[0].seq == 8);

@@ -1,11 +1,12 @@
 // Proves the page wire format: encode/decode round trip, a clear refusal of each
 // malformed message, outbox entries turned into pages carrying their seq.
 #include "pager/page.h"
-#include "pager/protocol.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
+
+#include "pager/protocol.h"
 
 namespace {
 
@@ -20,7 +21,6 @@ pager::Page Sample() {
   p.reason = "on call in layer weekly";
   return p;
 }
-
 
 }  // namespace
 

@@ -25,9 +25,9 @@ pager::Page SamplePage() {
 }  // namespace
 
 TEST_CASE("device messages survive encode then decode") {
-  for (const pager::FromDevice& m : {pager::FromDevice{pager::Hello{"alice", "phone", 1}},
-                                     pager::FromDevice{pager::Receipt{7}},
-                                     pager::FromDevice{pager::AckRequest{7, 3}}}) {
+  for (const pager::FromDevice& m :
+       {pager::FromDevice{pager::Hello{"alice", "phone", 1}}, pager::FromDevice{pager::Receipt{7}},
+        pager::FromDevice{pager::AckRequest{7, 3}}}) {
     auto back = pager::DecodeFromDevice(pager::Encode(m));
     REQUIRE(back.ok());
     CHECK(*back == m);
