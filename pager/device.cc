@@ -53,13 +53,14 @@ base::Result<std::unique_ptr<Device>> Device::Connect(const DeviceOptions& optio
     // Explicit, not libzmq's defaults: closing waits at most 500 ms for the last receipts
     // and acknowledgements (a lost receipt only means one more copy from serve), a dead
     // serve is noticed within 3 s of silence, reconnection starts at 100 ms and backs off
-    // to 2 s, and messages are queued only to a connection that completed its handshake.
+    // to 500 ms (a serve back from a restart is found within half a second), and messages are
+    // queued only to a connection that completed its handshake.
     s.dealer.set(zmq::sockopt::linger, 500);
     s.dealer.set(zmq::sockopt::heartbeat_ivl, 1000);
     s.dealer.set(zmq::sockopt::heartbeat_timeout, 3000);
     s.dealer.set(zmq::sockopt::heartbeat_ttl, 3000);
     s.dealer.set(zmq::sockopt::reconnect_ivl, 100);
-    s.dealer.set(zmq::sockopt::reconnect_ivl_max, 2000);
+    s.dealer.set(zmq::sockopt::reconnect_ivl_max, 500);
     s.dealer.set(zmq::sockopt::sndhwm, 1000);
     s.dealer.set(zmq::sockopt::rcvhwm, 10000);
     s.dealer.set(zmq::sockopt::immediate, 1);
