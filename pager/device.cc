@@ -84,17 +84,24 @@ base::Result<std::optional<FromServe>> Device::Receive(std::chrono::milliseconds
   auto& s = *sockets_;
   const auto deadline = Clock::now() + timeout;
   while (true) {
-    while (s.monitor.check_event(0)) {
-    }
-    if (s.monitor.fresh) {
-      s.monitor.fresh = false;
-      welcomed_ = false;
-      const std::string hello = Encode(FromDevice{Hello{options_.engineer, options_.device}});
-      (void)s.dealer.send(zmq::buffer(hello), zmq::send_flags::dontwait);
-    }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     zmq::pollitem_t item{s.dealer.handle(), 0, ZMQ_POLLIN, 0};
-    zmq::poll(&item, 1, std::clamp(left, std::chrono::milliseconds(0), kMonitorSlice));
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    try {
+      while (s.monitor.check_event(0)) {
+      }
+      if (s.monitor.fresh) {
+        s.monitor.fresh = false;
+        welcomed_ = false;
+        const std::string hello = Encode(FromDevice{Hello{options_.engineer, options_.device}});
+        (void)s.dealer.send(zmq::buffer(hello), zmq::send_flags::dontwait);
+      }
+      zmq::poll(&item, 1, std::clamp(left, std::chrono::milliseconds(0), kMonitorSlice));
+    } catch (const zmq::error_t& e) {
+      // A signal (the caller's SIGTERM) interrupted the wait: nothing came; the caller looks
+      // at its stop flag.
+      if (e.num() != EINTR) throw;
+      return std::optional<FromServe>();
+    }
     if (item.revents & ZMQ_POLLIN) {
       zmq::message_t frame;
       if (s.dealer.recv(frame, zmq::recv_flags::dontwait)) {

@@ -310,14 +310,20 @@ void Hub::Run() {
       timeout = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(*wake - Now()),
                            std::chrono::milliseconds(0), timeout);
     }
-    zmq::poll(items, l.zap ? 3 : 2, timeout);
-    if (items[1].revents & ZMQ_POLLIN) l.TakeCommands();
-    if (l.zap && (items[2].revents & ZMQ_POLLIN)) {
-      while (l.zap->HandleOne()) {
+    try {
+      zmq::poll(items, l.zap ? 3 : 2, timeout);
+      if (items[1].revents & ZMQ_POLLIN) l.TakeCommands();
+      if (l.zap && (items[2].revents & ZMQ_POLLIN)) {
+        while (l.zap->HandleOne()) {
+        }
       }
+      if (items[0].revents & ZMQ_POLLIN) l.ReadDevices();
+      l.Poll();
+    } catch (const zmq::error_t& e) {
+      // serve's SIGTERM may land on this thread: an interrupted call is tried again on the
+      // next turn (the signal's owner stops the hub through the destructor).
+      if (e.num() != EINTR) throw;
     }
-    if (items[0].revents & ZMQ_POLLIN) l.ReadDevices();
-    l.Poll();
   }
 }
 
