@@ -249,8 +249,11 @@ base::Result<std::unique_ptr<Hub>> Hub::Start(HubOptions options) {
           });
       if (!zap.ok()) return zap.status();
       l.zap = std::move(*zap);
-      l.router.set(zmq::sockopt::curve_server, 1);
-      l.router.set(zmq::sockopt::curve_secretkey, l.options.curve->server_secret);
+      // Fails closed: without its ZAP handler the server would let in any key.
+      if (base::Status s = ConfigureCurveServer(l.router, l.options.curve->server_secret);
+          !s.ok()) {
+        return s;
+      }
     }
     // Explicit, not libzmq's defaults: a send to a connection that is gone fails (and the
     // device is forgotten) instead of vanishing; silent peers are dropped after 3 s; closing
