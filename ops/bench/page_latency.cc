@@ -19,8 +19,17 @@
 // 111122223333 (annual + 24x7, medialive always covered), so the feed's messages all go to one
 // partition (the feed is keyed by account).
 //
+// On the embedded broker the Kafka hop is librdkafka's fetch wait: its mock cluster answers a
+// fetch that found nothing after the whole fetch.wait.max.ms (500 ms by default), whatever
+// arrives meanwhile. --baseline-fetch-wait-ms and --serve-fetch-wait-ms (an LD_PRELOAD shim,
+// fetch_wait_shim.cc: serve has no such flag) shorten it for both sides, as a real broker,
+// which answers as soon as data arrives, would. --dump writes each case's send instant on the
+// steady clock (CLOCK_MONOTONIC), to line up with `perf record -k CLOCK_MONOTONIC` run
+// through --serve-wrap (BENCHMARKS.md shows the breakdown).
+//
 // usage: page_latency [--bin build/cli/escalator] [--config ../shared/samples/config.yaml]
 //                     [--rate 20] [--cases 1200] [--warmup 40] [--devices 2]
+//                     [--baseline-fetch-wait-ms MS] [--serve-fetch-wait-ms MS] [--dump CSV]
 //                     [--serve-log-level info] [--serve-wrap CMD] [--work DIR] [--keep]
 #include <fcntl.h>
 #include <librdkafka/rdkafka.h>
@@ -56,6 +65,9 @@
 
 #ifndef ESCALATOR_BIN
 #define ESCALATOR_BIN "build/cli/escalator"
+#endif
+#ifndef FETCH_WAIT_SHIM
+#define FETCH_WAIT_SHIM "build/ops/bench/libfetch_wait_shim.so"
 #endif
 #ifndef ESCALATOR_SAMPLE_CONFIG
 #define ESCALATOR_SAMPLE_CONFIG "../shared/samples/config.yaml"
@@ -121,10 +133,19 @@ std::vector<pid_t> ChildrenOf(pid_t pid) {
 // after a bounded wait. PR_SET_PDEATHSIG kills it too if the bench itself dies first.
 class Child {
  public:
-  // Errors: a message on failure to fork (exec failures show as exit 127).
+  // `env` (NAME=VALUE) is added to this process's environment for the child. nullptr when
+  // the pipe or fork fails (exec failures show as exit 127).
   static std::unique_ptr<Child> Start(const std::vector<std::string>& argv,
-                                      const std::string& err_path,
-                                      const std::string& out_path = "") {
+                                      const std::string& err_path, const std::string& out_path = "",
+                                      const std::vector<std::string>& env = {}) {
+    // Everything the child needs is built before fork: only async-signal-safe calls after.
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    std::vector<char*> envp;
+    for (char** e = environ; *e != nullptr; ++e) envp.push_back(*e);
+    for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) return nullptr;
     const pid_t parent = getpid();
@@ -141,10 +162,7 @@ class Child {
       dup2(in, 0);
       dup2(out, 1);
       dup2(err, 2);
-      std::vector<char*> args;
-      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      execvp(args[0], args.data());
+      execvpe(args[0], args.data(), envp.data());
       _exit(127);
     }
     close(fds[1]);
@@ -518,8 +536,14 @@ int main(int argc, char** argv) {
           {"baseline-fetch-wait-ms", true, false,
            "fetch.wait.max.ms of the baseline consumer; default: librdkafka's (500), as serve's",
            ""},
+          {"serve-fetch-wait-ms", true, false,
+           "fetch.wait.max.ms of serve's consumer, set through --fetch-wait-shim (LD_PRELOAD); "
+           "default: serve's own (librdkafka's 500)",
+           ""},
+          {"fetch-wait-shim", true, false, "the shim for --serve-fetch-wait-ms", FETCH_WAIT_SHIM},
           {"dump", true, false,
-           "write one CSV line per measured case: n, send instant (unix us), kafka ms, page ms",
+           "write one CSV line per measured case: n, send instant (unix us; steady ns, i.e. "
+           "CLOCK_MONOTONIC as perf record -k mono), kafka ms, page ms",
            ""},
       },
       argc, argv);
@@ -600,7 +624,15 @@ int main(int argc, char** argv) {
     serve_argv.push_back(a);
   }
   const std::string serve_err = work + "/serve.err";
-  auto serve = Child::Start(serve_argv, serve_err, work + "/serve.out");
+  std::vector<std::string> serve_env;
+  if (auto wait = f.Get("serve-fetch-wait-ms"); wait && !wait->empty()) {
+    if (!cli::ParseInt(*wait, 0, 300000)) {
+      return cli::UsageError(cmd, "--serve-fetch-wait-ms must be a number in 0..300000");
+    }
+    serve_env = {"LD_PRELOAD=" + *f.Get("fetch-wait-shim"),
+                 "ESCALATOR_BENCH_FETCH_WAIT_MS=" + *wait};
+  }
+  auto serve = Child::Start(serve_argv, serve_err, work + "/serve.out", serve_env);
   if (!serve) {
     std::cerr << "page_latency: cannot start serve\n";
     return 1;
@@ -720,7 +752,7 @@ int main(int argc, char** argv) {
 
   // 7. Figures, warm-up left out.
   std::vector<double> kafka_ms, first_ms, all_ms, diff_ms;
-  std::string dump = "n,sent_unix_us,kafka_ms,page_ms\n";
+  std::string dump = "n,sent_unix_us,sent_steady_ns,kafka_ms,page_ms\n";
   size_t missing_kafka = 0, missing_page = 0, missing_all = 0;
   for (size_t n = warmup; n < total; ++n) {
     const int64_t consumed = consumed_ns[n];
@@ -752,9 +784,10 @@ int main(int argc, char** argv) {
     }
     if (consumed != 0 && first != 0) diff_ms.push_back((first - consumed) / 1e6);
     char line[128];
-    std::snprintf(
-        line, sizeof line, "%zu,%lld,%.3f,%.3f\n", n, static_cast<long long>(sent_unix_us[n]),
-        consumed ? (consumed - sent_ns[n]) / 1e6 : -1.0, first ? (first - sent_ns[n]) / 1e6 : -1.0);
+    std::snprintf(line, sizeof line, "%zu,%lld,%lld,%.3f,%.3f\n", n,
+                  static_cast<long long>(sent_unix_us[n]), static_cast<long long>(sent_ns[n]),
+                  consumed ? (consumed - sent_ns[n]) / 1e6 : -1.0,
+                  first ? (first - sent_ns[n]) / 1e6 : -1.0);
     dump += line;
   }
   if (auto path = f.Get("dump"); path && !path->empty()) {
