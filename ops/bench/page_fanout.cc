@@ -14,12 +14,16 @@
 // with a receipt frame, and the ROUTER counts receipts until it has one per frame sent. No
 // bookkeeping, no JSON parsing beyond finding the seq, no retries.
 //
+// In between, hub-bare: the hub with those bare DEALERs as clients (a hello, then a receipt per
+// page), which tells the hub's own cost from the Device's (it parses each page's JSON, and
+// the machine has two cores for all 100 clients and the hub).
+//
 // Figures: pages/s (pages / seconds until the last receipt), and for the hub the frames it
 // sent (a page not confirmed within the book's first_retry, 1 s as in serve, goes again).
-// Each run does both, alternating which goes first; medians over --runs.
+// Each run does all three, rotating which goes first; medians over --runs.
 //
 // usage: page_fanout [--devices 100] [--engineers 100] [--pages 20000] [--runs 5]
-//                    [--work /tmp/escalator-page-fanout]
+//                    [--only hub|hub-bare|bare] [--work /tmp/escalator-page-fanout]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -27,6 +31,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -127,10 +132,59 @@ class DeviceThread {
   std::thread thread_;
 };
 
-// The hub: devices connect, every page is offered and durable at t0, done when every page's
-// first receipt has been reported.
+// A bare DEALER on its own thread (own context, as a Device): says `hello`, then answers every
+// frame that names a seq with a receipt frame for it (others, such as the hub's welcome, go
+// unanswered). No JSON parser: the seq is the digits after "seq":.
+class BareDealer {
+ public:
+  BareDealer(const std::string& endpoint, std::string hello) {
+    dealer_.set(zmq::sockopt::linger, 500);
+    dealer_.set(zmq::sockopt::sndhwm, 1000);
+    dealer_.set(zmq::sockopt::rcvhwm, 10000);
+    dealer_.connect(endpoint);
+    thread_ = std::thread([this, hello = std::move(hello)] { Loop(hello); });
+  }
+  ~BareDealer() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Loop(const std::string& hello) {
+    (void)dealer_.send(zmq::buffer(hello), zmq::send_flags::none);
+    while (!stop_) {
+      zmq::pollitem_t item{dealer_.handle(), 0, ZMQ_POLLIN, 0};
+      zmq::poll(&item, 1, milliseconds(20));
+      if (!(item.revents & ZMQ_POLLIN)) continue;
+      zmq::message_t frame;
+      while (dealer_.recv(frame, zmq::recv_flags::dontwait)) {
+        std::string_view s = frame.to_string_view();
+        uint64_t seq = 0;
+        if (auto at = s.find("\"seq\":"); at != std::string_view::npos) {
+          for (size_t i = at + 6; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+            seq = seq * 10 + static_cast<uint64_t>(s[i] - '0');
+          }
+        }
+        if (seq == 0) continue;
+        char receipt[64];
+        const int n = std::snprintf(receipt, sizeof receipt, "{\"type\":\"receipt\",\"page\":%llu}",
+                                    static_cast<unsigned long long>(seq));
+        (void)dealer_.send(zmq::buffer(receipt, static_cast<size_t>(n)), zmq::send_flags::dontwait);
+      }
+    }
+  }
+
+  zmq::context_t context_{1};
+  zmq::socket_t dealer_{context_, zmq::socket_type::dealer};
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+// The hub: devices connect (pager::Device, or with `bare_clients` BareDealers that speak just
+// enough of the protocol: hello, receipts), every page is offered and durable at t0, done when
+// every page's first receipt has been reported.
 RunResult RunHub(const std::string& endpoint, size_t devices, size_t engineers,
-                 const std::vector<std::string>& frames, base::Timestamp at) {
+                 const std::vector<std::string>& frames, base::Timestamp at, bool bare_clients) {
   RunResult r;
   pager::HubOptions options;
   options.endpoint = endpoint;
@@ -141,7 +195,13 @@ RunResult RunHub(const std::string& endpoint, size_t devices, size_t engineers,
     return r;
   }
   std::vector<std::unique_ptr<DeviceThread>> threads;
-  for (size_t d = 0; d < devices; ++d) {
+  std::vector<std::unique_ptr<BareDealer>> dealers;
+  for (size_t d = 0; d < devices && bare_clients; ++d) {
+    dealers.push_back(std::make_unique<BareDealer>(
+        endpoint, pager::Encode(pager::FromDevice{pager::Hello{
+                      Engineer(d % engineers), "dev-" + std::to_string(d / engineers)}})));
+  }
+  for (size_t d = 0; d < devices && !bare_clients; ++d) {
     threads.push_back(std::make_unique<DeviceThread>(endpoint, Engineer(d % engineers),
                                                      "dev-" + std::to_string(d / engineers)));
     if (!threads.back()->error().empty()) {
@@ -185,56 +245,9 @@ RunResult RunHub(const std::string& endpoint, size_t devices, size_t engineers,
               << r.seconds << " s\n";
   }
   threads.clear();  // devices close before the hub
+  dealers.clear();
   return r;
 }
-
-// A bare DEALER on its own thread (own context, as a Device): says hello with its index, then
-// answers every frame with a receipt frame naming the frame's seq.
-class BareDealer {
- public:
-  BareDealer(const std::string& endpoint, size_t index) {
-    dealer_.set(zmq::sockopt::linger, 500);
-    dealer_.set(zmq::sockopt::sndhwm, 1000);
-    dealer_.set(zmq::sockopt::rcvhwm, 10000);
-    dealer_.connect(endpoint);
-    thread_ = std::thread([this, index] { Loop(index); });
-  }
-  ~BareDealer() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-  }
-
- private:
-  void Loop(size_t index) {
-    const std::string hello = std::to_string(index);
-    (void)dealer_.send(zmq::buffer(hello), zmq::send_flags::none);
-    while (!stop_) {
-      zmq::pollitem_t item{dealer_.handle(), 0, ZMQ_POLLIN, 0};
-      zmq::poll(&item, 1, milliseconds(20));
-      if (!(item.revents & ZMQ_POLLIN)) continue;
-      zmq::message_t frame;
-      while (dealer_.recv(frame, zmq::recv_flags::dontwait)) {
-        // The seq: the digits after "seq": (the frame's own text, no JSON parser).
-        std::string_view s = frame.to_string_view();
-        uint64_t seq = 0;
-        if (auto at = s.find("\"seq\":"); at != std::string_view::npos) {
-          for (size_t i = at + 6; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
-            seq = seq * 10 + static_cast<uint64_t>(s[i] - '0');
-          }
-        }
-        char receipt[64];
-        const int n = std::snprintf(receipt, sizeof receipt, "{\"type\":\"receipt\",\"page\":%llu}",
-                                    static_cast<unsigned long long>(seq));
-        (void)dealer_.send(zmq::buffer(receipt, static_cast<size_t>(n)), zmq::send_flags::dontwait);
-      }
-    }
-  }
-
-  zmq::context_t context_{1};
-  zmq::socket_t dealer_{context_, zmq::socket_type::dealer};
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
 
 // The baseline: the same frames from a bare ROUTER to bare DEALERs, done when every frame
 // sent has its receipt.
@@ -250,7 +263,9 @@ RunResult RunBare(const std::string& endpoint, size_t devices, size_t engineers,
   router.set(zmq::sockopt::rcvhwm, 10000);
   router.bind(endpoint);
   std::vector<std::unique_ptr<BareDealer>> dealers;
-  for (size_t d = 0; d < devices; ++d) dealers.push_back(std::make_unique<BareDealer>(endpoint, d));
+  for (size_t d = 0; d < devices; ++d) {
+    dealers.push_back(std::make_unique<BareDealer>(endpoint, std::to_string(d)));
+  }
   // Routes by engineer, from the hellos (device d is engineer d mod E's, as in RunHub).
   std::vector<std::vector<std::string>> routes(engineers);
   size_t hellos = 0;
@@ -309,6 +324,7 @@ int main(int argc, char** argv) {
           {"pages", true, false, "pages offered per run, all durable at once", "20000"},
           {"runs", true, false, "runs of each (alternating which goes first)", "5"},
           {"work", true, false, "directory for the ipc:// sockets", "/tmp/escalator-page-fanout"},
+          {"only", true, false, "hub, hub-bare or bare: run only that one (to profile it)", ""},
       },
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
@@ -323,7 +339,10 @@ int main(int argc, char** argv) {
   if (devices % engineers != 0) {
     return cli::UsageError(cmd, "--devices must be a multiple of --engineers");
   }
-  const std::string work = *f.Get("work");
+  const std::string work = *f.Get("work"), only = f.Get("only").value_or("");
+  if (!only.empty() && only != "hub" && only != "hub-bare" && only != "bare") {
+    return cli::UsageError(cmd, "--only must be hub, hub-bare or bare");
+  }
   std::error_code ec;
   fs::create_directories(work, ec);
   if (ec) {
@@ -349,52 +368,70 @@ int main(int argc, char** argv) {
         }
         return load;
       }());
-  std::vector<double> hub_rates, bare_rates, ratios, resends;
+  // Three ways, rotating which goes first from run to run: the hub with pager::Device
+  // clients (the figure), the hub with bare clients (the hub's own share), the bare ROUTER
+  // with bare clients (the baseline).
+  const std::vector<std::string> modes = {"hub", "hub-bare", "bare"};
+  std::map<std::string, std::vector<double>> rates;
+  std::vector<double> ratios, own_ratios, resends;
   for (int64_t run = 0; run < *runs_flag; ++run) {
-    RunResult hub, bare;
-    auto do_hub = [&] {
-      hub = RunHub("ipc://" + work + "/hub-" + std::to_string(run) + ".sock", devices, engineers,
-                   frames, at);
-    };
-    auto do_bare = [&] {
-      bare = RunBare("ipc://" + work + "/bare-" + std::to_string(run) + ".sock", devices, engineers,
-                     frames);
-    };
-    if (run % 2 == 0) {
-      do_hub();
-      do_bare();
-    } else {
-      do_bare();
-      do_hub();
+    std::map<std::string, RunResult> got;
+    for (size_t k = 0; k < modes.size(); ++k) {
+      const std::string& mode = modes[(static_cast<size_t>(run) + k) % modes.size()];
+      if (!only.empty() && mode != only) continue;
+      const std::string endpoint =
+          "ipc://" + work + "/" + mode + "-" + std::to_string(run) + ".sock";
+      got[mode] = mode == "bare"
+                      ? RunBare(endpoint, devices, engineers, frames)
+                      : RunHub(endpoint, devices, engineers, frames, at, mode == "hub-bare");
+      if (!got[mode].ok) return 1;
+      rates[mode].push_back(pages / got[mode].seconds);
     }
-    if (!hub.ok || !bare.ok) return 1;
-    const double copies = static_cast<double>(devices / engineers) * pages;
-    hub_rates.push_back(pages / hub.seconds);
-    bare_rates.push_back(pages / bare.seconds);
-    ratios.push_back(hub_rates.back() / bare_rates.back());
-    resends.push_back(static_cast<double>(hub.frames_sent) - copies);
-    std::printf(
-        "run %lld (%s first): hub %.0f pages/s (%.3f s, %llu frames sent, %.0f resent); bare "
-        "%.0f pages/s (%.3f s); ratio %.2f\n",
-        static_cast<long long>(run + 1), run % 2 == 0 ? "hub" : "bare", hub_rates.back(),
-        hub.seconds, static_cast<unsigned long long>(hub.frames_sent), resends.back(),
-        bare_rates.back(), bare.seconds, ratios.back());
+    std::printf("run %lld:", static_cast<long long>(run + 1));
+    for (const auto& [mode, r] : got) {
+      std::printf(" %s %.0f pages/s (%.3f s, %llu frames sent);", mode.c_str(), pages / r.seconds,
+                  r.seconds, static_cast<unsigned long long>(r.frames_sent));
+    }
+    if (got.count("hub") && got.count("bare")) {
+      ratios.push_back(got["bare"].seconds / got["hub"].seconds);
+      std::printf(" hub/bare %.2f;", ratios.back());
+    }
+    if (got.count("hub-bare") && got.count("bare")) {
+      own_ratios.push_back(got["bare"].seconds / got["hub-bare"].seconds);
+      std::printf(" hub-bare/bare %.2f;", own_ratios.back());
+    }
+    if (got.count("hub")) {
+      resends.push_back(static_cast<double>(got["hub"].frames_sent) -
+                        static_cast<double>(devices / engineers * pages));
+    }
+    std::printf("\n");
     std::fflush(stdout);
   }
-  std::printf(
-      "median of %lld: hub %.0f pages/s, bare ROUTER %.0f pages/s, ratio %.2f (median of "
-      "per-run ratios); hub resent %.0f frames\n",
-      static_cast<long long>(*runs_flag), Median(hub_rates), Median(bare_rates), Median(ratios),
-      Median(resends));
   nlohmann::json j = {{"bench", "page_fanout"},
                       {"devices", devices},
                       {"engineers", engineers},
                       {"pages", pages},
-                      {"runs", *runs_flag},
-                      {"hub_pages_per_s", std::round(Median(hub_rates))},
-                      {"bare_pages_per_s", std::round(Median(bare_rates))},
-                      {"ratio", std::round(Median(ratios) * 100) / 100},
-                      {"hub_resent", Median(resends)}};
+                      {"runs", *runs_flag}};
+  std::printf("median of %lld:", static_cast<long long>(*runs_flag));
+  for (const auto& [mode, v] : rates) {
+    std::printf(" %s %.0f pages/s;", mode.c_str(), Median(v));
+    std::string key = mode + "_pages_per_s";
+    std::replace(key.begin(), key.end(), '-', '_');
+    j[key] = std::round(Median(v));
+  }
+  if (!ratios.empty()) {
+    std::printf(" hub/bare %.2f;", Median(ratios));
+    j["ratio"] = std::round(Median(ratios) * 100) / 100;
+  }
+  if (!own_ratios.empty()) {
+    std::printf(" hub-bare/bare %.2f;", Median(own_ratios));
+    j["hub_bare_ratio"] = std::round(Median(own_ratios) * 100) / 100;
+  }
+  if (!resends.empty()) {
+    std::printf(" hub resent %.0f frames", Median(resends));
+    j["hub_resent"] = Median(resends);
+  }
+  std::printf(" (ratios: medians of the per-run ratios)\n");
   std::printf("%s\n", j.dump().c_str());
   fs::remove_all(work, ec);
   return 0;
