@@ -629,6 +629,11 @@ int main(int argc, char** argv) {
     if (!cli::ParseInt(*wait, 0, 300000)) {
       return cli::UsageError(cmd, "--serve-fetch-wait-ms must be a number in 0..300000");
     }
+    // A missing shim would only be warned about by the loader, and serve would run unchanged.
+    if (access(f.Get("fetch-wait-shim")->c_str(), R_OK) != 0) {
+      return cli::UsageError(cmd, "no shim at '" + *f.Get("fetch-wait-shim") +
+                                      "' (build fetch_wait_shim, or --fetch-wait-shim)");
+    }
     serve_env = {"LD_PRELOAD=" + *f.Get("fetch-wait-shim"),
                  "ESCALATOR_BENCH_FETCH_WAIT_MS=" + *wait};
   }
