@@ -524,7 +524,10 @@ int main(int argc, char** argv) {
            ESCALATOR_SAMPLE_CONFIG},
           {"rate", true, false, "cases produced per second, evenly spaced", "20"},
           {"cases", true, false, "cases measured (after the warm-up)", "1200"},
-          {"warmup", true, false, "cases produced first and left out of the figures", "40"},
+          {"warmup", true, false,
+           "cases produced first and left out of the figures (the first ~0.5 s queue behind the "
+           "producer's connection and id: 400 ms on both sides)",
+           "40"},
           {"devices", true, false, "pager devices connected for alice, one thread each", "2"},
           {"partitions", true, false, "dev-broker --partitions (the feed topic's)", "4"},
           {"serve-log-level", true, false, "serve --log-level (debug: a line per batch)", "info"},
