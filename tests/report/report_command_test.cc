@@ -346,6 +346,14 @@ TEST_CASE("csv to a file: RFC 4180 records, nothing on stdout", "[report]") {
   CHECK(csv.ends_with("\r\n"));
 }
 
+TEST_CASE("The report reads a log another process holds open for writing", "[report]") {
+  SimulatedLog log({ReportFile("follow_up.jsonl")});
+  auto writer = store::EventLog::Open(log.data());  // takes the directory's lock, as serve does
+  REQUIRE(writer.ok());
+  const json r = log.ReportJson("2026-11-10T00:00:00Z", "2026-11-11T00:00:00Z");
+  CHECK(r["total"]["clocks"] == 2);
+}
+
 TEST_CASE("Bad arguments exit 2 naming the problem", "[report]") {
   SimulatedLog log({ReportFile("follow_up.jsonl")});
   auto expect_usage = [&](const std::vector<std::string>& args, const std::string& names) {
