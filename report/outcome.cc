@@ -63,32 +63,38 @@ Duration OnClock(const config::Config* config, const std::string& calendar_name,
 
 ClockOutcome Evaluate(const ClockSummary& clock, Timestamp to, const config::Config* config) {
   ClockOutcome out;
-  const Routing& routing = RoutingAt(clock, to);
-  out.routing = &routing;
-
   const bool responded = clock.response_at && *clock.response_at <= to;
   const bool resolved = clock.resolved_at && *clock.resolved_at <= to;
-  if (!routing.due) {
+  if (!clock.routing.front().due) {
     out.outcome = Outcome::kUnrouted;
+    out.routing = &RoutingAt(clock, to);
   } else if (clock.breached_at && *clock.breached_at <= to) {
     out.outcome = Outcome::kBreached;
     out.breached_at = clock.breached_at;
+    out.routing = &RoutingAt(clock, *clock.breached_at);
   } else if (responded || resolved) {
-    // The response ends the clock; a resolution ends it only without one before.
+    // The response ends the clock; a resolution ends it only without one before. Judged by
+    // the due in force then: a severity change after the end re-targets nothing that ran.
     const bool by_response = responded && (!resolved || *clock.response_at <= *clock.resolved_at);
     const Timestamp end = by_response ? *clock.response_at : *clock.resolved_at;
-    if (end <= *routing.due) {
+    out.routing = &RoutingAt(clock, end);
+    const Timestamp due = out.routing->due.value_or(Timestamp::max());
+    if (end <= due) {
       out.outcome = Outcome::kMet;
       out.resolved_unanswered = !by_response;
     } else {
       // Ended after its due with no breach logged (a log written before breaches
       // were): the due instant is the breach.
       out.outcome = Outcome::kBreached;
-      out.breached_at = routing.due;
+      out.breached_at = due;
     }
-  } else if (*routing.due < to) {
-    out.outcome = Outcome::kBreached;  // overdue: the breach is not in the log yet
-    out.breached_at = routing.due;
+  } else {
+    out.routing = &RoutingAt(clock, to);
+    const Timestamp due = out.routing->due.value_or(Timestamp::max());
+    if (due < to) {
+      out.outcome = Outcome::kBreached;  // overdue: the breach is not in the log yet
+      out.breached_at = due;
+    }
   }
 
   if (responded) {

@@ -9,8 +9,9 @@
 //  - open: still running within its target at `to`;
 //  - unrouted: the router could not route it (a configuration error), so it has no
 //    due: counted as a clock, never as met, breached or open.
-// The level, due and calendar are those in force at `to` (a severity change
-// re-targets the clock). First response is measured on the clock's own calendar
+// The level, due and calendar are those in force when the clock ended (its breach,
+// response or resolution), or at `to` while it runs: a severity change re-targets a
+// running clock, never one that has ended. First response is measured on the clock's own calendar
 // (business time for a `bh` target; coverage time for a plain one); time to
 // acknowledge and to resolve in wall-clock time from the clock's start.
 //

@@ -4,7 +4,8 @@
 //
 // A clock belongs to the window by the instant it started (the opening, a reopen,
 // a customer follow-up); facts after `to` are not counted. Groups:
-//  - level: the level in force at `to`; customer: the account; plan: the plan it
+//  - level: the level in force when the clock ended, or at `to`; customer: the account; plan: the
+//  plan it
 //    was routed under; service: the case's service;
 //  - engineer, schedule: the first page sent for the clock (its engineer; the
 //    schedule it came through, or the target as written), "(nobody)" without one.
@@ -54,7 +55,7 @@ struct BreachRow {
   std::string account;
   std::string customer;  // the customer's name from the config, else ""
   std::string plan;
-  int level = 0;  // in force at `to`
+  int level = 0;  // in force at the breach
   ClockKind kind = ClockKind::kOpened;
   Timestamp opened{};       // the case's opening
   Timestamp clock_start{};  // the clock's start (the opening for the first clock)

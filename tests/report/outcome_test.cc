@@ -119,6 +119,19 @@ TEST_CASE("A severity change re-targets the clock from the change on", "[report]
   CHECK(after.outcome == Outcome::kMet);  // 11:00 is before the new due, 14:00
 }
 
+TEST_CASE("A severity raised after the response re-judges nothing: the clock had ended",
+          "[report]") {
+  Story s("c1");
+  s.Open("2026-11-10T10:00:00Z", 3);
+  s.Route("2026-11-10T10:00:00Z", 3, "2026-11-10T14:00:00Z");
+  s.Ack("2026-11-10T11:00:00Z", "p1");
+  // The router re-targets a stopped clock without a breach: level 1, due 10:15.
+  s.Retarget("2026-11-10T12:00:00Z", 1, "2026-11-10T10:15:00Z", "high", "critical");
+  const ClockOutcome o = Evaluate(s.summary().clocks[0], T("2026-11-11T00:00:00Z"), nullptr);
+  CHECK(o.outcome == Outcome::kMet);
+  CHECK(o.routing->level == 3);
+}
+
 TEST_CASE("A bh target counts business time: first response on the business calendar", "[report]") {
   auto config = TestConfig();
   Story s("c1");

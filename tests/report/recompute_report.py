@@ -154,24 +154,28 @@ def sent(page, t):
 
 
 def judge(clock, to, calendars):
-    r = routing_at(clock, to)
-    out = {"level": r["level"], "due": r["due"], "ru": False, "breached_at": None}
     resp = clock["response"] if clock["response"] and clock["response"] <= to else None
     res = clock["resolved"] if clock["resolved"] and clock["resolved"] <= to else None
-    if r["due"] is None:
-        out["outcome"] = "unrouted"
+    out = {"ru": False, "breached_at": None}
+    if clock["routing"][0]["due"] is None:
+        r, out["outcome"] = routing_at(clock, to), "unrouted"
     elif clock["breach"] and clock["breach"][0] <= to:
+        r = routing_at(clock, clock["breach"][0])
         out["outcome"], out["breached_at"] = "breached", clock["breach"][0]
     elif resp or res:
         end = resp if resp and (not res or resp <= res) else res
+        r = routing_at(clock, end)
         if end <= r["due"]:
             out["outcome"], out["ru"] = "met", end != resp
         else:
             out["outcome"], out["breached_at"] = "breached", r["due"]
-    elif r["due"] < to:
-        out["outcome"], out["breached_at"] = "breached", r["due"]
     else:
-        out["outcome"] = "open"
+        r = routing_at(clock, to)
+        if r["due"] < to:
+            out["outcome"], out["breached_at"] = "breached", r["due"]
+        else:
+            out["outcome"] = "open"
+    out["level"], out["due"] = r["level"], r["due"]
     out["first_response"] = None
     if resp:
         cal = calendars.get(routing_at(clock, resp)["calendar"])
