@@ -205,7 +205,7 @@ PostOutcome PostWithRetry(const std::string& url, const std::string& body,
       wait = std::min<std::chrono::milliseconds>(*response.retry_after, options.max_backoff);
     }
     if (!sleep(wait)) {
-      out.error += " (abandoned: stopping)";
+      out.abandoned = true;
       return out;
     }
   }

@@ -39,9 +39,10 @@ struct PostOptions {
 
 struct PostOutcome {
   bool delivered = false;
-  int attempts = 0;      // requests made
-  long last_status = 0;  // the last response's HTTP status; 0 when none came
-  std::string error;     // why the last attempt failed; "" once delivered
+  int attempts = 0;        // requests made
+  long last_status = 0;    // the last response's HTTP status; 0 when none came
+  std::string error;       // why the last attempt failed; "" once delivered
+  bool abandoned = false;  // `sleep` said stop before the rules gave up
 };
 
 // Waits `backoff` before the next attempt. Returns false to abandon the post

@@ -40,8 +40,9 @@ Mac Hmac(std::string_view secret, std::string_view body) {
 }
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  constexpr std::string_view kSpace = " \t\r\n";
+  while (!s.empty() && kSpace.find(s.front()) != std::string_view::npos) s.remove_prefix(1);
+  while (!s.empty() && kSpace.find(s.back()) != std::string_view::npos) s.remove_suffix(1);
   return s;
 }
 
@@ -85,6 +86,17 @@ bool VerifySignature(std::string_view header, std::string_view secret, std::stri
     matched |= sodium_memcmp(given.data(), expected.data(), expected.size()) == 0;
   }
   return matched;
+}
+
+std::vector<std::string> ParseSecrets(std::string_view text) {
+  std::vector<std::string> secrets;
+  while (!text.empty()) {
+    const size_t newline = text.find('\n');
+    const std::string_view line = Trim(text.substr(0, newline));
+    text = newline == std::string_view::npos ? std::string_view() : text.substr(newline + 1);
+    if (!line.empty() && line.front() != '#') secrets.emplace_back(line);
+  }
+  return secrets;
 }
 
 }  // namespace pager

@@ -27,4 +27,9 @@ std::string SignatureHeader(const std::vector<std::string>& secrets, std::string
 // differ (sodium_memcmp), so it leaks nothing about the expected value.
 bool VerifySignature(std::string_view header, std::string_view secret, std::string_view body);
 
+// The secrets in a secret file's text: one per line, surrounding whitespace
+// trimmed, blank lines and lines starting with '#' skipped, in file order
+// (all of them sign: list the new secret beside the old while rotating).
+std::vector<std::string> ParseSecrets(std::string_view text);
+
 }  // namespace pager
