@@ -19,5 +19,6 @@ int RunDue(int argc, char** argv);
 int RunSimulate(int argc, char** argv);
 int RunAck(int argc, char** argv);
 int RunPager(int argc, char** argv);
+int RunPagerGateway(int argc, char** argv);
 
 }  // namespace cli
