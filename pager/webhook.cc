@@ -71,7 +71,7 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
     }
     if (!v.empty() &&
         std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      // Over 9 digits exceeds any cap; saying so avoids overflowing the parse.
+      // More than 9 digits is beyond any cap; clamping keeps the parse from overflowing.
       r->retry_after = std::chrono::seconds(v.size() > 9 ? 999'999'999 : std::stol(std::string(v)));
     }
   } else if (line.starts_with("HTTP/")) {
@@ -79,6 +79,14 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
     r->retry_after.reset();
   }
   return size * n;
+}
+
+// `text` with control characters as spaces: it goes into one log line.
+std::string Printable(std::string text) {
+  for (char& c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  }
+  return text;
 }
 
 // Appends `line` to `list`; false (the list unchanged) when out of memory.
@@ -188,7 +196,7 @@ PostOutcome PostWithRetry(const std::string& url, const std::string& body,
         return out;
       }
       out.error = "HTTP " + std::to_string(status);
-      if (!response.body_start.empty()) out.error += ": " + response.body_start;
+      if (!response.body_start.empty()) out.error += ": " + Printable(response.body_start);
       retry = Retried(status);
     } else {
       out.last_status = 0;

@@ -5,13 +5,16 @@
 //
 // Retry rules:
 //   2xx                      delivered
-//   5xx, 429, a timeout or   retried after a backoff: first_backoff, doubled
-//   a connection error       after each failed attempt, capped at max_backoff;
-//                            a Retry-After in seconds on the response replaces
-//                            it (capped the same way)
+//   5xx, 429, a timeout,     retried after a backoff: first_backoff, doubled
+//   any other transport      after each failed attempt, capped at max_backoff;
+//   error (refused, reset,   a Retry-After in seconds on the response replaces
+//   DNS, TLS)                it (capped the same way)
 //   any other status         given up at once: a 4xx says the request itself
 //   (4xx, 3xx, 1xx)          is wrong (bad URL, bad signature), so it would
 //                            fail the same way again; redirects are not followed
+//   a URL libcurl cannot     given up at once
+//   use (malformed, not
+//   http or https)
 // and at most max_attempts attempts in all. Each attempt carries the same body
 // and headers, so the receiver can drop a repeat by X-Escalator-Page-Id.
 #pragma once
