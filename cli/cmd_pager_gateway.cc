@@ -14,12 +14,12 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <variant>
-#include <optional>
 #include <vector>
 
 #include "base/status.h"
@@ -154,6 +154,13 @@ std::optional<Setup> ReadSetup(const Flags& f) {
   return s;
 }
 
+// "https://host:port" of `url`: the path stays out of the logs, because a
+// webhook URL's path is often its only secret (Slack's are).
+std::string Origin(const std::string& url) {
+  const size_t host = url.find("://");
+  return url.substr(0, url.find('/', host == std::string::npos ? 0 : host + 3)) + "/...";
+}
+
 struct Tally {
   int64_t delivered = 0, gave_up = 0, repeats = 0;
   int64_t handled() const { return delivered + gave_up; }
@@ -264,7 +271,7 @@ int RunPagerGateway(int argc, char** argv) {
     return pager::PostWithRetry(url, body, headers, setup->post, sleep);
   });
   std::cerr << "escalator pager-gateway: forwarding pages of " << devices.size()
-            << " engineer(s) to " << setup->relay.url << std::endl;
+            << " engineer(s) to " << Origin(setup->relay.url) << std::endl;
 
   // Each device waits its share of a 200 ms round, so a page waits at most a
   // round before it is taken (more while a post is retrying).
