@@ -5,6 +5,7 @@
 // warnings, breaches, responses and the resolution.
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -38,6 +39,18 @@ std::string Target(int64_t secs, bool business) {
   return std::to_string(secs) + "s";
 }
 
+// A short span for delivery: "850 ms", "12.3 s", "4 min".
+std::string Span(Timestamp from, Timestamp to) {
+  const auto ms = (to - from).count();
+  if (ms < 1000) return std::to_string(ms) + " ms";
+  if (ms < 60'000) {
+    char s[32];
+    std::snprintf(s, sizeof s, "%.1f s", static_cast<double>(ms) / 1000);
+    return s;
+  }
+  return std::to_string(ms / 60'000) + " min";
+}
+
 std::string Elapsed(Timestamp from, Timestamp to) {
   auto m = std::chrono::duration_cast<std::chrono::minutes>(to - from).count();
   if (m < 120) return std::to_string(m) + " min";
@@ -60,6 +73,31 @@ struct Teller {
   std::vector<std::string>& out;
   Timestamp opened{};
   std::optional<Timestamp> clock_start{};
+  uint64_t seq = 0;  // the event being told
+  // Each page's path, by its id (the paged event's seq): paged -> delivered -> acknowledged.
+  struct PagePath {
+    std::string engineer;
+    Timestamp paged{};
+    std::optional<Timestamp> delivered, failed, acked, superseded;
+    std::string device;
+  };
+  std::map<uint64_t, PagePath> pages;
+
+  // The summary lines: one per page, in page order.
+  std::vector<std::string> PageSummary() const {
+    std::vector<std::string> lines;
+    for (const auto& [id, p] : pages) {
+      std::string line =
+          "page " + std::to_string(id) + " to " + p.engineer + ": paged " + At(p.paged);
+      if (p.superseded) line += " -> not sent (answered first) " + At(*p.superseded);
+      if (p.delivered) line += " -> delivered " + At(*p.delivered) + " (" + p.device + ")";
+      if (p.failed) line += " -> delivery failed " + At(*p.failed);
+      if (!p.delivered && !p.failed && !p.superseded) line += " -> not delivered yet";
+      if (p.acked) line += " -> acknowledged " + At(*p.acked);
+      lines.push_back(std::move(line));
+    }
+    return lines;
+  }
 
   void Line(Timestamp at, const std::string& text) { out.push_back(At(at) + "  " + text); }
   void Detail(const std::string& text) { out.push_back("                        " + text); }
@@ -127,8 +165,9 @@ struct Teller {
       via += ", also reached via";
       for (const auto& v : e.also_via) via += " " + v;
     }
-    Line(e.at,
-         "PAGED   " + e.engineer + " via " + via + " [" + router::PageCauseName(e.cause) + "]");
+    pages[seq] = PagePath{e.engineer, e.at, {}, {}, {}, {}, ""};
+    Line(e.at, "PAGED   " + e.engineer + " via " + via + " [" + router::PageCauseName(e.cause) +
+                   "] (page " + std::to_string(seq) + ")");
     Detail("why: " + router::ReasonText(e));
     if (!e.candidates.empty()) {
       Detail("familiar ranking (best first):");
@@ -144,8 +183,31 @@ struct Teller {
          "BREACHED the response was due at " + At(e.due) +
              (e.at_severity_change ? " (at once: the new level's due had already passed)" : ""));
   }
-  void operator()(const router::Acknowledged& e) { Line(e.at, "ACKED   by " + e.engineer); }
+  void operator()(const router::Acknowledged& e) {
+    // An acknowledgement answers every page its engineer had for the case.
+    for (auto& [id, p] : pages) {
+      if (p.engineer == e.engineer && !p.acked) p.acked = e.at;
+    }
+    Line(e.at, "ACKED   by " + e.engineer);
+  }
+  void operator()(const router::Delivered& e) {
+    std::string after;
+    if (auto it = pages.find(e.paged_seq); it != pages.end()) {
+      it->second.delivered = e.at;
+      it->second.device = e.device;
+      after = ", " + Span(it->second.paged, e.at) + " after it was decided";
+    }
+    Line(e.at, "DELIVERED page " + std::to_string(e.paged_seq) + " to " + e.engineer + "'s " +
+                   e.device + after);
+  }
+  void operator()(const router::DeliveryFailed& e) {
+    if (auto it = pages.find(e.paged_seq); it != pages.end()) it->second.failed = e.at;
+    Line(e.at, "UNDELIVERED page " + std::to_string(e.paged_seq) + " to " + e.engineer +
+                   ": no device confirmed it (" + std::to_string(e.attempts) +
+                   " send(s)); still sent to any device that connects");
+  }
   void operator()(const router::PageSuperseded& e) {
+    if (auto it = pages.find(e.paged_seq); it != pages.end()) it->second.superseded = e.at;
     Line(e.at, "NOT SENT page " + std::to_string(e.paged_seq) + " to " + e.engineer +
                    ": the case was " +
                    (e.by == router::SupersededBy::kResolution ? "resolved" : "answered") +
@@ -237,6 +299,7 @@ int RunExplain(int argc, char** argv) {
     Teller teller{lines};
     for (const auto& [seq, e] : events) {
       lines.clear();
+      teller.seq = seq;
       std::visit(teller, e);
       nlohmann::ordered_json j;
       j["event"] = router::EventToJson(seq, e);
@@ -244,14 +307,22 @@ int RunExplain(int argc, char** argv) {
       story.push_back(std::move(j));
     }
     out["story"] = std::move(story);
+    out["pages"] = teller.PageSummary();
     std::cout << out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
     return kExitOk;
   }
   std::vector<std::string> lines;
   Teller teller{lines};
-  for (const auto& [seq, e] : events) std::visit(teller, e);
+  for (const auto& [seq, e] : events) {
+    teller.seq = seq;
+    std::visit(teller, e);
+  }
   std::cout << "case " << case_id << "\n";
   for (const auto& l : lines) std::cout << l << "\n";
+  if (!teller.pages.empty()) {
+    std::cout << "pages (paged -> delivered -> acknowledged):\n";
+    for (const auto& l : teller.PageSummary()) std::cout << "  " << l << "\n";
+  }
   return kExitOk;
 }
 

@@ -1,16 +1,21 @@
-// `escalator pager`: a pager client for one engineer. Subscribes to serve's
-// ZeroMQ publisher (pager/zmq_source.h), prints each page once (pages are
-// delivered at least once; a seq already seen is skipped) and, with --ack,
-// acknowledges each through the commands topic, like `escalator ack`.
+// `escalator pager`: a device on serve's pager channel for one engineer
+// (pager/device.h). Shows each page once, confirms its receipt, and
+// acknowledges on demand: every page with --ack, or the page whose number is
+// typed on stdin. Pages are delivered at least once: a page seen before
+// (--seen-file keeps them across restarts) is confirmed again, not shown.
 // Bounded by --count and --timeout so scripts and tests end.
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 
@@ -18,10 +23,9 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
-#include "feed/kafka_commands.h"
-#include "feed/kafka_producer.h"
+#include "pager/curve.h"
+#include "pager/device.h"
 #include "pager/page.h"
-#include "pager/zmq_source.h"
 
 namespace cli {
 namespace {
@@ -30,22 +34,93 @@ constexpr char kCommand[] = "pager";
 std::atomic<bool> g_stop{false};
 void OnStopSignal(int) { g_stop.store(true); }
 
+// The page ids this device has shown, kept in a file (one decimal id per line) so a restarted
+// device shows none twice. Each id is written before its page is shown.
+class SeenPages {
+ public:
+  // Loads `path` (missing: nothing seen yet) and opens it for appending; "" keeps ids in
+  // memory only. Errors: kInvalidInput naming the file.
+  base::Status Open(const std::string& path) {
+    if (path.empty()) return base::Status::Ok();
+    std::ifstream in(path);
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty()) seen_.insert(std::strtoull(line.c_str(), nullptr, 10));
+    }
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd_ < 0) return base::Status::InvalidInput("cannot write --seen-file '" + path + "'");
+    return base::Status::Ok();
+  }
+  ~SeenPages() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  bool Seen(uint64_t seq) const { return seen_.count(seq) > 0; }
+  // Remembers `seq`: in the file first (a kill after this shows it never again).
+  void Add(uint64_t seq) {
+    seen_.insert(seq);
+    if (fd_ < 0) return;
+    const std::string line = std::to_string(seq) + "\n";
+    (void)!::write(fd_, line.data(), line.size());
+  }
+
+ private:
+  std::set<uint64_t> seen_;
+  int fd_ = -1;
+};
+
+// Reads page numbers typed on stdin without blocking; nullopt when none is ready.
+class TypedAcks {
+ public:
+  std::optional<uint64_t> Next() {
+    if (closed_) return std::nullopt;
+    pollfd p{STDIN_FILENO, POLLIN, 0};
+    if (::poll(&p, 1, 0) <= 0) return std::nullopt;
+    char buf[256];
+    ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+    if (n <= 0) {
+      closed_ = true;  // end of input: no more acknowledgements from it
+      return std::nullopt;
+    }
+    pending_.append(buf, static_cast<size_t>(n));
+    auto newline = pending_.find('\n');
+    if (newline == std::string::npos) return std::nullopt;
+    std::string line = pending_.substr(0, newline);
+    pending_.erase(0, newline + 1);
+    line.erase(0, line.find_first_not_of(" \t#"));
+    char* end = nullptr;
+    uint64_t seq = std::strtoull(line.c_str(), &end, 10);
+    if (seq == 0 || (end != nullptr && *end != '\0' && *end != ' ' && *end != '\r')) {
+      std::cerr << "escalator pager: type a page number and Enter to acknowledge it" << std::endl;
+      return std::nullopt;
+    }
+    return seq;
+  }
+
+ private:
+  bool closed_ = false;
+  std::string pending_;
+};
+
 }  // namespace
 
 int RunPager(int argc, char** argv) {
   auto parsed = ParseFlags(
       kCommand,
-      "A pager client: subscribes to serve's pages for one engineer (serve --pager-endpoint)\n"
-      "and prints each as a line (or JSON). With --ack and --brokers it acknowledges each\n"
-      "page as it arrives. Ends after --count pages (exit 0) or --timeout seconds (exit 0\n"
-      "without --count, else 1), or on SIGINT/SIGTERM. Status lines go to stderr.",
+      "A device on serve's pager channel (serve --pager-endpoint) for one engineer. Prints each\n"
+      "page once as a line (or JSON), confirms its receipt to serve, and acknowledges pages\n"
+      "over the same connection: each one with --ack, or the one whose number you type and\n"
+      "Enter. Acknowledgement answers print as ACK lines once serve has them on disk. Ends\n"
+      "after --count pages (exit 0) or --timeout seconds (exit 0 without --count, else 1), or\n"
+      "on SIGINT/SIGTERM. Status lines go to stderr.",
       {
           {"endpoint", true, true, "serve's pager endpoint (tcp://HOST:PORT or ipc://PATH)", ""},
           {"engineer", true, true, "the engineer whose pages to show", ""},
-          {"brokers", true, false, "Kafka bootstrap servers, for --ack", ""},
-          {"ack", false, false, "acknowledge each page (needs --brokers)", ""},
-          {"commands-topic", true, false, "where acknowledgements go",
-           router::kDefaultCommandsTopic},
+          {"device", true, false, "this device's name (one engineer may have several)", "default"},
+          {"ack", false, false, "acknowledge every page as it arrives", ""},
+          {"seen-file", true, false,
+           "file keeping the ids of pages shown, so a restarted device shows none twice", ""},
+          {"key", true, false,
+           "this device's secret key file (NAME.key; NAME.pub beside it), for CURVE on tcp://", ""},
+          {"server-key", true, false, "serve's public key file, for CURVE on tcp://", ""},
           {"count", true, false, "exit 0 after this many pages; 0: no limit", "0"},
           {"timeout", true, false, "exit after this many seconds; 0: no limit", "0"},
           {"format", true, false, "text or json (the page as sent)", "text"},
@@ -53,30 +128,44 @@ int RunPager(int argc, char** argv) {
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   const auto& f = parsed.flags;
-  const std::string engineer = *f.Get("engineer");
-  if (engineer.empty()) return UsageError(kCommand, "--engineer is empty");
+  pager::DeviceOptions options;
+  options.endpoint = *f.Get("endpoint");
+  options.engineer = *f.Get("engineer");
+  options.device = *f.Get("device");
+  if (options.engineer.empty()) return UsageError(kCommand, "--engineer is empty");
+  if (options.device.empty()) return UsageError(kCommand, "--device is empty");
   int exit = kExitOk;
   const std::optional<bool> json_format = JsonFormatFlag(kCommand, f, exit);
   if (!json_format) return exit;
   const bool json = *json_format;
   const auto count_flag = IntFlag(kCommand, f, "count", 0);
   if (!count_flag) return kExitUsage;
-  const auto timeout_flag = IntFlag(kCommand, f, "timeout", 0);
+  const auto timeout_flag = IntFlag(kCommand, f, "timeout", 0, 10 * 365 * 86400);
   if (!timeout_flag) return kExitUsage;
   const int64_t count = *count_flag, timeout_s = *timeout_flag;
-  const bool ack = f.Has("ack");
-  const std::string brokers = f.Get("brokers").value_or("");
-  if (ack && brokers.empty()) return UsageError(kCommand, "--ack needs --brokers");
-  spdlog::set_default_logger(spdlog::stderr_color_mt("pager"));
-
-  std::unique_ptr<router::KafkaProducer> producer;
-  if (ack) {
-    auto p = router::KafkaProducer::Create(brokers);
-    if (!p.ok()) return UsageError(kCommand, p.status().message());
-    producer = std::move(*p);
+  const bool ack_all = f.Has("ack");
+  const std::string key_file = f.Get("key").value_or("");
+  const std::string server_key_file = f.Get("server-key").value_or("");
+  if (key_file.empty() != server_key_file.empty()) {
+    return UsageError(kCommand, "--key and --server-key go together (CURVE needs both)");
   }
-  auto source = pager::ZmqSource::Connect(*f.Get("endpoint"), engineer);
-  if (!source.ok()) return UsageError(kCommand, source.status().message());
+  if (!key_file.empty()) {
+    auto secret = pager::ReadKeyFile(key_file);
+    if (!secret.ok()) return UsageError(kCommand, secret.status().message());
+    auto pub = pager::PublicFromSecret(*secret);
+    if (!pub.ok()) return UsageError(kCommand, pub.status().message());
+    auto server = pager::ReadKeyFile(server_key_file);
+    if (!server.ok()) return UsageError(kCommand, server.status().message());
+    options.secret_key = *secret;
+    options.public_key = *pub;
+    options.server_public = *server;
+  }
+  SeenPages seen;
+  if (base::Status s = seen.Open(f.Get("seen-file").value_or("")); !s.ok()) {
+    return UsageError(kCommand, s.message());
+  }
+  auto device = pager::Device::Connect(options);
+  if (!device.ok()) return UsageError(kCommand, device.status().message());
 
   struct sigaction sa {};
   sa.sa_handler = OnStopSignal;
@@ -87,51 +176,72 @@ int RunPager(int argc, char** argv) {
   using Clock = std::chrono::steady_clock;
   const auto deadline =
       timeout_s > 0 ? Clock::now() + std::chrono::seconds(timeout_s) : Clock::time_point::max();
-  const auto slice = std::chrono::milliseconds(200);
-  bool connected = false;
-  std::set<uint64_t> seen;
+  const auto slice = std::chrono::milliseconds(100);
+  TypedAcks typed;
+  uint64_t next_ref = 1;
+  std::set<uint64_t> unanswered;  // refs of acknowledgements sent, not yet answered
   long long shown = 0;
-  int failures = 0;
-  while (!g_stop.load() && (count == 0 || shown < count) && Clock::now() < deadline) {
-    if (!connected && (*source)->WaitConnected(std::chrono::milliseconds(0))) {
-      connected = true;
-      std::cerr << "escalator pager: connected to " << *f.Get("endpoint") << ", pages for "
-                << engineer << std::endl;
+  auto acknowledge = [&](uint64_t seq) {
+    const uint64_t ref = next_ref++;
+    if (base::Status s = (*device)->Acknowledge(seq, ref); !s.ok()) {
+      std::cerr << "escalator pager: " << s.message() << std::endl;
+      return;
     }
+    unanswered.insert(ref);
+  };
+  // Done once enough pages were shown and every acknowledgement asked for is answered.
+  auto done = [&] { return count > 0 && shown >= count && unanswered.empty(); };
+  while (!g_stop.load() && !done() && Clock::now() < deadline) {
+    if (auto typed_seq = typed.Next()) acknowledge(*typed_seq);
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    auto page = (*source)->Receive(std::min(slice, left));
-    if (!page.ok()) {
-      std::cerr << "escalator pager: ignored a message: " << page.status().message() << std::endl;
+    auto message = (*device)->Receive(std::min(slice, left));
+    if (!message.ok()) {
+      std::cerr << "escalator pager: ignored a message: " << message.status().message()
+                << std::endl;
       continue;
     }
-    if (!*page) continue;
-    const pager::Page& p = **page;
-    if (!seen.insert(p.seq).second) continue;  // at-least-once delivery: a resend
-    ++shown;
-    if (json) {
-      std::cout << pager::EncodePage(p) << std::endl;
-    } else {
-      std::cout << "PAGE " << engineer << "  " << pager::FormatPageLine(p) << std::endl;
-    }
-    if (producer) {
-      router::Acknowledge a{
-          p.case_id, engineer,
-          std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now())};
-      auto sent = router::SendAck(*producer, *f.Get("commands-topic"), a, 10000);
-      if (sent.ok()) {
-        std::cerr << "escalator pager: acknowledged case " << a.case_id << " at "
-                  << base::FormatInstant(a.at) << std::endl;
+    if (!*message) continue;
+    if (const auto* welcome = std::get_if<pager::Welcome>(&**message)) {
+      std::cerr << "escalator pager: connected to " << options.endpoint << " as "
+                << welcome->engineer << "'s " << welcome->device << "; " << welcome->pending
+                << " page(s) pending" << std::endl;
+    } else if (const auto* error = std::get_if<pager::ServeError>(&**message)) {
+      std::cerr << "escalator pager: serve refused a message: " << error->error << std::endl;
+    } else if (const auto* answer = std::get_if<pager::AckAnswer>(&**message)) {
+      unanswered.erase(answer->ref);
+      if (json) {
+        std::cout << pager::Encode(pager::FromServe{*answer}) << std::endl;
       } else {
-        ++failures;
-        std::cerr << "escalator pager: acknowledgement of case " << a.case_id
-                  << " not sent: " << sent.ToString() << std::endl;
+        std::cout << "ACK #" << answer->page << " case " << answer->case_id << ": "
+                  << answer->result << (answer->detail.empty() ? "" : " (" + answer->detail + ")")
+                  << std::endl;
+      }
+    } else {
+      const auto& page = std::get<pager::Page>(**message);
+      if (!seen.Seen(page.seq)) {
+        seen.Add(page.seq);
+        ++shown;
+        if (json) {
+          std::cout << pager::EncodePage(page) << std::endl;
+        } else {
+          std::cout << "PAGE #" << page.seq << " " << options.engineer << "  "
+                    << pager::FormatPageLine(page) << std::endl;
+        }
+        if (ack_all) acknowledge(page.seq);
+      }
+      // Confirmed whether shown now or before: serve resends until it has a receipt.
+      if (base::Status s = (*device)->ConfirmReceipt(page.seq); !s.ok()) {
+        std::cerr << "escalator pager: " << s.message() << std::endl;
       }
     }
   }
-  if (failures > 0) return kExitFailure;
-  if (count > 0 && shown < count && !g_stop.load()) {
+  if (count > 0 && !done() && !g_stop.load()) {
     std::cerr << "escalator pager: timed out after " << timeout_s << " s with " << shown << " of "
-              << count << " page(s)" << std::endl;
+              << count << " page(s)"
+              << (unanswered.empty() ? ""
+                                     : " and " + std::to_string(unanswered.size()) +
+                                           " acknowledgement(s) unanswered")
+              << std::endl;
     return kExitFailure;
   }
   return kExitOk;

@@ -3,8 +3,10 @@
 // applies each batch through the node (engine/node.h) in one atomic write, keeps rejects
 // as dead letters. Between polls, on the same thread: fires every due timer as
 // a Tick (the poll never waits past the next one, nor more than 200 ms), then
-// hands the outbox's pages to the ZeroMQ publisher. SIGTERM/SIGINT: persist the
-// batch in hand, send the pages it caused, leave the group, exit 0.
+// records what the pager hub reported (receipts, undelivered pages, acks over
+// the pager channel: pager/desk.h). Pages leave from the hub's own thread the
+// moment their batch is durable (pager/hub.h). SIGTERM/SIGINT: persist the
+// batch in hand, leave the group, exit 0; unconfirmed pages stay in the outbox.
 #include <signal.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -14,8 +16,10 @@
 #include <chrono>
 #include <climits>
 #include <cstdint>
+#include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cli/commands.h"
@@ -24,8 +28,9 @@
 #include "engine/serve_sink.h"
 #include "feed/kafka_commands.h"
 #include "feed/kafka_ingest.h"
-#include "pager/outbox.h"
-#include "pager/zmq_sink.h"
+#include "pager/curve.h"
+#include "pager/desk.h"
+#include "pager/hub.h"
 #include "store/event_log.h"
 
 namespace cli {
@@ -52,27 +57,6 @@ class Throttled {
   std::chrono::steady_clock::time_point last_{};
 };
 
-// Drops the pages whose case was answered or resolved before they could leave (each logged as
-// page_superseded), then sends what the outbox holds; logs what happened.
-void DeliverPages(router::Node& node, pager::OutboxRelay& relay, Throttled& errors) {
-  auto superseded = node.SupersedeAnsweredPages();
-  if (!superseded.ok()) {
-    errors.Error("pager: cannot drop superseded pages: {}", superseded.status().ToString());
-    return;
-  }
-  if (*superseded > 0) {
-    spdlog::info("pager: {} page(s) not sent: their case was answered or resolved first",
-                 *superseded);
-  }
-  auto round = relay.DeliverPending();
-  if (!round.ok()) {
-    errors.Error("pager: cannot read or trim the outbox: {}", round.status().ToString());
-    return;
-  }
-  if (round->sent > 0) spdlog::info("pager: sent {} page(s)", round->sent);
-  for (const auto& p : round->problems) spdlog::warn("pager: {}", p);
-}
-
 void OnStopSignal(int) { g_stop.store(true); }
 
 }  // namespace
@@ -84,9 +68,13 @@ int RunServe(int argc, char** argv) {
       "the event log, exactly once: each batch's events, dead letters and partition offsets\n"
       "are one atomic write; on assignment the consumer resumes from the offsets in the log.\n"
       "Routes as it ingests: due escalation timers fire within a second of their instant\n"
-      "(overdue ones at once after a restart). With --pager-endpoint, pages go out over a\n"
-      "ZeroMQ PUB socket (frames: engineer id, page JSON with its log seq); without it they\n"
-      "wait in the store's outbox and are sent by the next serve that has one. Logs to stderr.",
+      "(overdue ones at once after a restart). With --pager-endpoint, engineers' devices\n"
+      "(escalator pager, escalator pager-gateway) connect to serve's ZeroMQ ROUTER; each page\n"
+      "goes to every device of its engineer as soon as its batch is durable, and again with\n"
+      "backoff until a device confirms it (a `delivered` event); acknowledgements may come\n"
+      "back the same way. tcp:// endpoints need CURVE keys (config pager:) unless the config\n"
+      "says insecure: true. Without --pager-endpoint pages wait in the store's outbox for the\n"
+      "next serve that has one. Logs to stderr.",
       {
           {"config", true, true, "configuration file (YAML)", ""},
           {"data", true, true, "data directory (RocksDB log; created if missing)", ""},
@@ -95,13 +83,9 @@ int RunServe(int argc, char** argv) {
           {"commands-topic", true, false, "acknowledgements topic (escalator ack); '' for none",
            router::kDefaultCommandsTopic},
           {"pager-endpoint", true, false,
-           "ZeroMQ endpoint to publish pages on (tcp://127.0.0.1:PORT or ipc://PATH); default: "
+           "ZeroMQ endpoint devices connect to (tcp://HOST:PORT or ipc://PATH); default: "
            "none, pages stay in the outbox",
            ""},
-          {"pager-grace-ms", true, false,
-           "after binding, wait this long before sending pages, so pager clients that were "
-           "connected before a restart are subscribed again",
-           "1000"},
           {"group", true, false, "consumer group", "escalator"},
           {"session-timeout-ms", true, false,
            "consumer session timeout: how long a dead member holds its partitions", "45000"},
@@ -122,8 +106,7 @@ int RunServe(int argc, char** argv) {
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   const auto& f = parsed.flags;
-  int64_t session = 0, heartbeat = 0, max_batch = 0, max_bytes = 0, summary = 0, stop_after = 0,
-          grace_ms = 0;
+  int64_t session = 0, heartbeat = 0, max_batch = 0, max_bytes = 0, summary = 0, stop_after = 0;
   // The first bad value is the usage error. Options kept as int, and the grace added to a
   // clock, stay within int.
   struct NumberFlag {
@@ -132,7 +115,6 @@ int RunServe(int argc, char** argv) {
     int64_t* out;
   };
   for (const NumberFlag& n : {
-           NumberFlag{"pager-grace-ms", 0, INT_MAX, &grace_ms},
            NumberFlag{"session-timeout-ms", 1000, INT_MAX, &session},
            NumberFlag{"heartbeat-interval-ms", 100, INT_MAX, &heartbeat},
            NumberFlag{"max-batch", 1, INT64_MAX, &max_batch},
@@ -156,7 +138,28 @@ int RunServe(int argc, char** argv) {
     for (const auto& e : loaded.errors) std::cerr << e.ToString() << "\n";
     return kExitUsage;
   }
+  // The pager's security is settled before anything starts: plain tcp:// without keys, or a
+  // key file that cannot be read, is a usage error.
+  const std::string pager_endpoint = f.Get("pager-endpoint").value_or("");
+  std::optional<pager::PagerKeys> pager_keys;
+  if (!pager_endpoint.empty()) {
+    const config::PagerConfig& pc = loaded.config->pager;
+    if (base::Status s = pager::CheckEndpointSecurity(pager_endpoint, pc); !s.ok()) {
+      return UsageError(kCommand, s.message());
+    }
+    if (pager_endpoint.rfind("tcp://", 0) == 0 && !pc.insecure) {
+      std::string config_dir = std::filesystem::path(*f.Get("config")).parent_path().string();
+      auto keys = pager::LoadPagerKeys(pc, config_dir.empty() ? "." : config_dir);
+      if (!keys.ok()) return UsageError(kCommand, keys.status().message());
+      pager_keys = std::move(*keys);
+    }
+  }
+  // The store tells the hub what is durable; the hub exists only once the log is open.
+  std::atomic<pager::Hub*> hub_for_writer{nullptr};
   store::Options store_options;
+  store_options.on_written = [&hub_for_writer](uint64_t next_seq) {
+    if (pager::Hub* hub = hub_for_writer.load()) hub->Written(next_seq);
+  };
   store_options.sync = true;  // each batch is fsynced before its offsets count as consumed
   store_options.check = store::OpenCheck::kBounds;
   // The next batch is consumed, parsed and routed while the last one is written;
@@ -197,25 +200,42 @@ int RunServe(int argc, char** argv) {
     return kExitFailure;
   }
 
-  std::unique_ptr<pager::ZmqSink> publisher;
-  std::unique_ptr<pager::OutboxRelay> relay;
-  if (auto endpoint = f.Get("pager-endpoint").value_or(""); !endpoint.empty()) {
-    auto bound = pager::ZmqSink::Bind(endpoint);
-    if (!bound.ok()) {
-      std::cerr << "escalator serve: " << bound.status().ToString() << "\n";
-      return bound.status().code() == base::Code::kInvalidInput ? kExitUsage : kExitFailure;
+  router::ServeSink& engine_sink = **sink;
+  std::unique_ptr<pager::Hub> hub;
+  std::unique_ptr<pager::Desk> desk;
+  Throttled timer_errors, pager_errors;
+  if (!pager_endpoint.empty()) {
+    pager::HubOptions hub_options;
+    hub_options.endpoint = pager_endpoint;
+    hub_options.book.delivery_timeout = loaded.config->pager.delivery_timeout;
+    hub_options.curve = pager_keys;
+    for (const auto& e : loaded.config->engineers) hub_options.engineers.insert(e.id);
+    hub_options.info = [](const std::string& line) { spdlog::info("{}", line); };
+    hub_options.warn = [](const std::string& line) { spdlog::warn("{}", line); };
+    auto started = pager::Hub::Start(std::move(hub_options));
+    if (!started.ok()) {
+      std::cerr << "escalator serve: " << started.status().ToString() << "\n";
+      return started.status().code() == base::Code::kInvalidInput ? kExitUsage : kExitFailure;
     }
-    publisher = std::move(*bound);
-    relay = std::make_unique<pager::OutboxRelay>(**log, *publisher);
-    spdlog::info("pager: publishing on {}", publisher->endpoint());
+    hub = std::move(*started);
+    hub_for_writer.store(hub.get());
+    desk = std::make_unique<pager::Desk>(
+        engine_sink.node(), **log, *hub, [](const std::string& l) { spdlog::info("{}", l); },
+        [](const std::string& l) { spdlog::warn("{}", l); });
+    if (base::Status s = desk->Start(); !s.ok()) {
+      std::cerr << "escalator serve: pager: " << s.ToString() << "\n";
+      return kExitFailure;
+    }
+    engine_sink.SetAfterWrite([&desk = *desk, &pager_errors] {
+      if (base::Status s = desk.AfterWrite(); !s.ok()) {
+        pager_errors.Error("pager: cannot hand pages over: {}", s.ToString());
+      }
+    });
+    spdlog::info("pager: devices connect to {} ({})", hub->endpoint(),
+                 pager_keys ? "CURVE" : "no encryption");
   }
   spdlog::info("timers: {} pending", (*sink)->node().pending_timers());
 
-  // PUB/SUB drops what is sent before a subscription arrives: pager clients
-  // reconnect within ~100 ms of the bind, so the outbox waits for them.
-  const auto deliver_from = std::chrono::steady_clock::now() + std::chrono::milliseconds(grace_ms);
-  Throttled timer_errors, pager_errors;
-  router::ServeSink& engine_sink = **sink;
   double between_polls_s = 0;  // timers and pager, for the final line
   options.between_polls = [&]() -> int {
     const auto started = std::chrono::steady_clock::now();
@@ -241,8 +261,10 @@ int RunServe(int argc, char** argv) {
       spdlog::error("timers: {} case(s) still due after their tick; their timers are dropped",
                     after.stalled - before.stalled);
     }
-    if (relay && std::chrono::steady_clock::now() >= deliver_from) {
-      DeliverPages(engine_sink.node(), *relay, pager_errors);
+    if (desk) {
+      if (base::Status s = desk->Round(); !s.ok()) {
+        pager_errors.Error("pager: cannot record receipts or acknowledgements: {}", s.ToString());
+      }
     }
     auto until = engine_sink.UntilNextTimer();
     if (!until) return kMaxTimerWaitMs;
@@ -260,7 +282,19 @@ int RunServe(int argc, char** argv) {
                options.commands_topic.empty() ? "none" : options.commands_topic, options.group,
                options.brokers);
   auto stats = router::RunIngest(options, stop_after_sink, g_stop);
-  if (relay) DeliverPages(engine_sink.node(), *relay, pager_errors);  // the pages of the last batch
+  if (desk) {
+    // What the devices confirmed last is written; pages still unconfirmed stay in the outbox.
+    if (base::Status s = desk->Round(); !s.ok()) spdlog::warn("pager: {}", s.ToString());
+    hub_for_writer.store(nullptr);
+    (void)engine_sink.Flush();
+    spdlog::info(
+        "pager: {} delivered, {} undelivered past the timeout, {} dropped as answered, "
+        "{} acknowledgement(s) over the channel; {} page(s) left in the outbox",
+        desk->stats().delivered, desk->stats().failed, desk->stats().superseded, desk->stats().acks,
+        desk->pending());
+    desk.reset();
+    hub.reset();
+  }
   if (!stats.ok()) {
     std::cerr << "escalator serve: " << stats.status().ToString() << "\n";
     return stats.status().code() == base::Code::kInvalidInput ? kExitUsage : kExitFailure;

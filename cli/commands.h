@@ -20,5 +20,6 @@ int RunSimulate(int argc, char** argv);
 int RunAck(int argc, char** argv);
 int RunPager(int argc, char** argv);
 int RunPagerGateway(int argc, char** argv);
+int RunKeygen(int argc, char** argv);
 
 }  // namespace cli

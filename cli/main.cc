@@ -31,9 +31,8 @@ constexpr Command kCommands[] = {
     {"simulate", cli::RunSimulate, "the whole pipeline on a simulated clock, from a file"},
     {"ack", cli::RunAck, "acknowledge a page (through the commands topic)"},
     {"pager", cli::RunPager, "a pager client: shows one engineer's pages, acknowledges"},
-#ifdef ESCALATOR_PAGER_GATEWAY  // until pager/device.cc lands (cli/CMakeLists.txt)
+    {"keygen", cli::RunKeygen, "a CURVE key pair for the pager channel (NAME.key, NAME.pub)"},
     {"pager-gateway", cli::RunPagerGateway, "forwards engineers' pages to a webhook (or Slack)"},
-#endif
 };
 
 void PrintHelp(std::ostream& out) {

@@ -148,6 +148,24 @@ struct Services {
   std::string fallback_schedule;
 };
 
+// One engineer's device allowed to connect to serve's pager channel, by its CURVE public key.
+struct PagerDevice {
+  std::string engineer;         // a configured engineer id
+  std::string device;           // non-empty, unique per engineer ("phone")
+  std::string public_key_file;  // as written; relative to the config file's directory
+};
+
+// The pager channel's security (`pager:` in the file; the whole section is optional). The
+// config layer only names the key files: pager/curve.h reads them (LoadPagerKeys) and decides
+// whether an endpoint may run without them (CheckEndpointSecurity).
+struct PagerConfig {
+  bool insecure = false;        // plain tcp:// (no CURVE) allowed only when true
+  std::string server_key_file;  // serve's secret key (Z85); empty: none configured
+  // A page still undelivered this long after it was decided is logged delivery_failed.
+  std::chrono::seconds delivery_timeout{300};
+  std::vector<PagerDevice> devices;
+};
+
 // The whole configuration. Immutable once loaded; share as shared_ptr<const Config>.
 struct Config {
   std::map<std::string, int> severity_map;  // severityCode -> level
@@ -160,6 +178,7 @@ struct Config {
   std::map<std::string, Schedule> schedules;
   std::map<int, Policy> escalation;  // level -> policy
   std::vector<Customer> customers;
+  PagerConfig pager;
 
   // Lookups; nullptr when absent.
   const Customer* FindCustomer(const std::string& account) const;

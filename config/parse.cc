@@ -593,12 +593,58 @@ void ParseCustomers(Reader& r, const Field& f, Parsed& out) {
   }
 }
 
+// pager: {insecure, server_key, delivery_timeout, devices: [{engineer, device, public_key}]}.
+// Only names the key files; reading them is pager/curve.h's job.
+void ParsePager(Reader& r, const Field& f, Parsed& out) {
+  auto fields = r.Map(f, {"insecure", "server_key", "delivery_timeout", "devices"});
+  if (!fields) return;
+  PagerConfig& p = out.config.pager;
+  if (const Field* insecure = fields->Get("insecure"))
+    if (auto b = r.Parse<bool>(*insecure, v::ParseBool)) p.insecure = *b;
+  OptionalString(r, *fields, "server_key", p.server_key_file);
+  if (const Field* timeout = fields->Get("delivery_timeout")) {
+    if (auto d = Duration(r, *timeout)) {
+      // Delivery happens on the wall clock, whatever the case's coverage.
+      if (d->business)
+        r.Error(*timeout, "delivery_timeout '" + timeout->node.Scalar() +
+                              "' cannot be in business hours (write e.g. 5m)");
+      else if (d->amount.count() <= 0)
+        r.Error(*timeout, "delivery_timeout must be longer than 0");
+      else
+        p.delivery_timeout = d->amount;
+    }
+  }
+  const Field* devices = fields->Get("devices");
+  if (!devices) return;
+  auto items = r.Sequence(*devices);
+  if (!items) return;
+  std::map<std::pair<std::string, std::string>, int> first_line;  // (engineer, device) -> line
+  for (const auto& item : *items) {
+    auto d = r.Map(item, {"engineer", "device", "public_key"});
+    if (!d) continue;
+    PagerDevice dev;
+    Ref(r, out, *d, "engineer", RefKind::kEngineer, true, dev.engineer);
+    if (const Field* name = d->Require("device", r)) {
+      if (auto text = r.String(*name)) {
+        dev.device = *text;
+        auto [it, fresh] = first_line.emplace(std::pair(dev.engineer, dev.device), name->loc.line);
+        if (!fresh)
+          r.Error(*name, "duplicate device '" + dev.device + "' for engineer '" + dev.engineer +
+                             "' (first defined on line " + std::to_string(it->second) + ")");
+      }
+    }
+    if (const Field* key = d->Require("public_key", r))
+      if (auto text = r.String(*key)) dev.public_key_file = *text;
+    p.devices.push_back(std::move(dev));
+  }
+}
+
 }  // namespace
 
 void ParseDocument(const YAML::Node& root, Reader& r, Parsed& out) {
-  auto fields =
-      r.Map(RootField(root), {"severity_map", "targets", "sla_warning", "services", "calendars",
-                              "plans", "engineers", "schedules", "escalation", "customers"});
+  auto fields = r.Map(RootField(root),
+                      {"severity_map", "targets", "sla_warning", "services", "calendars", "plans",
+                       "engineers", "schedules", "escalation", "customers", "pager"});
   if (!fields) return;
   if (const Field* f = fields->Get("severity_map")) {
     ParseSeverityMap(r, *f, out);
@@ -618,6 +664,7 @@ void ParseDocument(const YAML::Node& root, Reader& r, Parsed& out) {
   if (const Field* f = fields->Require("schedules", r)) ParseSchedules(r, *f, out);
   if (const Field* f = fields->Require("escalation", r)) ParseEscalation(r, *f, out);
   if (const Field* f = fields->Get("customers")) ParseCustomers(r, *f, out);
+  if (const Field* f = fields->Get("pager")) ParsePager(r, *f, out);
 }
 
 }  // namespace config::internal

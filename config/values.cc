@@ -260,4 +260,10 @@ base::Result<int> ParseInt(std::string_view text, int min, int max) {
   return value;
 }
 
+base::Result<bool> ParseBool(std::string_view text) {
+  if (text == "true") return true;
+  if (text == "false") return false;
+  return Status::InvalidInput("invalid boolean " + Quote(text) + " (expected true or false)");
+}
+
 }  // namespace config::values

@@ -58,6 +58,10 @@ base::Result<double> ParseFraction(std::string_view text);
 // shapes or out of range.
 base::Result<int> ParseInt(std::string_view text, int min, int max);
 
+// "true" or "false" (YAML 1.2's core booleans). errors: anything else, including yes/no/on/off,
+// whose meaning a reader might not guess.
+base::Result<bool> ParseBool(std::string_view text);
+
 // The three-letter name of a weekday: "mon".
 const char* WeekdayName(Weekday day);
 

@@ -106,6 +106,7 @@ void Engine::StageEvents(const std::vector<Event>& events, const CaseState* stat
     if (const auto* page = std::get_if<Paged>(&e); page != nullptr && state != nullptr) {
       batch_.puts.push_back(
           {store::Family::kOutbox, store::EncodeSeq(seq), OutboxValue(*page, *state)});
+      if (keep_new_pages_) staged_pages_.push_back({seq, *batch_.puts.back().value});
     }
   }
 }
@@ -234,6 +235,18 @@ base::Result<bool> Engine::StageSupersededPage(uint64_t paged_seq, const std::st
   return true;
 }
 
+void Engine::StageDelivered(const Delivered& receipt) {
+  StageEvents({receipt}, nullptr);
+  batch_.puts.push_back(
+      {store::Family::kOutbox, store::EncodeSeq(receipt.paged_seq), std::nullopt});
+}
+
+void Engine::StageDeliveryFailed(const DeliveryFailed& failure, std::string outbox_value) {
+  StageEvents({failure}, nullptr);
+  batch_.puts.push_back(
+      {store::Family::kOutbox, store::EncodeSeq(failure.paged_seq), std::move(outbox_value)});
+}
+
 void Engine::StageOffset(const SourceOffset& source) {
   int64_t& next = offsets_[OffsetKey(source.topic, source.partition)];
   next = std::max(next, source.offset + 1);
@@ -253,6 +266,7 @@ void Engine::Abort() {
   pending_history_.clear();
   ClearBatch();
   offsets_.clear();
+  staged_pages_.clear();
 }
 
 void Engine::ClearBatch() {
@@ -306,6 +320,8 @@ base::Result<uint64_t> Engine::Commit() {
   pending_history_.clear();
   ClearBatch();
   offsets_.clear();
+  for (auto& page : staged_pages_) new_pages_.push_back(std::move(page));
+  staged_pages_.clear();
   return first;
 }
 

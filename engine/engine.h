@@ -29,6 +29,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -85,6 +86,12 @@ class Engine {
   // Errors: as Load.
   base::Result<bool> StageSupersededPage(uint64_t paged_seq, const std::string& case_id,
                                          const std::string& engineer, Timestamp page_at);
+  // Stages a page's receipt: the delivered event and the deletion of its outbox entry
+  // (receipt.paged_seq). The caller knows the page is still in the outbox.
+  void StageDelivered(const Delivered& receipt);
+  // Stages a delivery_failed event and rewrites the page's outbox entry to `outbox_value`
+  // (the entry with "delivery_failed_at" added, so a restart does not log it again).
+  void StageDeliveryFailed(const DeliveryFailed& failure, std::string outbox_value);
   void StageOffset(const SourceOffset& source);
   void StagePut(store::Put put);
   // Returns the first staged event's sequence number. Errors: the store's; the
@@ -112,6 +119,17 @@ class Engine {
   base::Result<RebuildReport> Rebuild(bool repair = false);
 
   const config::Config& config() const { return *config_; }
+
+  // A page put into the outbox: its id (the paged event's seq) and the entry's value.
+  struct NewPage {
+    uint64_t seq = 0;
+    std::string value;
+  };
+  // With `keep`, each Commit keeps the pages it put into the outbox for TakeNewPages (serve's
+  // pager hands them on); off (the default) nothing is copied.
+  void KeepNewPages(bool keep) { keep_new_pages_ = keep; }
+  // The pages committed since the last call, in seq order.
+  std::vector<NewPage> TakeNewPages() { return std::exchange(new_pages_, {}); }
 
  private:
   struct Entry {
@@ -146,6 +164,9 @@ class Engine {
   std::optional<std::map<std::string, int>> pending_loads_;
   std::unordered_map<std::string, std::vector<HandledCase>> history_;
   std::unordered_map<std::string, std::vector<HandledCase>> pending_history_;
+  bool keep_new_pages_ = false;
+  std::vector<NewPage> staged_pages_;  // put by the staged work
+  std::vector<NewPage> new_pages_;     // committed, not yet taken
 };
 
 }  // namespace router

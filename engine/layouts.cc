@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "router/codec.h"
 #include "router/reason_text.h"
@@ -170,6 +171,31 @@ std::string DeadLetterKey(std::string_view topic, int32_t partition, int64_t off
   char buf[40];
   std::snprintf(buf, sizeof buf, "/%010d/%020lld", partition, static_cast<long long>(offset));
   return std::string(topic) + buf;
+}
+
+std::optional<OutboxPage> ParseOutboxPage(uint64_t seq, std::string_view value) {
+  auto j = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return std::nullopt;
+  auto text = [&](const char* name) -> const std::string* {
+    auto it = j.find(name);
+    return it != j.end() && it->is_string() ? it->get_ptr<const std::string*>() : nullptr;
+  };
+  const std::string *case_id = text("case"), *engineer = text("engineer"), *at = text("at");
+  if (case_id == nullptr || engineer == nullptr || at == nullptr) return std::nullopt;
+  auto decided = base::ParseInstant(*at);
+  if (!decided) return std::nullopt;
+  OutboxPage page{seq, *case_id, *engineer, *decided, std::nullopt, std::string(value)};
+  if (const std::string* failed = text("delivery_failed_at")) {
+    page.delivery_failed_at = base::ParseInstant(*failed);
+  }
+  return page;
+}
+
+std::string MarkDeliveryFailed(std::string_view value, Timestamp at) {
+  auto j = nlohmann::ordered_json::parse(value, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return std::string(value);
+  j["delivery_failed_at"] = base::FormatInstant(at);
+  return j.dump();
 }
 
 }  // namespace router

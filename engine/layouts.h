@@ -70,4 +70,19 @@ base::Result<std::vector<HandledCase>> DecodeHistory(std::string_view bytes,
 // The JSON value of a page in the outbox.
 std::string OutboxValue(const Paged& page, const CaseState& state);
 
+// What the pager needs of an outbox entry.
+struct OutboxPage {
+  uint64_t seq = 0;  // the page id
+  std::string case_id;
+  std::string engineer;
+  Timestamp at{};                               // when it was decided
+  std::optional<Timestamp> delivery_failed_at;  // set once delivery_failed was logged
+  std::string value;                            // the entry as stored
+};
+// Reads an outbox entry's value; nullopt when it is not a page (no "case", "engineer" or
+// "at").
+std::optional<OutboxPage> ParseOutboxPage(uint64_t seq, std::string_view value);
+// The entry's value with "delivery_failed_at" set to `at`.
+std::string MarkDeliveryFailed(std::string_view value, Timestamp at);
+
 }  // namespace router

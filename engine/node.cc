@@ -91,6 +91,10 @@ struct Node::Owned {
 
 bool Node::Admit(const SourceKey& key, const IngestItem& item, Timestamp now,
                  std::optional<Timestamp>* at) {
+  if (item.topic == kPagerChannel) {  // no source: no offset, no event-time progress
+    if (item.ack) *at = item.ack->at;
+    return true;
+  }
   Source& source = sources_[key];
   if (item.offset < source.admitted_next) return false;  // a retry of what the node took
   source.admitted_next = item.offset + 1;
@@ -135,6 +139,25 @@ base::Result<ApplyOutcome> Node::Apply(const std::vector<IngestItem>& items, Tim
   if (!s.ok()) return Rollback(s, saved, held_before);
   KeepHeld();
   return outcome;
+}
+
+base::Result<Node::DirectOutcome> Node::ApplyDirect(const IngestItem& item, Timestamp now) {
+  Saved saved{sources_, clock_, stats_};
+  std::map<SourceKey, size_t> held_before;
+  for (const auto& [key, queue] : held_) held_before[key] = queue.size();
+  engine_->Abort();
+  released_.clear();
+  DirectOutcome result;
+  if (item.ack != nullptr) {
+    auto before = engine_->Load(item.ack->case_id);
+    if (!before.ok()) return before.status();
+    result.awaited_response =
+        before->opened && before->status == CaseStatus::kOpen && before->awaiting_response;
+  }
+  base::Status s = ApplyItem(item, now, result.outcome);
+  if (s.ok()) s = Commit();
+  if (!s.ok()) return Rollback(s, saved, held_before);
+  return result;
 }
 
 base::Status Node::FireDue(Timestamp now) {
@@ -304,7 +327,9 @@ base::Status Node::ApplyItem(const IngestItem& item, Timestamp now, ApplyOutcome
     ++stats_.appended;
     ++outcome.appended;
   }
-  engine_->StageOffset({std::string(item.topic), item.partition, item.offset});
+  if (item.topic != kPagerChannel) {
+    engine_->StageOffset({std::string(item.topic), item.partition, item.offset});
+  }
   return SyncTimer(case_id, std::nullopt, at);
 }
 
@@ -316,7 +341,9 @@ base::Status Node::Reject(const IngestItem& item, const std::string& reason,
   Timestamp stamp = clock_;
   if (auto w = Watermark(now); w && std::min(*w, now) > stamp) stamp = std::min(*w, now);
   if (base::Status s = engine_->StageRejection(reason, summary, case_id, stamp); !s.ok()) return s;
-  engine_->StageOffset({std::string(item.topic), item.partition, item.offset});
+  if (item.topic != kPagerChannel) {
+    engine_->StageOffset({std::string(item.topic), item.partition, item.offset});
+  }
   DeadLetter d{reason, std::string(item.topic), item.partition, item.offset,
                std::string(item.payload)};
   std::string key = DeadLetterKey(d.topic, d.partition, d.offset);
@@ -383,43 +410,55 @@ base::Status Node::Recover(base::Status failure) {
   return failure;
 }
 
-base::Result<uint64_t> Node::SupersedeAnsweredPages() {
+base::Result<std::vector<OutboxPage>> Node::OutboxPages() {
   // Reads see written batches only: everything applied is written first.
   if (base::Status s = log_->Flush(); !s.ok()) return s;
-  struct Entry {
-    uint64_t seq;
-    std::string case_id, engineer;
-    Timestamp at;
-  };
-  std::vector<Entry> entries;
+  std::vector<OutboxPage> pages;
   base::Status scan =
       log_->Scan(store::Family::kOutbox, "", [&](std::string_view key, std::string_view value) {
         if (key.size() != 8) return true;  // not a page: the relay reports it
-        auto j = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
-        if (!j.is_object() || !j["case"].is_string() || !j["engineer"].is_string() ||
-            !j["at"].is_string()) {
-          return true;
-        }
-        auto at = base::ParseInstant(j["at"].get<std::string>());
-        if (!at) return true;
-        entries.push_back({store::DecodeSeq(key), j["case"].get<std::string>(),
-                           j["engineer"].get<std::string>(), *at});
+        auto page = ParseOutboxPage(store::DecodeSeq(key), value);
+        if (page) pages.push_back(std::move(*page));
         return true;
       });
   if (!scan.ok()) return scan;
+  return pages;
+}
+
+base::Result<std::vector<uint64_t>> Node::SupersedePages(const std::vector<OutboxPage>& pages) {
   engine_->Abort();
-  uint64_t dropped = 0;
-  for (const Entry& e : entries) {
-    auto staged = engine_->StageSupersededPage(e.seq, e.case_id, e.engineer, e.at);
+  std::vector<uint64_t> dropped;
+  for (const OutboxPage& p : pages) {
+    auto staged = engine_->StageSupersededPage(p.seq, p.case_id, p.engineer, p.at);
     if (!staged.ok()) {
       engine_->Abort();
       return staged.status();
     }
-    if (*staged) ++dropped;
+    if (*staged) dropped.push_back(p.seq);
   }
-  if (dropped == 0) return dropped;
+  if (dropped.empty()) return dropped;
   if (base::Status s = Commit(); !s.ok()) return s;
   return dropped;
+}
+
+base::Result<uint64_t> Node::SupersedeAnsweredPages() {
+  auto pages = OutboxPages();
+  if (!pages.ok()) return pages.status();
+  auto dropped = SupersedePages(*pages);
+  if (!dropped.ok()) return dropped.status();
+  return dropped->size();
+}
+
+base::Status Node::RecordDeliveries(const std::vector<Delivered>& receipts,
+                                    const std::vector<FailedDelivery>& failures) {
+  if (receipts.empty() && failures.empty()) return base::Status::Ok();
+  engine_->Abort();
+  for (const Delivered& r : receipts) engine_->StageDelivered(r);
+  for (const FailedDelivery& f : failures) engine_->StageDeliveryFailed(f.event, f.outbox_value);
+  if (base::Status s = Commit(); !s.ok()) return s;
+  stats_.delivered += receipts.size();
+  stats_.delivery_failed += failures.size();
+  return base::Status::Ok();
 }
 
 base::Result<std::optional<int64_t>> Node::StoredOffset(const std::string& topic,

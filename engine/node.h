@@ -47,6 +47,7 @@
 #include "base/status.h"
 #include "base/time.h"
 #include "config/config.h"
+#include "engine/layouts.h"
 #include "feed/ingest_sink.h"
 #include "store/event_log.h"
 
@@ -89,6 +90,14 @@ struct NodeStats {
   uint64_t ticks = 0;         // timers fired
   uint64_t stalled = 0;       // timers still due after their tick: dropped (a routing bug)
   int64_t max_late_ms = 0;    // the latest firing's delay past its due instant, by `now`
+  uint64_t delivered = 0;     // page receipts recorded
+  uint64_t delivery_failed = 0;
+};
+
+// A delivery_failed event with the page's outbox entry as it is to be rewritten.
+struct FailedDelivery {
+  DeliveryFailed event;
+  std::string outbox_value;
 };
 
 class Node {
@@ -107,6 +116,18 @@ class Node {
   // `now` is the instant caught-up sources count as. Errors: the store's
   // (nothing was written; the caller retries the same items); kCorruption.
   base::Result<ApplyOutcome> Apply(const std::vector<IngestItem>& items, base::Timestamp now);
+
+  // Applies one acknowledgement that came over the pager channel (item.topic ==
+  // kPagerChannel, item.ack set) at once, as ONE atomic write: it is never held back for
+  // event time (the device waits for the answer; while a lagging source catches up, the
+  // inputs it still brings from before the ack apply late, as serve applies late inputs).
+  // `awaited_response` says whether the case was waiting for a first response before it.
+  // Errors: as Apply.
+  struct DirectOutcome {
+    ApplyOutcome outcome;
+    bool awaited_response = false;
+  };
+  base::Result<DirectOutcome> ApplyDirect(const IngestItem& item, base::Timestamp now);
 
   // Fires, in ONE atomic write, every timer due at or before the watermark.
   // Errors: as Apply (the timers stay due).
@@ -142,6 +163,18 @@ class Node {
   // backlog caught up on wakes nobody for a case already answered. The relay sends what is
   // left. Returns how many were dropped. Errors: the store's (nothing was written).
   base::Result<uint64_t> SupersedeAnsweredPages();
+  // The same for the given pages only (serve's pager keeps the outbox's pages in memory):
+  // returns the seqs dropped. Errors: as above.
+  base::Result<std::vector<uint64_t>> SupersedePages(const std::vector<OutboxPage>& pages);
+  // Every page in the outbox, in seq order (entries that are not pages are skipped).
+  // Flushes first. Errors: the store's.
+  base::Result<std::vector<OutboxPage>> OutboxPages();
+
+  // Writes, in ONE atomic write, each receipt (a delivered event, the page's outbox entry
+  // deleted) and each failure (a delivery_failed event, its outbox entry rewritten). The
+  // caller passes pages that are in the outbox. Errors: the store's (nothing was written).
+  base::Status RecordDeliveries(const std::vector<Delivered>& receipts,
+                                const std::vector<FailedDelivery>& failures);
 
   const NodeStats& stats() const { return stats_; }
   size_t pending_timers() const;

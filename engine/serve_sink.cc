@@ -26,7 +26,9 @@ base::Timestamp ServeSink::ReadNow() {
 
 base::Result<ApplyOutcome> ServeSink::Apply(const std::vector<IngestItem>& items) {
   // The shell reads the clock once per batch.
-  return node_->Apply(items, ReadNow());
+  auto outcome = node_->Apply(items, ReadNow());
+  if (outcome.ok() && after_write_) after_write_();
+  return outcome;
 }
 
 void ServeSink::ReportSources(const std::vector<SourceState>& sources) {
@@ -36,6 +38,7 @@ void ServeSink::ReportSources(const std::vector<SourceState>& sources) {
 base::Result<uint64_t> ServeSink::FireDue() {
   const uint64_t before = node_->stats().ticks;
   if (base::Status s = node_->FireDue(ReadNow()); !s.ok()) return s;
+  if (after_write_) after_write_();
   return node_->stats().ticks - before;
 }
 

@@ -55,6 +55,10 @@ class ServeSink : public IngestSink {
 
   Node& node() { return *node_; }
 
+  // Called after each successful write of Apply and FireDue (serve's pager takes the pages
+  // the write decided). Not called when the write failed.
+  void SetAfterWrite(std::function<void()> after_write) { after_write_ = std::move(after_write); }
+
  private:
   ServeSink() = default;
   base::Timestamp ReadNow();
@@ -62,6 +66,7 @@ class ServeSink : public IngestSink {
   std::unique_ptr<Node> node_;
   ReadClock clock_;
   base::Timestamp now_{};
+  std::function<void()> after_write_;
 };
 
 // Forwards to another sink; once `limit` messages (> 0) have been applied, sets

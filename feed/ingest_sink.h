@@ -16,6 +16,12 @@
 
 namespace router {
 
+// The topic of acknowledgements that came over the pager channel (serve's pager hub) rather
+// than Kafka: the node stores no offset for them and takes no event-time progress from them
+// (each is dated when serve received it). Their `offset` must still be unique, as it keys
+// their dead letters: the hub uses the receipt instant in microseconds.
+inline constexpr std::string_view kPagerChannel = "pager";
+
 // One consumed message, parsed. Views point into the consumer's buffers and
 // live until the sink's Apply returns.
 struct IngestItem {

@@ -1,8 +1,8 @@
 #include "pager/page.h"
 
 #include <cstdint>
-#include <utility>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 namespace pager {
 
@@ -92,39 +92,13 @@ base::Result<Page> DecodePage(std::string_view text) {
   if (auto s = OptionalString(j, "due", &due); !s.ok()) return s;
   if (!due.empty()) {
     auto parsed_due = base::ParseInstant(due);
-    if (!parsed_due) return Invalid("field due: not an ISO 8601 instant with offset: '" + due + "'");
+    if (!parsed_due)
+      return Invalid("field due: not an ISO 8601 instant with offset: '" + due + "'");
     p.due = *parsed_due;
   }
   if (p.case_id.empty()) return Invalid("field case is empty");
   if (p.engineer.empty()) return Invalid("field engineer is empty");
   return p;
-}
-
-base::Result<OutboundPage> FromOutbox(std::string_view key, std::string_view value) {
-  if (key.size() != 8) {
-    return base::Status::Corruption("outbox key of " + std::to_string(key.size()) +
-                                    " bytes (expected an 8-byte sequence number)");
-  }
-  // Big-endian, like store::EncodeSeq (not called: this target links no store).
-  uint64_t seq = 0;
-  for (char c : key) seq = (seq << 8) | static_cast<uint8_t>(c);
-  nlohmann::ordered_json j =
-      nlohmann::ordered_json::parse(value, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) {
-    return base::Status::Corruption("outbox entry " + std::to_string(seq) +
-                                    " is not a JSON object");
-  }
-  j["seq"] = seq;
-  OutboundPage out;
-  out.seq = seq;
-  out.wire = j.dump();
-  auto page = DecodePage(out.wire);
-  if (!page.ok()) {
-    return base::Status::Corruption("outbox entry " + std::to_string(seq) + ": " +
-                                    page.status().message());
-  }
-  out.engineer = page->engineer;
-  return out;
 }
 
 std::string_view LevelMeaning(int level) {

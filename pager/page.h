@@ -1,13 +1,12 @@
-// A page as it travels to an engineer: the pager's wire message. Pure encoding
-// (no socket, no store): the outbox relay (pager/outbox.h) turns an outbox entry
-// into one, the ZeroMQ adapters (pager/zmq_sink.h, pager/zmq_source.h) carry it,
-// and `escalator pager` shows it.
+// A page as it travels to an engineer. Pure encoding (no socket, no store):
+// serve's desk turns an outbox entry into a page frame (pager/protocol.h), the
+// hub carries it to devices, and `escalator pager` shows it.
 //
-// Wire format (one JSON object, UTF-8): the outbox entry's own fields, as the
-// router wrote them ({"case","engineer","at","step","target","reason",...}),
-// plus "seq", the paged event's sequence number in the log. Delivery is
-// at-least-once: a page may arrive twice (a restart resends what was not yet
-// deleted), and clients drop a seq they have seen.
+// JSON (one object, UTF-8): the outbox entry's own fields, as the router wrote
+// them ({"case","engineer","at","step","target","reason",...}), plus "seq",
+// the paged event's sequence number in the log: the page id. Delivery is
+// at least once (resent until a device confirms it), and devices show a seq
+// once.
 #pragma once
 
 #include <cstdint>
@@ -34,8 +33,8 @@ struct Page {
   std::string subject;
   std::string customer;  // the account
   std::string service;
-  std::string severity;  // the feed's severity code
-  int level = 0;         // 1 (urgent) .. 4 (normal)
+  std::string severity;                // the feed's severity code
+  int level = 0;                       // 1 (urgent) .. 4 (normal)
   std::optional<base::Timestamp> due;  // the first response target's instant
   friend bool operator==(const Page&, const Page&) = default;
 };
@@ -51,20 +50,6 @@ std::string EncodePage(const Page& page);
 // Errors: kInvalidInput naming the problem (not JSON, not an object, a missing
 // or mistyped "seq", "case", "engineer" or "at", a bad instant).
 base::Result<Page> DecodePage(std::string_view json);
-
-// An outbox entry made ready to send: its seq (from the key), the engineer (the
-// ZeroMQ topic frame) and the wire JSON (the entry's fields plus "seq").
-struct OutboundPage {
-  uint64_t seq = 0;
-  std::string engineer;
-  std::string wire;
-};
-
-// Turns one store::Family::kOutbox entry (key: 8-byte big-endian seq; value:
-// the router's JSON object) into a wire message.
-// Errors: kCorruption for a key that is not 8 bytes, or a value that is not a
-// page (as DecodePage would refuse it once "seq" is added).
-base::Result<OutboundPage> FromOutbox(std::string_view key, std::string_view value);
 
 // One line for people: "<at>  case <id>  step <n> via <target>: <reason>  (seq <n>)".
 std::string FormatPageLine(const Page& page);

@@ -37,8 +37,11 @@
 
 namespace pager {
 
-// The largest message either side accepts; a longer one is refused unread.
+// The largest message serve accepts from a device; a longer one is refused unread.
 inline constexpr size_t kMaxMessageBytes = 16 * 1024;
+// The largest message a device accepts from serve (a page quotes the case's subject, which
+// the feed allows up to its message limit).
+inline constexpr size_t kMaxServeMessageBytes = 256 * 1024;
 inline constexpr int kProtocolVersion = 1;
 
 struct Hello {
@@ -81,7 +84,7 @@ using FromServe = std::variant<Welcome, Page, AckAnswer, ServeError>;
 std::string Encode(const FromDevice& message);
 std::string Encode(const FromServe& message);
 
-// Errors: kInvalidInput naming the problem (longer than kMaxMessageBytes, not
+// Errors: kInvalidInput naming the problem (longer than the limit above, not
 // JSON, not an object, an unknown or missing "type", a missing or mistyped
 // field, an empty engineer or device, page 0).
 base::Result<FromDevice> DecodeFromDevice(std::string_view frame);

@@ -175,6 +175,9 @@ struct Folder {
     if (s.escalation) s.escalation->watch_at = e.watch_at;
   }
   void operator()(const PageSuperseded&) {}  // the page never left: nothing changes
+  // Receipts and their absence change nothing: escalation runs on acknowledgements.
+  void operator()(const Delivered&) {}
+  void operator()(const DeliveryFailed&) {}
   void operator()(const Acknowledged& e) {
     AddDistinct(s.acked_by, e.engineer);
     if (s.owner.empty()) s.owner = e.engineer;

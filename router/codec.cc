@@ -388,6 +388,18 @@ void Fields(Writer& w, const PageSuperseded& e) {
   w.Uint(5, static_cast<uint64_t>(e.by));
 }
 
+void Fields(Writer& w, const Delivered& e) {
+  w.String(3, e.engineer);
+  w.String(4, e.device);
+  w.Uint(5, e.paged_seq);
+}
+
+void Fields(Writer& w, const DeliveryFailed& e) {
+  w.String(3, e.engineer);
+  w.Uint(4, e.paged_seq);
+  w.Uint(5, e.attempts);
+}
+
 void Fields(Writer& w, const Responded& e) {
   w.Uint(3, static_cast<uint64_t>(e.how));
   w.String(4, e.by);
@@ -853,6 +865,39 @@ bool Field(Reader& r, uint32_t f, Wire w, Acknowledged& e) {
   return true;
 }
 
+bool Field(Reader& r, uint32_t f, Wire w, Delivered& e) {
+  switch (f) {
+    case 3:
+      r.String(w, &e.engineer);
+      return true;
+    case 4:
+      r.String(w, &e.device);
+      return true;
+    case 5:
+      r.Uint(w, &e.paged_seq);
+      return true;
+  }
+  return false;
+}
+
+bool Field(Reader& r, uint32_t f, Wire w, DeliveryFailed& e) {
+  switch (f) {
+    case 3:
+      r.String(w, &e.engineer);
+      return true;
+    case 4:
+      r.Uint(w, &e.paged_seq);
+      return true;
+    case 5: {
+      uint64_t attempts = 0;
+      r.Uint(w, &attempts);
+      e.attempts = static_cast<uint32_t>(std::min<uint64_t>(attempts, UINT32_MAX));
+      return true;
+    }
+  }
+  return false;
+}
+
 bool Field(Reader& r, uint32_t f, Wire w, PageSuperseded& e) {
   switch (f) {
     case 3:
@@ -1008,6 +1053,10 @@ base::Status DecodeEventInto(std::string_view bytes, Event* out) {
       return DecodeBody<HandoffChecked>(r, out);
     case EventType::kPageSuperseded:
       return DecodeBody<PageSuperseded>(r, out);
+    case EventType::kDelivered:
+      return DecodeBody<Delivered>(r, out);
+    case EventType::kDeliveryFailed:
+      return DecodeBody<DeliveryFailed>(r, out);
   }
   return base::Status::Corruption("unknown event type tag " + std::to_string(tag));
 }

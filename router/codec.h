@@ -73,6 +73,8 @@
 //                           5 event_id, 6 reason
 //   handoff_checked (14)    3 watch_at, 4 next_action_at
 //   page_superseded (15)    3 engineer, 4 paged_seq (uint), 5 by (enum SupersededBy)
+//   delivered (16)          3 engineer, 4 device, 5 paged_seq (uint)
+//   delivery_failed (17)    3 engineer, 4 paged_seq (uint), 5 attempts (uint)
 // Nested messages:
 //   candidate               1 engineer, 2 score (fixed64 double), 3 why (an
 //                           old record's sentence; written back only when a

@@ -181,6 +181,16 @@ struct Fields {
     o.j["paged_seq"] = e.paged_seq;
     o.Str("by", e.by == SupersededBy::kResolution ? "resolution" : "response");
   }
+  void operator()(const Delivered& e) {
+    o.Str("engineer", e.engineer);
+    o.Str("device", e.device);
+    o.j["paged_seq"] = e.paged_seq;
+  }
+  void operator()(const DeliveryFailed& e) {
+    o.Str("engineer", e.engineer);
+    o.j["paged_seq"] = e.paged_seq;
+    o.j["attempts"] = e.attempts;
+  }
   void operator()(const Responded& e) {
     o.Str("how", std::string(ResponseKindName(e.how)));
     o.Str("by", e.by);

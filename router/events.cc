@@ -20,6 +20,8 @@ constexpr EventType Tag(const SlaWarning&) { return EventType::kSlaWarning; }
 constexpr EventType Tag(const InputRejected&) { return EventType::kInputRejected; }
 constexpr EventType Tag(const HandoffChecked&) { return EventType::kHandoffChecked; }
 constexpr EventType Tag(const PageSuperseded&) { return EventType::kPageSuperseded; }
+constexpr EventType Tag(const Delivered&) { return EventType::kDelivered; }
+constexpr EventType Tag(const DeliveryFailed&) { return EventType::kDeliveryFailed; }
 }  // namespace
 
 EventType TypeOf(const Event& event) {
@@ -58,6 +60,10 @@ std::string_view TypeName(EventType type) {
       return "handoff_checked";
     case EventType::kPageSuperseded:
       return "page_superseded";
+    case EventType::kDelivered:
+      return "delivered";
+    case EventType::kDeliveryFailed:
+      return "delivery_failed";
   }
   return "unknown";
 }

@@ -251,9 +251,34 @@ struct PageSuperseded {
   friend bool operator==(const PageSuperseded&, const PageSuperseded&) = default;
 };
 
-using Event = std::variant<CaseOpened, CommunicationAdded, SeverityChanged, CaseResolved,
-                           CaseReopened, Routed, Paged, Escalated, Acknowledged, Responded,
-                           Breached, SlaWarning, InputRejected, HandoffChecked, PageSuperseded>;
+// A device of the engineer confirmed it has the page (shown it, or posted it on): the receipt.
+// Written by the pager hub in the batch that drops the page from the outbox. Changes no
+// state: escalation runs on acknowledgements, not on receipts.
+struct Delivered {
+  std::string case_id{};
+  Timestamp at{};  // when serve had the receipt
+  std::string engineer{};
+  std::string device{};
+  uint64_t paged_seq = 0;  // the page id: the paged event's sequence number
+  friend bool operator==(const Delivered&, const Delivered&) = default;
+};
+
+// A page was still undelivered (no device of the engineer confirmed it) a configured time
+// after it was decided. The page stays in the outbox and is still sent to any device that
+// connects; escalation goes on regardless. Changes no state.
+struct DeliveryFailed {
+  std::string case_id{};
+  Timestamp at{};  // when the pager gave up waiting
+  std::string engineer{};
+  uint64_t paged_seq = 0;
+  uint32_t attempts = 0;  // sends made to the engineer's devices (0: none was connected)
+  friend bool operator==(const DeliveryFailed&, const DeliveryFailed&) = default;
+};
+
+using Event =
+    std::variant<CaseOpened, CommunicationAdded, SeverityChanged, CaseResolved, CaseReopened,
+                 Routed, Paged, Escalated, Acknowledged, Responded, Breached, SlaWarning,
+                 InputRejected, HandoffChecked, PageSuperseded, Delivered, DeliveryFailed>;
 
 // Persisted type tags (the first field of every encoded event). Never renumber,
 // never reuse a retired number.
@@ -273,6 +298,8 @@ enum class EventType : uint8_t {
   kInputRejected = 13,
   kHandoffChecked = 14,
   kPageSuperseded = 15,
+  kDelivered = 16,
+  kDeliveryFailed = 17,
 };
 
 // The persisted tag of an event.

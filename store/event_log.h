@@ -63,6 +63,11 @@ struct Options {
   // opened; Append fails with kInvalidInput. Never creates anything.
   bool read_only = false;
   std::function<void(const base::Status&)> on_write_error = nullptr;  // from the writer thread
+  // Called once each appended batch is written (with `sync`, durable), with the sequence
+  // number after its last event: every event below it is on disk. From the writer thread
+  // with write_behind, else from Append's caller before Append returns. The paging hub
+  // sends a page only once this has passed its seq. RocksDB log only (SimLog ignores it).
+  std::function<void(uint64_t written_next_seq)> on_written = nullptr;
 };
 
 // One key update in a column family other than kLog. `value` nullopt deletes.

@@ -57,6 +57,7 @@ class RocksDbLog final : public EventLog {
     write_options_.disableWAL = false;
     read_only_ = options.read_only;
     on_write_error_ = options.on_write_error;
+    on_written_ = options.on_written;
     if (options.write_behind) writer_ = std::thread([this] { WriteBehindLoop(); });
   }
 
@@ -155,6 +156,7 @@ class RocksDbLog final : public EventLog {
     if (batch_->GetDataSize() > kMaxKeptBatchBytes) batch_.reset();
     if (!s.ok()) return FromRocks(s, "append to event log");
     Advance(*planned);
+    if (on_written_) on_written_(planned->next);
     return planned->first;
   }
 
@@ -308,6 +310,7 @@ class RocksDbLog final : public EventLog {
         db_->Resume();  // leaves a background-error stop, if the cause has gone
       }
       if (wb.GetDataSize() > kMaxKeptBatchBytes) wb = rocksdb::WriteBatch();
+      if (on_written_) on_written_(queued->plan.next);
       {
         std::lock_guard<std::mutex> lock(queue_mu_);
         writing_ = false;
@@ -426,6 +429,7 @@ class RocksDbLog final : public EventLog {
   // Write-behind (Options::write_behind): at most one batch queued and one
   // being written while the appender builds the next.
   std::function<void(const base::Status&)> on_write_error_;
+  std::function<void(uint64_t)> on_written_;
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
   std::optional<Queued> queued_;  // guarded by queue_mu_

@@ -7,18 +7,21 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "base/time.h"
+#include "tests/cli/serve_fixture.h"
 #include "tests/feed/child_process.h"
 #include "tests/feed/dev_broker.h"
 #include "tests/test_support.h"
 
 namespace {
 
+using namespace serve_fixture;
 using ingest_test::Broker;
 using ingest_test::ChildProcess;
 using nlohmann::json;
@@ -26,139 +29,6 @@ using testing_support::TempDir;
 using Clock = std::chrono::system_clock;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-constexpr char kAccount[] = "111122223333";  // annual + 24x7: medialive is covered always
-
-std::string Bin() { return testing_support::EscalatorBin(); }
-
-base::Timestamp Now() { return std::chrono::floor<milliseconds>(Clock::now()); }
-
-// The sample config with a level-1 policy fast enough for a test and independent
-// of who is on call: alice at once, bob after `bob_s` seconds, gus after `gus_s`.
-std::string WriteConfig(const TempDir& dir, int bob_s = 3, int gus_s = 10) {
-  std::string text =
-      testing_support::ReadFile(testing_support::SharedDir() / "samples" / "config.yaml");
-  std::regex level1(R"(  1: \{repeat: 2, steps: \[[^\n]*\n[^\n]*\n[^\n]*\]\}\n)");
-  std::string replaced = std::regex_replace(
-      text, level1,
-      "  1: {repeat: 0, steps: [{after: 0s, notify: [alice]}, {after: " + std::to_string(bob_s) +
-          "s, notify: [bob]},\n                         {after: " + std::to_string(gus_s) +
-          "s, notify: [gus]}]}\n");
-  REQUIRE(replaced != text);
-  auto path = dir.path() / "config.yaml";
-  testing_support::WriteFile(path, replaced);
-  return path.string();
-}
-
-std::string CreateCase(const std::string& case_id, base::Timestamp at) {
-  json j = {{"version", "0"},
-            {"id", "env-" + case_id},
-            {"detail-type", "Support Case Update"},
-            {"source", "aws.support"},
-            {"account", kAccount},
-            {"time", base::FormatInstant(at)},
-            {"region", "us-east-1"},
-            {"resources", json::array()},
-            {"detail",
-             {{"case-id", case_id},
-              {"display-id", "77"},
-              {"communication-id", ""},
-              {"event-name", "CreateCase"},
-              {"origin", ""},
-              {"case",
-               {{"caseId", case_id},
-                {"displayId", "77"},
-                {"subject", "channel down"},
-                {"status", "opened"},
-                {"serviceCode", "medialive"},
-                {"categoryCode", "other"},
-                {"severityCode", "critical"},
-                {"submittedBy", "ops@northwind.example"},
-                {"timeCreated", base::FormatInstant(at)},
-                {"language", "en"}}}}}};
-  return j.dump();
-}
-
-void Publish(const Broker& broker, const TempDir& dir, const std::string& line) {
-  auto path = dir.path() / "feed.jsonl";
-  testing_support::WriteFile(path, line + "\n");
-  auto r = ingest_test::Run({Bin(), "publish", "--brokers", broker.bootstrap, path.string()});
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-}
-
-std::vector<std::string> ServeArgs(const Broker& b, const std::string& config,
-                                   const std::string& data) {
-  return {Bin(),
-          "serve",
-          "--config",
-          config,
-          "--data",
-          data,
-          "--brokers",
-          b.bootstrap,
-          "--session-timeout-ms",
-          "6000",
-          "--heartbeat-interval-ms",
-          "1000",
-          "--summary-interval-s",
-          "1"};
-}
-
-// A pager client for one engineer, JSON lines on stdout.
-std::unique_ptr<ChildProcess> StartPager(const std::string& endpoint, const std::string& engineer,
-                                         int timeout_s, const std::string& err_path) {
-  return std::make_unique<ChildProcess>(
-      std::vector<std::string>{Bin(), "pager", "--endpoint", endpoint, "--engineer", engineer,
-                               "--format", "json", "--count", "1", "--timeout",
-                               std::to_string(timeout_s)},
-      err_path);
-}
-
-// Polls a child's stderr file until it mentions `what`, or a deadline.
-bool WaitForText(const std::string& path, const std::string& what, seconds limit) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    if (s.str().find(what) != std::string::npos) return true;
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  return false;
-}
-
-std::vector<json> LogOf(const std::string& data, const std::string& case_id) {
-  auto r = ingest_test::Run({Bin(), "log", "--data", data, "--case", case_id, "--format", "json"});
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  std::vector<json> out;
-  std::istringstream in(r.out);
-  for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
-  return out;
-}
-
-std::vector<json> OfType(const std::vector<json>& log, const std::string& type) {
-  std::vector<json> out;
-  for (const auto& e : log) {
-    if (e.at("type") == type) out.push_back(e);
-  }
-  return out;
-}
-
-std::string Dump(const std::vector<json>& log) {
-  std::string s;
-  for (const auto& e : log) s += e.dump() + "\n";
-  return s;
-}
-
-void StopServe(ChildProcess& serve, const std::string& err_path) {
-  serve.Signal(SIGTERM);
-  auto code = serve.Wait(seconds(30));
-  INFO(testing_support::ReadFile(err_path));
-  REQUIRE(code);
-  REQUIRE(*code == 0);
-}
 
 }  // namespace
 
@@ -170,7 +40,7 @@ TEST_CASE("serve pages step 0 over ZeroMQ, fires the next step on time, and an a
   const std::string data = d + "/data";
   const std::string endpoint = "ipc://" + d + "/pager.sock";
   auto args = ServeArgs(broker, config, data);
-  args.insert(args.end(), {"--pager-endpoint", endpoint, "--pager-grace-ms", "0"});
+  args.insert(args.end(), {"--pager-endpoint", endpoint});
   ChildProcess serve(args, d + "/serve.err");
   auto alice = StartPager(endpoint, "alice", 60, d + "/alice.err");
   auto bob = StartPager(endpoint, "bob", 60, d + "/bob.err");
@@ -284,12 +154,10 @@ TEST_CASE("a restarted serve fires overdue timers at once and resends the outbox
   // bob acknowledges from his pager, like an engineer tapping "ack".
   auto bob = std::make_unique<ChildProcess>(
       std::vector<std::string>{Bin(), "pager", "--endpoint", endpoint, "--engineer", "bob",
-                               "--format", "json", "--count", "1", "--timeout", "60", "--ack",
-                               "--brokers", broker.bootstrap},
+                               "--format", "json", "--count", "1", "--timeout", "60", "--ack"},
       d + "/bob.err");
   auto args = ServeArgs(broker, config, data);
-  args.insert(args.end(),
-              {"--pager-endpoint", endpoint, "--pager-grace-ms", "1500", "--log-level", "debug"});
+  args.insert(args.end(), {"--pager-endpoint", endpoint, "--log-level", "debug"});
   const base::Timestamp restarted = Now();
   ChildProcess serve(args, d + "/serve2.err");
   auto alice_page = alice->ReadLine(seconds(30));
@@ -300,15 +168,20 @@ TEST_CASE("a restarted serve fires overdue timers at once and resends the outbox
   const base::Timestamp bob_arrived = Now();
   REQUIRE(bob_page);
   CHECK(json::parse(*bob_page).at("step") == 1);
-  // Fired at once, sent once the 1.5 s grace for reconnecting pagers was over.
+  // Fired at once, sent as soon as bob's device said hello.
   CHECK(bob_arrived - restarted < seconds(5));
+  // bob's acknowledgement went back over the pager channel; its answer came once durable.
+  auto bob_answer = bob->ReadLine(seconds(30));
+  REQUIRE(bob_answer);
+  auto answer = json::parse(*bob_answer);
+  CHECK(answer.at("type") == "acked");
+  CHECK(answer.at("case") == case_id);
+  CHECK(answer.at("result") == "responded");
   auto bob_code = bob->Wait(seconds(30));
   INFO(testing_support::ReadFile(d + "/bob.err"));
   REQUIRE(bob_code);
   REQUIRE(*bob_code == 0);
-  CHECK_THAT(testing_support::ReadFile(d + "/bob.err"), Catch::Contains("acknowledged case"));
-  // The only message this serve consumes is bob's acknowledgement.
-  REQUIRE(WaitForText(d + "/serve2.err", "batch: 1 messages", seconds(20)));
+  REQUIRE(WaitForText(d + "/serve2.err", "over the pager channel", seconds(20)));
   StopServe(serve, d + "/serve2.err");
   CHECK_THAT(testing_support::ReadFile(d + "/serve2.err"), Catch::Contains("timers: 1 pending"));
   CHECK_THAT(testing_support::ReadFile(d + "/serve2.err"), Catch::Contains("timers: fired 1"));
@@ -323,4 +196,11 @@ TEST_CASE("a restarted serve fires overdue timers at once and resends the outbox
   REQUIRE(acks.size() == 1);
   CHECK(acks[0].at("engineer") == "bob");
   CHECK(OfType(log, "responded").size() == 1);
+  // Both pages were confirmed by the devices: each receipt is in the log, once.
+  auto delivered = OfType(log, "delivered");
+  REQUIRE(delivered.size() == 2);
+  std::set<uint64_t> confirmed = {delivered[0].at("paged_seq").get<uint64_t>(),
+                                  delivered[1].at("paged_seq").get<uint64_t>()};
+  CHECK(confirmed ==
+        std::set<uint64_t>{paged[0].at("seq").get<uint64_t>(), paged[1].at("seq").get<uint64_t>()});
 }

@@ -51,6 +51,11 @@ customers:
     eae: ann
     edm: ben
     engagement: {start: 2026-07-01, end: 2027-06-30}
+pager:
+  server_key: keys/serve.key
+  delivery_timeout: 5m
+  devices:
+    - {engineer: ann, device: phone, public_key: keys/ann-phone.pub}
 )";
 
 std::string Replace(const std::string& text, const std::string& from, const std::string& to) {
@@ -196,6 +201,25 @@ const Row kRows[] = {
      "t.yaml:17:3: engineers: expected a list, got a mapping"},
     {"empty value", "    calendar: office\n", "    calendar:\n",
      "t.yaml:40:5: customers[0].calendar: expected a value, got nothing"},
+    {"pager device of an unknown engineer", "{engineer: ann, device: phone",
+     "{engineer: zed, device: phone",
+     "t.yaml:48:18: pager.devices[0].engineer: unknown engineer 'zed'"},
+    {"duplicate pager device", "public_key: keys/ann-phone.pub}\n",
+     "public_key: keys/ann-phone.pub}\n    - {engineer: ann, device: phone, public_key: k.pub}\n",
+     "t.yaml:49:31: pager.devices[1].device: duplicate device 'phone' for engineer 'ann' (first "
+     "defined on line 48)"},
+    {"empty pager device name", "device: phone", "device: \"\"",
+     "t.yaml:48:31: pager.devices[0].device: expected a value, got an empty string"},
+    {"pager device without a public key", ", public_key: keys/ann-phone.pub}", "}",
+     "t.yaml:48:7: pager.devices[0]: missing required key 'public_key'"},
+    {"delivery timeout in business hours", "delivery_timeout: 5m", "delivery_timeout: 2bh",
+     "t.yaml:46:21: pager.delivery_timeout: delivery_timeout '2bh' cannot be in business hours"},
+    {"zero delivery timeout", "delivery_timeout: 5m", "delivery_timeout: 0s",
+     "t.yaml:46:21: pager.delivery_timeout: delivery_timeout must be longer than 0"},
+    {"insecure that is not a boolean", "pager:\n", "pager:\n  insecure: yes\n",
+     "t.yaml:45:13: pager.insecure: invalid boolean 'yes' (expected true or false)"},
+    {"typo in a pager key", "server_key:", "server_keys:",
+     "t.yaml:45:3: pager: unknown key 'server_keys' (expected one of: insecure, server_key,"},
     {"level that is not a number",
      "3: {steps:", "three: {steps:", "t.yaml:34:3: escalation.three: invalid number 'three'"},
 };
@@ -207,6 +231,39 @@ TEST_CASE("the base of the error table is valid") {
   INFO(AllErrors(r));
   REQUIRE(r.errors.empty());
   REQUIRE(r.config);
+}
+
+TEST_CASE("the pager section is read as written, and is optional") {
+  auto r = config::ParseConfig(kBase, "t.yaml");
+  REQUIRE(r.config);
+  const config::PagerConfig& p = r.config->pager;
+  CHECK_FALSE(p.insecure);
+  CHECK(p.server_key_file == "keys/serve.key");
+  CHECK(p.delivery_timeout == std::chrono::minutes(5));
+  REQUIRE(p.devices.size() == 1);
+  CHECK(p.devices[0].engineer == "ann");
+  CHECK(p.devices[0].device == "phone");
+  CHECK(p.devices[0].public_key_file == "keys/ann-phone.pub");
+
+  // The same device name on two engineers is two devices.
+  r = config::ParseConfig(Replace(kBase, "public_key: keys/ann-phone.pub}\n",
+                                  "public_key: keys/ann-phone.pub}\n"
+                                  "    - {engineer: ben, device: phone, public_key: b.pub}\n"),
+                          "t.yaml");
+  INFO(AllErrors(r));
+  REQUIRE(r.config);
+  CHECK(r.config->pager.devices.size() == 2);
+
+  r = config::ParseConfig(Replace(kBase, "pager:\n", "pager:\n  insecure: true\n"), "t.yaml");
+  REQUIRE(r.config);
+  CHECK(r.config->pager.insecure);
+
+  r = config::ParseConfig(kBase.substr(0, kBase.find("pager:")), "t.yaml");
+  REQUIRE(r.config);
+  CHECK_FALSE(r.config->pager.insecure);
+  CHECK(r.config->pager.server_key_file.empty());
+  CHECK(r.config->pager.delivery_timeout == std::chrono::minutes(5));
+  CHECK(r.config->pager.devices.empty());
 }
 
 TEST_CASE("each broken config yields the expected located error") {

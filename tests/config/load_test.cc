@@ -167,4 +167,13 @@ TEST_CASE("the project's example config loads with every plan represented") {
   CHECK(evenings.restrict[4] == config::WeeklyWindow{Weekday::kFri, hours(16), hours(1)});
   CHECK(oncall->overrides[0].from == Utc("2026-12-25T02:00:00Z"));
   CHECK(c->FindSchedule("live-video-backup")->layers[0].name == "layer-1");
+
+  // The pager section: key files named, never read here.
+  CHECK_FALSE(c->pager.insecure);
+  CHECK(c->pager.server_key_file == "keys/serve.key");
+  CHECK(c->pager.delivery_timeout == minutes(5));
+  REQUIRE(c->pager.devices.size() == 3);
+  CHECK(c->pager.devices[1].engineer == "ines");
+  CHECK(c->pager.devices[1].device == "laptop");
+  CHECK(c->pager.devices[1].public_key_file == "keys/ines-laptop.pub");
 }

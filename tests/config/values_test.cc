@@ -71,7 +71,7 @@ TEST_CASE("weekday keys: single days, ranges that wrap, comma lists") {
   }
 }
 
-TEST_CASE("dates, local date-times, fractions and whole numbers") {
+TEST_CASE("dates, local date-times, fractions, booleans and whole numbers") {
   CHECK(ParseDate("2028-02-29").value() == 2028y / February / 29);
   CHECK_FALSE(ParseDate("2026-02-29").ok());
   CHECK_FALSE(ParseDate("2026-2-01").ok());
@@ -94,6 +94,13 @@ TEST_CASE("dates, local date-times, fractions and whole numbers") {
   for (const char* bad : {"0", "0%", "150%", "1.5", "-0.5", "abc", "%", "75 %"}) {
     INFO(bad);
     CHECK_FALSE(ParseFraction(bad).ok());
+  }
+
+  CHECK(ParseBool("true").value());
+  CHECK_FALSE(ParseBool("false").value());
+  for (const char* bad : {"yes", "no", "on", "True", "1", ""}) {
+    INFO(bad);
+    CHECK_THAT(ParseBool(bad).status().message(), Catch::Contains("invalid boolean"));
   }
 
   CHECK(ParseInt("3", 1, 9).value() == 3);

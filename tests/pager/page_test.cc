@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "pager/protocol.h"
+
 namespace {
 
 pager::Page Sample() {
@@ -18,12 +20,6 @@ pager::Page Sample() {
   p.target = "schedule/video-sme-primary";
   p.reason = "on call in layer weekly";
   return p;
-}
-
-std::string Key(uint64_t seq) {
-  std::string k(8, '\0');
-  for (int i = 7; i >= 0; --i, seq >>= 8) k[i] = static_cast<char>(seq & 0xff);
-  return k;
 }
 
 }  // namespace
@@ -69,32 +65,35 @@ TEST_CASE("a malformed page is refused with a reason naming the problem") {
   }
 }
 
-TEST_CASE("an outbox entry becomes a page with the key's seq, keeping the router's extra fields") {
+TEST_CASE("an outbox entry becomes a page frame with its seq, keeping the router's extra fields") {
   std::string value = R"({"case":"case-9","engineer":"bob","at":"2026-11-24T03:05:00Z","step":2,)"
-                      R"("target":"edm","reason":"the customer's EDM","cycle":0,"level":1})";
-  auto out = pager::FromOutbox(Key(1234567), value);
-  REQUIRE(out.ok());
-  CHECK(out->seq == 1234567);
-  CHECK(out->engineer == "bob");
-  auto j = nlohmann::json::parse(out->wire);
+                      R"("target":"edm","reason":"the customer's EDM","cycle":0,"level":1,)"
+                      R"("customer":"acme","due":"2026-11-24T03:20:00Z",)"
+                      R"("delivery_failed_at":"2026-11-24T03:10:00Z"})";
+  auto frame = pager::PageFrameFromOutbox(1234567, value);
+  REQUIRE(frame.ok());
+  auto j = nlohmann::json::parse(*frame);
+  CHECK(j["type"] == "page");
   CHECK(j["seq"] == 1234567);
-  CHECK(j["level"] == 1);
   CHECK(j["cycle"] == 0);
-  auto page = pager::DecodePage(out->wire);
-  REQUIRE(page.ok());
-  CHECK(page->case_id == "case-9");
-  CHECK(page->step == 2);
-  CHECK(page->target == "edm");
-  CHECK(page->at == *base::ParseInstant("2026-11-24T03:05:00Z"));
+  CHECK_FALSE(j.contains("delivery_failed_at"));  // serve's bookkeeping, not the page's
+  auto message = pager::DecodeFromServe(*frame);
+  REQUIRE(message.ok());
+  const auto& page = std::get<pager::Page>(*message);
+  CHECK(page.seq == 1234567);
+  CHECK(page.case_id == "case-9");
+  CHECK(page.step == 2);
+  CHECK(page.level == 1);
+  CHECK(page.customer == "acme");
+  CHECK(page.due == base::ParseInstant("2026-11-24T03:20:00Z"));
+  CHECK(page.at == *base::ParseInstant("2026-11-24T03:05:00Z"));
 
-  SECTION("a bad key or value is corruption") {
-    auto short_key = pager::FromOutbox("1234", value);
-    REQUIRE_FALSE(short_key.ok());
-    CHECK(short_key.status().code() == base::Code::kCorruption);
-    auto no_engineer = pager::FromOutbox(Key(5), R"({"case":"c","at":"2026-11-24T03:05:00Z"})");
+  SECTION("a value that is not a page is corruption") {
+    auto no_engineer = pager::PageFrameFromOutbox(5, R"({"case":"c","at":"2026-11-24T03:05:00Z"})");
     REQUIRE_FALSE(no_engineer.ok());
+    CHECK(no_engineer.status().code() == base::Code::kCorruption);
     CHECK_THAT(no_engineer.status().message(), Catch::Contains("engineer missing"));
-    CHECK_FALSE(pager::FromOutbox(Key(5), "[]").ok());
+    CHECK_FALSE(pager::PageFrameFromOutbox(5, "[]").ok());
   }
 }
 

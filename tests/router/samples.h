@@ -147,6 +147,8 @@ inline std::vector<router::Event> EveryEventType() {
       HandoffChecked{c, T("2026-11-24T14:20:00Z"), T("2026-11-24T15:00:00Z"),
                      T("2026-11-24T14:25:00Z")},
       PageSuperseded{c, T("2026-11-24T14:06:00Z"), "alice", 7, SupersededBy::kResolution},
+      Delivered{c, T("2026-11-24T14:05:01.250Z"), "alice", "phone", 7},
+      DeliveryFailed{c, T("2026-11-24T14:10:00Z"), "bob", 9, 4},
   };
 }
 
