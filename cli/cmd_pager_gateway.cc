@@ -25,6 +25,7 @@
 #include "base/status.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "pager/curve.h"
 #include "pager/device.h"
 #include "pager/webhook.h"
 #include "pager/webhook_relay.h"
@@ -46,19 +47,6 @@ base::Result<std::string> ReadWholeFile(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-// A CURVE key file: one Z85 key (40 characters), surrounding whitespace allowed.
-base::Result<std::string> ReadKey(const std::string& path) {
-  auto text = ReadWholeFile(path);
-  if (!text.ok()) return text.status();
-  std::string key = *text;
-  key.erase(0, key.find_first_not_of(" \t\r\n"));
-  key.erase(key.find_last_not_of(" \t\r\n") + 1);
-  if (key.size() != 40) {
-    return base::Status::InvalidInput("'" + path + "' is not a Z85 key (40 characters)");
-  }
-  return key;
 }
 
 // "a,b,c" as engineer ids. Errors: an empty or repeated id.
@@ -133,10 +121,14 @@ std::optional<Setup> ReadSetup(const Flags& f) {
     return Bad("--key and --server-key go together (CURVE needs both)");
   }
   if (!key.empty()) {
-    auto secret = ReadKey(key), pub = ReadKey(key + ".pub"), server = ReadKey(server_key);
-    for (const auto* r : {&secret, &pub, &server}) {
-      if (!r->ok()) return Bad(r->status().message());
-    }
+    // The secret key must be private to its owner (ReadSecretKeyFile refuses a file others
+    // may read); the public key is derived from it, so it cannot disagree with a NAME.pub.
+    auto secret = pager::ReadSecretKeyFile(key);
+    if (!secret.ok()) return Bad(secret.status().message());
+    auto pub = pager::PublicFromSecret(*secret);
+    if (!pub.ok()) return Bad(pub.status().message());
+    auto server = pager::ReadKeyFile(server_key);
+    if (!server.ok()) return Bad(server.status().message());
     s.device.secret_key = *secret;
     s.device.public_key = *pub;
     s.device.server_public = *server;
@@ -224,8 +216,9 @@ int RunPagerGateway(int argc, char** argv) {
           {"format", true, false, "json or slack (an incoming-webhook message)", "json"},
           {"max-attempts", true, false, "attempts per page before giving up", "5"},
           {"timeout-ms", true, false, "bound on each attempt", "5000"},
-          {"key", true, false, "this gateway's CURVE secret key file (Z85; FILE.pub beside)", ""},
-          {"server-key", true, false, "serve's CURVE public key file (Z85)", ""},
+          {"key", true, false,
+           "this gateway's secret key file (NAME.key, mode 0600), for CURVE on tcp://", ""},
+          {"server-key", true, false, "serve's public key file, for CURVE on tcp://", ""},
           {"count", true, false, "exit 0 after posting this many pages; 0: no limit", "0"},
           {"exit-after-s", true, false, "exit after this many seconds; 0: no limit", "0"},
       },
