@@ -89,7 +89,7 @@ struct Teller {
     for (const auto& [id, p] : pages) {
       std::string line =
           "page " + std::to_string(id) + " to " + p.engineer + ": paged " + At(p.paged);
-      if (p.superseded) line += " -> not sent (answered first) " + At(*p.superseded);
+      if (p.superseded) line += " -> dropped (answered first) " + At(*p.superseded);
       if (p.delivered) line += " -> delivered " + At(*p.delivered) + " (" + p.device + ")";
       if (p.failed) line += " -> delivery failed " + At(*p.failed);
       if (!p.delivered && !p.failed && !p.superseded) line += " -> not delivered yet";
@@ -208,10 +208,10 @@ struct Teller {
   }
   void operator()(const router::PageSuperseded& e) {
     if (auto it = pages.find(e.paged_seq); it != pages.end()) it->second.superseded = e.at;
-    Line(e.at, "NOT SENT page " + std::to_string(e.paged_seq) + " to " + e.engineer +
+    Line(e.at, "DROPPED page " + std::to_string(e.paged_seq) + " to " + e.engineer +
                    ": the case was " +
                    (e.by == router::SupersededBy::kResolution ? "resolved" : "answered") +
-                   " before it could leave");
+                   " before any device of theirs confirmed it");
   }
   void operator()(const router::Responded& e) {
     std::string how = e.how == router::ResponseKind::kAck ? "acknowledgement by " + e.by

@@ -287,11 +287,14 @@ int RunServe(int argc, char** argv) {
     if (base::Status s = desk->Round(); !s.ok()) spdlog::warn("pager: {}", s.ToString());
     hub_for_writer.store(nullptr);
     (void)engine_sink.Flush();
+    const pager::HubStats& h = hub->stats();
     spdlog::info(
         "pager: {} delivered, {} undelivered past the timeout, {} dropped as answered, "
-        "{} acknowledgement(s) over the channel; {} page(s) left in the outbox",
+        "{} acknowledgement(s) over the channel; {} page(s) left in the outbox; {} "
+        "frame(s) sent; refused: {} unknown key(s), {} hello(s), {} bad message(s)",
         desk->stats().delivered, desk->stats().failed, desk->stats().superseded, desk->stats().acks,
-        desk->pending());
+        desk->pending(), h.sent.load(), h.refused_keys.load(), h.refused_hellos.load(),
+        h.bad_messages.load());
     desk.reset();
     hub.reset();
   }

@@ -53,13 +53,14 @@ base::Result<std::unique_ptr<Device>> Device::Connect(const DeviceOptions& optio
     // Explicit, not libzmq's defaults: closing waits at most 500 ms for the last receipts
     // and acknowledgements (a lost receipt only means one more copy from serve), a dead
     // serve is noticed within 3 s of silence, reconnection starts at 100 ms and backs off
-    // to 2 s, and messages are queued only to a connection that completed its handshake.
+    // to 500 ms (a serve back from a restart is found within half a second), and messages are
+    // queued only to a connection that completed its handshake.
     s.dealer.set(zmq::sockopt::linger, 500);
     s.dealer.set(zmq::sockopt::heartbeat_ivl, 1000);
     s.dealer.set(zmq::sockopt::heartbeat_timeout, 3000);
     s.dealer.set(zmq::sockopt::heartbeat_ttl, 3000);
     s.dealer.set(zmq::sockopt::reconnect_ivl, 100);
-    s.dealer.set(zmq::sockopt::reconnect_ivl_max, 2000);
+    s.dealer.set(zmq::sockopt::reconnect_ivl_max, 500);
     s.dealer.set(zmq::sockopt::sndhwm, 1000);
     s.dealer.set(zmq::sockopt::rcvhwm, 10000);
     s.dealer.set(zmq::sockopt::immediate, 1);
@@ -83,17 +84,24 @@ base::Result<std::optional<FromServe>> Device::Receive(std::chrono::milliseconds
   auto& s = *sockets_;
   const auto deadline = Clock::now() + timeout;
   while (true) {
-    while (s.monitor.check_event(0)) {
-    }
-    if (s.monitor.fresh) {
-      s.monitor.fresh = false;
-      welcomed_ = false;
-      const std::string hello = Encode(FromDevice{Hello{options_.engineer, options_.device}});
-      (void)s.dealer.send(zmq::buffer(hello), zmq::send_flags::dontwait);
-    }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     zmq::pollitem_t item{s.dealer.handle(), 0, ZMQ_POLLIN, 0};
-    zmq::poll(&item, 1, std::clamp(left, std::chrono::milliseconds(0), kMonitorSlice));
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    try {
+      while (s.monitor.check_event(0)) {
+      }
+      if (s.monitor.fresh) {
+        s.monitor.fresh = false;
+        welcomed_ = false;
+        const std::string hello = Encode(FromDevice{Hello{options_.engineer, options_.device}});
+        (void)s.dealer.send(zmq::buffer(hello), zmq::send_flags::dontwait);
+      }
+      zmq::poll(&item, 1, std::clamp(left, std::chrono::milliseconds(0), kMonitorSlice));
+    } catch (const zmq::error_t& e) {
+      // A signal (the caller's SIGTERM) interrupted the wait: nothing came; the caller looks
+      // at its stop flag.
+      if (e.num() != EINTR) throw;
+      return std::optional<FromServe>();
+    }
     if (item.revents & ZMQ_POLLIN) {
       zmq::message_t frame;
       if (s.dealer.recv(frame, zmq::recv_flags::dontwait)) {

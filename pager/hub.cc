@@ -249,8 +249,11 @@ base::Result<std::unique_ptr<Hub>> Hub::Start(HubOptions options) {
           });
       if (!zap.ok()) return zap.status();
       l.zap = std::move(*zap);
-      l.router.set(zmq::sockopt::curve_server, 1);
-      l.router.set(zmq::sockopt::curve_secretkey, l.options.curve->server_secret);
+      // Fails closed: without its ZAP handler the server would let in any key.
+      if (base::Status s = ConfigureCurveServer(l.router, l.options.curve->server_secret);
+          !s.ok()) {
+        return s;
+      }
     }
     // Explicit, not libzmq's defaults: a send to a connection that is gone fails (and the
     // device is forgotten) instead of vanishing; silent peers are dropped after 3 s; closing
@@ -310,14 +313,20 @@ void Hub::Run() {
       timeout = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(*wake - Now()),
                            std::chrono::milliseconds(0), timeout);
     }
-    zmq::poll(items, l.zap ? 3 : 2, timeout);
-    if (items[1].revents & ZMQ_POLLIN) l.TakeCommands();
-    if (l.zap && (items[2].revents & ZMQ_POLLIN)) {
-      while (l.zap->HandleOne()) {
+    try {
+      zmq::poll(items, l.zap ? 3 : 2, timeout);
+      if (items[1].revents & ZMQ_POLLIN) l.TakeCommands();
+      if (l.zap && (items[2].revents & ZMQ_POLLIN)) {
+        while (l.zap->HandleOne()) {
+        }
       }
+      if (items[0].revents & ZMQ_POLLIN) l.ReadDevices();
+      l.Poll();
+    } catch (const zmq::error_t& e) {
+      // serve's SIGTERM may land on this thread: an interrupted call is tried again on the
+      // next turn (the signal's owner stops the hub through the destructor).
+      if (e.num() != EINTR) throw;
     }
-    if (items[0].revents & ZMQ_POLLIN) l.ReadDevices();
-    l.Poll();
   }
 }
 

@@ -13,9 +13,27 @@ constexpr const char* kZapEndpoint = "inproc://zeromq.zap.01";
 // routing id, mechanism, then the mechanism's credentials.
 enum Frame { kVersion = 0, kRequestId, kDomain, kAddress, kRoutingId, kMechanism, kCredentials };
 
+// ZMQ_ZAP_ENFORCE_DOMAIN: zmq.h defines it only with ZMQ_BUILD_DRAFT_API, but libzmq 4.3.4's
+// setsockopt handles it in every build (src/options.cpp).
+constexpr int kZapEnforceDomain = 93;
+
 std::string Text(const zmq::message_t& m) { return std::string(m.data<char>(), m.size()); }
 
 }  // namespace
+
+base::Status ConfigureCurveServer(zmq::socket_t& socket, const std::string& server_secret_z85) {
+  // Also checks that libzmq has CURVE.
+  if (auto pub = PublicFromSecret(server_secret_z85); !pub.ok()) return pub.status();
+  try {
+    socket.set(zmq::sockopt::curve_server, 1);
+    socket.set(zmq::sockopt::curve_secretkey, server_secret_z85);
+    socket.set(zmq::sockopt::zap_domain, kPagerZapDomain);
+    socket.set(zmq::sockopt::integral_option<kZapEnforceDomain, int, false>{}, 1);
+  } catch (const zmq::error_t& e) {
+    return base::Status::Unavailable(std::string("CURVE server options: ") + e.what());
+  }
+  return base::Status::Ok();
+}
 
 ZapHandler::ZapHandler(zmq::context_t& ctx, DeviceKeys devices, OnRefused on_refused)
     : socket_(ctx, zmq::socket_type::rep),

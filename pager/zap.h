@@ -16,9 +16,12 @@
 // src/null_mechanism.cpp of that release):
 //   - a CURVE server socket asks the handler bound in its context for every connection,
 //     whatever ZMQ_ZAP_DOMAIN. With NO handler bound it lets in every client that knows the
-//     server's public key (ZMQ_ZAP_ENFORCE_DOMAIN, which would refuse instead, is draft API,
-//     absent from Debian's build). So bind the handler BEFORE the server socket binds, and keep
-//     it alive as long as the server socket.
+//     server's public key. ConfigureCurveServer closes that hole: with a ZAP domain and
+//     ZMQ_ZAP_ENFORCE_DOMAIN (draft in zmq.h, honoured by the 4.3.4 library) a missing handler
+//     fails the handshake instead (nothing passes, though 4.3.4 sometimes leaves such a
+//     connection open until ZMQ_HANDSHAKE_IVL). ENFORCE without a domain would skip ZAP
+//     altogether. Still, bind the handler before the server socket binds and keep it alive as
+//     long as the socket.
 //   - a NULL socket asks only when ZMQ_ZAP_DOMAIN is set (non-empty); without a domain every
 //     peer is let in unasked, and NULL requests never reach this handler.
 //   - while the owner does not call HandleOne the handshake waits (until ZMQ_HANDSHAKE_IVL,
@@ -35,6 +38,16 @@
 #include "pager/curve.h"
 
 namespace pager {
+
+// The ZAP domain ConfigureCurveServer sets.
+inline constexpr char kPagerZapDomain[] = "escalator.pager";
+
+// Makes `socket` (serve's ROUTER, before it binds) a CURVE server with `server_secret_z85` that
+// always asks the ZAP handler and refuses every connection while none is bound: sets
+// ZMQ_CURVE_SERVER, ZMQ_CURVE_SECRETKEY, ZMQ_ZAP_DOMAIN (kPagerZapDomain) and
+// ZMQ_ZAP_ENFORCE_DOMAIN. Errors: kInvalidInput when the secret is not a 40-character Z85 key;
+// kUnavailable when libzmq lacks CURVE or refuses an option.
+base::Status ConfigureCurveServer(zmq::socket_t& socket, const std::string& server_secret_z85);
 
 class ZapHandler {
  public:

@@ -50,6 +50,18 @@ for f in pure:
         if forbidden.search(line):
             failures.append(f"{f.relative_to(root)}:{n}: I/O or clock in pure code: {line.strip()}")
 
+# The pager's pure part (pager_page): the page, the channel's messages, the delivery rules.
+# It may include its own headers, nothing that does I/O, and reads no clock.
+pure_pager = [root / "pager" / f"{name}.{ext}" for name in ("page", "protocol", "delivery_book")
+              for ext in ("h", "cc")]
+forbidden_pager = re.compile(r'#include\s*[<"](rocksdb/|librdkafka/|zmq|spdlog/|store/|engine/|curl/)'
+                             r'|system_clock::now|steady_clock::now|\btime\(nullptr\)')
+for f in pure_pager:
+    for n, line in enumerate(f.read_text().splitlines(), 1):
+        if forbidden_pager.search(line):
+            failures.append(f"{f.relative_to(root)}:{n}: I/O or clock in pure code: {line.strip()}")
+pure += pure_pager
+
 for f in failures:
     print(f)
 print(f"{len(deps)} targets, {len(pure)} pure files checked; {len(failures)} problem(s)")
