@@ -90,6 +90,11 @@ int RunServe(int argc, char** argv) {
           {"session-timeout-ms", true, false,
            "consumer session timeout: how long a dead member holds its partitions", "45000"},
           {"heartbeat-interval-ms", true, false, "consumer heartbeat interval", "3000"},
+          {"fetch-wait-ms", true, false,
+           "how long a fetch that found nothing waits at the broker (fetch.wait.max.ms): the "
+           "embedded broker holds every empty fetch this long, so it bounds the time from a "
+           "case event to its page",
+           "10"},
           {"dead-letter-topic", true, false,
            "also produce dead letters to this topic (each once its batch is durable; kept in the "
            "log until the topic confirms it)",
@@ -106,7 +111,8 @@ int RunServe(int argc, char** argv) {
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   const auto& f = parsed.flags;
-  int64_t session = 0, heartbeat = 0, max_batch = 0, max_bytes = 0, summary = 0, stop_after = 0;
+  int64_t session = 0, heartbeat = 0, max_batch = 0, max_bytes = 0, summary = 0, stop_after = 0,
+          fetch_wait = 0;
   // The first bad value is the usage error. Options kept as int, and the grace added to a
   // clock, stay within int.
   struct NumberFlag {
@@ -117,6 +123,7 @@ int RunServe(int argc, char** argv) {
   for (const NumberFlag& n : {
            NumberFlag{"session-timeout-ms", 1000, INT_MAX, &session},
            NumberFlag{"heartbeat-interval-ms", 100, INT_MAX, &heartbeat},
+           NumberFlag{"fetch-wait-ms", 0, 300000, &fetch_wait},
            NumberFlag{"max-batch", 1, INT64_MAX, &max_batch},
            NumberFlag{"max-message-bytes", 1, INT64_MAX, &max_bytes},
            NumberFlag{"summary-interval-s", 1, INT_MAX, &summary},
@@ -182,6 +189,7 @@ int RunServe(int argc, char** argv) {
   options.group = *f.Get("group");
   options.session_timeout_ms = static_cast<int>(session);
   options.heartbeat_interval_ms = static_cast<int>(heartbeat);
+  options.fetch_wait_ms = static_cast<int>(fetch_wait);
   options.dead_letter_topic = f.Get("dead-letter-topic").value_or("");
   options.max_batch = static_cast<size_t>(max_batch);
   options.summary_interval_s = static_cast<int>(summary);

@@ -96,6 +96,7 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
   }
   co.session_timeout_ms = options.session_timeout_ms;
   co.heartbeat_interval_ms = options.heartbeat_interval_ms;
+  co.extra["fetch.wait.max.ms"] = std::to_string(options.fetch_wait_ms);
   co.stored_offset = [&sink](const std::string& topic, int32_t partition) {
     return sink.StoredOffset(topic, partition);
   };

@@ -30,6 +30,11 @@ struct IngestOptions {
   std::string group = "escalator";
   int session_timeout_ms = 45000;
   int heartbeat_interval_ms = 3000;
+  // The consumer's fetch.wait.max.ms: the longest a fetch that found nothing waits at the
+  // broker. A real broker answers as soon as data arrives; the embedded broker (librdkafka's
+  // mock cluster) only at the end of the wait, so its default of 500 ms put up to half a
+  // second between a case event and its page. 10 ms costs ~100 empty fetches a second.
+  int fetch_wait_ms = 10;
   std::string dead_letter_topic;  // empty: dead letters only in the store
   // Smaller batches measured faster (their working set stays in cache) and page
   // sooner; 1,000 (BENCHMARKS.md "Ingest": 42k vs 35-38k events/s at 5,000).

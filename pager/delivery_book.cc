@@ -12,10 +12,16 @@ std::vector<SendOrder> DeliveryBook::SendsFor(uint64_t seq, const std::string& e
   return out;
 }
 
-void DeliveryBook::Schedule(Pending& p, base::Timestamp now) {
+base::Timestamp DeliveryBook::WakeOf(const Pending& p) {
+  return p.failed ? p.next_send : std::min(p.next_send, p.fail_at);
+}
+
+void DeliveryBook::Schedule(uint64_t seq, Pending& p, base::Timestamp now) {
+  wakes_.erase({WakeOf(p), seq});
   p.backoff =
       p.backoff.count() == 0 ? options_.first_retry : std::min(p.backoff * 2, options_.max_retry);
   p.next_send = now + p.backoff;
+  wakes_.insert({WakeOf(p), seq});
 }
 
 std::vector<SendOrder> DeliveryBook::Add(uint64_t seq, const std::string& engineer,
@@ -26,7 +32,8 @@ std::vector<SendOrder> DeliveryBook::Add(uint64_t seq, const std::string& engine
   p.engineer = engineer;
   p.fail_at = std::max(decided, now) + options_.delivery_timeout;
   p.failed = failed_before;
-  Schedule(p, now);
+  p.next_send = base::Timestamp::max();  // not in wakes_ yet: Schedule's erase finds nothing
+  Schedule(seq, p, now);
   pages_of_[engineer].insert(seq);
   return SendsFor(seq, engineer);
 }
@@ -42,7 +49,7 @@ std::vector<SendOrder> DeliveryBook::Connect(const DeviceEntry& device, base::Ti
       // A fresh connection resets the backoff: its pages went out just now.
       Pending& p = pages_[seq];
       p.backoff = {};
-      Schedule(p, now);
+      Schedule(seq, p, now);
     }
   }
   return out;
@@ -78,6 +85,7 @@ std::optional<ReceiptNote> DeliveryBook::Receive(const std::string& route, uint6
 void DeliveryBook::Drop(uint64_t seq) {
   auto it = pages_.find(seq);
   if (it == pages_.end()) return;
+  wakes_.erase({WakeOf(it->second), seq});
   auto of = pages_of_.find(it->second.engineer);
   if (of != pages_of_.end()) {
     of->second.erase(seq);
@@ -88,26 +96,28 @@ void DeliveryBook::Drop(uint64_t seq) {
 
 DeliveryBook::Due DeliveryBook::Poll(base::Timestamp now) {
   Due due;
-  for (auto& [seq, p] : pages_) {
+  while (!wakes_.empty() && wakes_.begin()->first <= now) {
+    const uint64_t seq = wakes_.begin()->second;
+    Pending& p = pages_[seq];
+    wakes_.erase(wakes_.begin());
     if (!p.failed && now >= p.fail_at) {
       p.failed = true;
       due.failed.push_back({seq, p.engineer, p.attempts});
     }
     if (now >= p.next_send) {
       for (auto& order : SendsFor(seq, p.engineer)) due.sends.push_back(std::move(order));
-      Schedule(p, now);
+      p.next_send = base::Timestamp::max();  // out of wakes_ already: Schedule erases nothing
+      Schedule(seq, p, now);
+    } else {
+      wakes_.insert({WakeOf(p), seq});
     }
   }
   return due;
 }
 
 std::optional<base::Timestamp> DeliveryBook::NextWake() const {
-  std::optional<base::Timestamp> next;
-  for (const auto& [seq, p] : pages_) {
-    base::Timestamp t = p.failed ? p.next_send : std::min(p.next_send, p.fail_at);
-    if (!next || t < *next) next = t;
-  }
-  return next;
+  if (wakes_.empty()) return std::nullopt;
+  return wakes_.begin()->first;
 }
 
 const DeviceEntry* DeliveryBook::Device(const std::string& route) const {

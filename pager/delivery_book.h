@@ -19,6 +19,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/time.h"
@@ -26,8 +27,11 @@
 namespace pager {
 
 struct BookOptions {
-  base::Duration first_retry = std::chrono::seconds(1);
-  base::Duration max_retry = std::chrono::seconds(30);
+  // Resends are for a connection that died silently before its heartbeat noticed (a device
+  // that reconnects says hello and gets everything at once), so they start slow: a burst of
+  // thousands of pages takes a second or more to confirm, and must not all go out twice.
+  base::Duration first_retry = std::chrono::seconds(5);
+  base::Duration max_retry = std::chrono::seconds(60);
   base::Duration delivery_timeout = std::chrono::minutes(5);
 };
 
@@ -115,13 +119,18 @@ class DeliveryBook {
     base::Timestamp next_send{};
   };
   std::vector<SendOrder> SendsFor(uint64_t seq, const std::string& engineer) const;
-  void Schedule(Pending& p, base::Timestamp now);
+  // Sets the page's next send (backoff doubled) and keeps `wakes_` in step.
+  void Schedule(uint64_t seq, Pending& p, base::Timestamp now);
+  // The instant the page next needs Poll: its next send, or its failure if earlier.
+  static base::Timestamp WakeOf(const Pending& p);
 
   BookOptions options_;
   std::map<uint64_t, Pending> pages_;
   std::map<std::string, DeviceEntry> devices_;              // by route
   std::map<std::string, std::set<std::string>> routes_of_;  // engineer -> routes
   std::map<std::string, std::set<uint64_t>> pages_of_;      // engineer -> pending seqs
+  // Every pending page by WakeOf: Poll and NextWake touch only what is due, not every page.
+  std::set<std::pair<base::Timestamp, uint64_t>> wakes_;
 };
 
 }  // namespace pager

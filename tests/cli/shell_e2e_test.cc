@@ -168,8 +168,9 @@ TEST_CASE("a restarted serve fires overdue timers at once and resends the outbox
   const base::Timestamp bob_arrived = Now();
   REQUIRE(bob_page);
   CHECK(json::parse(*bob_page).at("step") == 1);
-  // Fired at once, sent as soon as bob's device said hello.
-  CHECK(bob_arrived - restarted < seconds(5));
+  // Fired at once (the overdue step is 10 s late at the restart; the group join takes a few
+  // seconds, more on a loaded machine), sent as soon as bob's device said hello.
+  CHECK(bob_arrived - restarted < seconds(10));
   // bob's acknowledgement went back over the pager channel; its answer came once durable.
   auto bob_answer = bob->ReadLine(seconds(30));
   REQUIRE(bob_answer);
