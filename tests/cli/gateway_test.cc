@@ -153,8 +153,8 @@ TEST_CASE("pager-gateway: a page the receiver refuses is posted once and never c
   const std::string endpoint = "ipc://" + d + "/pager.sock";
   WebhookServer receiver({Answer(400)});
   auto serve = StartServe(broker, config, data, endpoint, d + "/serve.err");
-  // Runs past serve's first resends (1 s, then 2 s): each must be dropped, not posted.
-  ChildProcess gateway(GatewayArgs(endpoint, receiver.url(), {"--exit-after-s", "20"}),
+  // Runs past serve's first resend (5 s after the page): it must be dropped, not posted.
+  ChildProcess gateway(GatewayArgs(endpoint, receiver.url(), {"--exit-after-s", "40"}),
                        d + "/gateway.err");
   REQUIRE(WaitForText(d + "/gateway.err", "connected as alice/gateway", seconds(20)));
   Publish(broker, dir, CreateCase("case-refused", Now()));
