@@ -21,5 +21,6 @@ int RunAck(int argc, char** argv);
 int RunPager(int argc, char** argv);
 int RunPagerGateway(int argc, char** argv);
 int RunKeygen(int argc, char** argv);
+int RunReport(int argc, char** argv);
 
 }  // namespace cli

@@ -93,7 +93,8 @@ struct Engineer {
   std::string id;
   std::string name;
   std::string zone_name;
-  std::string role;  // free text: "edm", "manager", or empty
+  const date::time_zone* zone = nullptr;  // resolved from zone_name; nullptr: none given
+  std::string role;                       // free text: "edm", "manager", or empty
   std::vector<std::string> skills;
   std::string contact;
 };

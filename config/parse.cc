@@ -321,7 +321,7 @@ void ParseEngineers(Reader& r, const Field& f, Parsed& out) {
       continue;
     }
     OptionalString(r, *e, "name", eng.name);
-    if (const Field* z = e->Get("zone")) Zone(r, *z, &eng.zone_name);
+    if (const Field* z = e->Get("zone")) eng.zone = Zone(r, *z, &eng.zone_name);
     OptionalString(r, *e, "role", eng.role);
     if (const Field* s = e->Get("skills"))
       if (auto skills = r.StringList(*s)) eng.skills = std::move(*skills);

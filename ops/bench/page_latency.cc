@@ -20,12 +20,12 @@
 // partition (the feed is keyed by account).
 //
 // On the embedded broker the Kafka hop is librdkafka's fetch wait: its mock cluster answers a
-// fetch that found nothing after the whole fetch.wait.max.ms (500 ms by default), whatever
-// arrives meanwhile. --baseline-fetch-wait-ms and --serve-fetch-wait-ms (an LD_PRELOAD shim,
-// fetch_wait_shim.cc: serve has no such flag) shorten it for both sides, as a real broker,
-// which answers as soon as data arrives, would. --dump writes each case's send instant on the
-// steady clock (CLOCK_MONOTONIC), to line up with `perf record -k CLOCK_MONOTONIC` run
-// through --serve-wrap (BENCHMARKS.md shows the breakdown).
+// fetch that found nothing after the whole fetch.wait.max.ms (librdkafka's default 500 ms),
+// whatever arrives meanwhile. serve's consumer waits 10 ms (serve --fetch-wait-ms); so does the
+// baseline consumer, by default (--baseline-fetch-wait-ms), so both hops are alike, as they
+// would be on a real broker, which answers as soon as data arrives. --dump writes each case's send
+// instant on the steady clock (CLOCK_MONOTONIC), to line up with `perf record -k CLOCK_MONOTONIC`
+// run through --serve-wrap (BENCHMARKS.md shows the breakdown).
 //
 // usage: page_latency [--bin build/cli/escalator] [--config ../shared/samples/config.yaml]
 //                     [--rate 20] [--cases 1200] [--warmup 40] [--devices 2]
@@ -65,9 +65,6 @@
 
 #ifndef ESCALATOR_BIN
 #define ESCALATOR_BIN "build/cli/escalator"
-#endif
-#ifndef FETCH_WAIT_SHIM
-#define FETCH_WAIT_SHIM "build/ops/bench/libfetch_wait_shim.so"
 #endif
 #ifndef ESCALATOR_SAMPLE_CONFIG
 #define ESCALATOR_SAMPLE_CONFIG "../shared/samples/config.yaml"
@@ -537,13 +534,8 @@ int main(int argc, char** argv) {
           {"work", true, false, "scratch directory (emptied first)", "/tmp/escalator-page-latency"},
           {"keep", false, false, "keep the scratch directory (serve.err, broker.err, data/)", ""},
           {"baseline-fetch-wait-ms", true, false,
-           "fetch.wait.max.ms of the baseline consumer; default: librdkafka's (500), as serve's",
-           ""},
-          {"serve-fetch-wait-ms", true, false,
-           "fetch.wait.max.ms of serve's consumer, set through --fetch-wait-shim (LD_PRELOAD); "
-           "default: serve's own (librdkafka's 500)",
-           ""},
-          {"fetch-wait-shim", true, false, "the shim for --serve-fetch-wait-ms", FETCH_WAIT_SHIM},
+           "fetch.wait.max.ms of the baseline consumer, as serve's by default", "10"},
+          {"serve-fetch-wait-ms", true, false, "serve --fetch-wait-ms", "10"},
           {"dump", true, false,
            "write one CSV line per measured case: n, send instant (unix us; steady ns, i.e. "
            "CLOCK_MONOTONIC as perf record -k mono), kafka ms, page ms",
@@ -627,20 +619,12 @@ int main(int argc, char** argv) {
     serve_argv.push_back(a);
   }
   const std::string serve_err = work + "/serve.err";
-  std::vector<std::string> serve_env;
-  if (auto wait = f.Get("serve-fetch-wait-ms"); wait && !wait->empty()) {
-    if (!cli::ParseInt(*wait, 0, 300000)) {
-      return cli::UsageError(cmd, "--serve-fetch-wait-ms must be a number in 0..300000");
-    }
-    // A missing shim would only be warned about by the loader, and serve would run unchanged.
-    if (access(f.Get("fetch-wait-shim")->c_str(), R_OK) != 0) {
-      return cli::UsageError(cmd, "no shim at '" + *f.Get("fetch-wait-shim") +
-                                      "' (build fetch_wait_shim, or --fetch-wait-shim)");
-    }
-    serve_env = {"LD_PRELOAD=" + *f.Get("fetch-wait-shim"),
-                 "ESCALATOR_BENCH_FETCH_WAIT_MS=" + *wait};
+  if (!cli::ParseInt(*f.Get("serve-fetch-wait-ms"), 0, 300000)) {
+    return cli::UsageError(cmd, "--serve-fetch-wait-ms must be a number in 0..300000");
   }
-  auto serve = Child::Start(serve_argv, serve_err, work + "/serve.out", serve_env);
+  serve_argv.push_back("--fetch-wait-ms");
+  serve_argv.push_back(*f.Get("serve-fetch-wait-ms"));
+  auto serve = Child::Start(serve_argv, serve_err, work + "/serve.out", {});
   if (!serve) {
     std::cerr << "page_latency: cannot start serve\n";
     return 1;
