@@ -19,6 +19,7 @@ int RunDue(int argc, char** argv);
 int RunSimulate(int argc, char** argv);
 int RunAck(int argc, char** argv);
 int RunPager(int argc, char** argv);
+int RunPagerGateway(int argc, char** argv);
 int RunKeygen(int argc, char** argv);
 int RunReport(int argc, char** argv);
 

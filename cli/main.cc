@@ -33,6 +33,7 @@ constexpr Command kCommands[] = {
     {"ack", cli::RunAck, "acknowledge a page (through the commands topic)"},
     {"pager", cli::RunPager, "a pager client: shows one engineer's pages, acknowledges"},
     {"keygen", cli::RunKeygen, "a CURVE key pair for the pager channel (NAME.key, NAME.pub)"},
+    {"pager-gateway", cli::RunPagerGateway, "forwards engineers' pages to a webhook (or Slack)"},
 };
 
 void PrintHelp(std::ostream& out) {
