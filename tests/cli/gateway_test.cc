@@ -30,36 +30,6 @@ using Steady = std::chrono::steady_clock;
 
 WebhookServer::Reply Answer(int status) { return WebhookServer::Reply{status, "", {}}; }
 
-std::unique_ptr<ChildProcess> StartServe(const Broker& broker, const std::string& config,
-                                         const std::string& data, const std::string& endpoint,
-                                         const std::string& err) {
-  auto args = ServeArgs(broker, config, data);
-  args.insert(args.end(), {"--pager-endpoint", endpoint});
-  auto serve = std::make_unique<ChildProcess>(args, err);
-  REQUIRE(WaitForText(err, "assigned", seconds(30)));
-  return serve;
-}
-
-// Waits until the case's log has `n` events of `type`.
-std::vector<json> WaitForEvents(const std::string& data, const std::string& case_id,
-                                const std::string& type, size_t n, seconds limit = seconds(30)) {
-  const auto deadline = Steady::now() + limit;
-  std::vector<json> found;
-  while (Steady::now() < deadline) {
-    auto r =
-        ingest_test::Run({Bin(), "log", "--data", data, "--case", case_id, "--format", "json"});
-    if (r.exit_code == 0) {
-      std::vector<json> log;
-      std::istringstream in(r.out);
-      for (std::string line; std::getline(in, line);) log.push_back(json::parse(line));
-      found = OfType(log, type);
-      if (found.size() >= n) return found;
-    }
-    std::this_thread::sleep_for(milliseconds(100));
-  }
-  return found;
-}
-
 std::vector<std::string> GatewayArgs(const std::string& endpoint, const std::string& url,
                                      const std::vector<std::string>& extra) {
   std::vector<std::string> argv = {Bin(), "pager-gateway", "--endpoint", endpoint, "--url",

@@ -147,4 +147,33 @@ void StopServe(ChildProcess& serve, const std::string& err_path) {
   REQUIRE(*code == 0);
 }
 
+std::unique_ptr<ChildProcess> StartServe(const Broker& broker, const std::string& config,
+                                         const std::string& data, const std::string& endpoint,
+                                         const std::string& err) {
+  auto args = ServeArgs(broker, config, data);
+  args.insert(args.end(), {"--pager-endpoint", endpoint});
+  auto serve = std::make_unique<ChildProcess>(args, err);
+  REQUIRE(WaitForText(err, "assigned", seconds(30)));
+  return serve;
+}
+
+std::vector<json> WaitForEvents(const std::string& data, const std::string& case_id,
+                                const std::string& type, size_t n, seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  std::vector<json> found;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto r =
+        ingest_test::Run({Bin(), "log", "--data", data, "--case", case_id, "--format", "json"});
+    if (r.exit_code == 0) {
+      std::vector<json> log;
+      std::istringstream in(r.out);
+      for (std::string line; std::getline(in, line);) log.push_back(json::parse(line));
+      found = OfType(log, type);
+      if (found.size() >= n) return found;
+    }
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  return found;
+}
+
 }  // namespace serve_fixture

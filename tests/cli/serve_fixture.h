@@ -51,6 +51,19 @@ std::vector<nlohmann::json> LogOf(const std::string& data, const std::string& ca
 std::vector<nlohmann::json> OfType(const std::vector<nlohmann::json>& log, const std::string& type);
 std::string Dump(const std::vector<nlohmann::json>& log);
 
+// Starts serve with a pager endpoint and waits (30 s at most) for its partitions' assignment.
+std::unique_ptr<ingest_test::ChildProcess> StartServe(const ingest_test::Broker& broker,
+                                                      const std::string& config,
+                                                      const std::string& data,
+                                                      const std::string& endpoint,
+                                                      const std::string& err);
+
+// Polls the case's log (read-only, while serve writes it) until it has `n` events of `type`,
+// or `limit` passes; returns those found.
+std::vector<nlohmann::json> WaitForEvents(const std::string& data, const std::string& case_id,
+                                          const std::string& type, size_t n,
+                                          std::chrono::seconds limit = std::chrono::seconds(30));
+
 // SIGTERM, then requires exit 0 within 30 s.
 void StopServe(ingest_test::ChildProcess& serve, const std::string& err_path);
 
