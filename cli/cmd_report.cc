@@ -1,9 +1,12 @@
-// escalator report --data DIR --from T --to T [--by G] [--format text|json|csv] [--out FILE]
-// [--config FILE]: the SLA compliance report over a window, from the event log. Opens the log
-// read-only (works while serve writes it), folds every case's events into its clock summary
-// (report/case_fold.h: a full scan in this version) and builds the report (report/report.h).
+// escalator report --data DIR --from T --to T [--by G] [--format text|json|csv|html]
+// [--out FILE] [--config FILE] [--goal PERCENT]: the SLA compliance report over a window, from
+// the event log. Opens the log read-only (works while serve writes it), folds every case's
+// events into its clock summary (report/case_fold.h: a full scan in this version) and builds
+// the report (report/report.h), and for html the charts over the same clocks
+// (report/charts.h).
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -11,6 +14,8 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "report/case_fold.h"
+#include "report/charts.h"
+#include "report/html.h"
 #include "report/render.h"
 #include "report/report.h"
 #include "router/codec.h"
@@ -22,8 +27,10 @@ namespace {
 
 constexpr const char* kCommand = "report";
 
-// Folds every event of the log, case by case, and adds each case to `builder`.
-base::Status FoldLog(const store::EventLog& log, report::ReportBuilder& builder) {
+// Folds every event of the log, case by case, and adds each case to `builder` (and to
+// `charts` unless null).
+base::Status FoldLog(const store::EventLog& log, report::ReportBuilder& builder,
+                     report::ChartsBuilder* charts) {
   std::unordered_map<std::string, report::CaseFold> cases;
   router::Event event;
   base::Status bad;
@@ -40,7 +47,10 @@ base::Status FoldLog(const store::EventLog& log, report::ReportBuilder& builder)
   });
   if (!read.ok()) return read;
   if (!bad.ok()) return bad;
-  for (auto& [id, fold] : cases) builder.AddCase(fold.summary());
+  for (auto& [id, fold] : cases) {
+    builder.AddCase(fold.summary());
+    if (charts != nullptr) charts->AddCase(fold.summary());
+  }
   return base::Status::Ok();
 }
 
@@ -67,10 +77,13 @@ int RunReport(int argc, char** argv) {
        {"to", true, true, "end of the window, exclusive (ISO 8601 instant)", ""},
        {"by", true, false, "group by level, customer, plan, service, engineer or schedule",
         "level"},
-       {"format", true, false, "text, json or csv (RFC 4180)", "text"},
+       {"format", true, false,
+        "text, json, csv (RFC 4180) or html (one self-contained page: tables and charts)", "text"},
        {"out", true, false, "write the report to this file instead of stdout", ""},
        {"config", true, false,
-        "configuration (YAML): calendars, engineers' zones, customers' names", ""}},
+        "configuration (YAML): calendars, engineers' zones, customers' names", ""},
+       {"goal", true, false,
+        "html: the compliance objective in whole percent, drawn across the daily chart", "95"}},
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   const Flags& f = parsed.flags;
@@ -91,9 +104,11 @@ int RunReport(int argc, char** argv) {
                           by_text + "'");
   }
   const std::string format = *f.Get("format");
-  if (format != "text" && format != "json" && format != "csv") {
-    return UsageError(kCommand, "--format must be text, json or csv, got '" + format + "'");
+  if (format != "text" && format != "json" && format != "csv" && format != "html") {
+    return UsageError(kCommand, "--format must be text, json, csv or html, got '" + format + "'");
   }
+  const auto goal = IntFlag(kCommand, f, "goal", 0, 100);
+  if (!goal) return kExitUsage;
   std::shared_ptr<const config::Config> config;
   if (auto path = f.Get("config")) {
     config = LoadConfigOrReport(*path);
@@ -112,15 +127,20 @@ int RunReport(int argc, char** argv) {
     return log.status().code() == base::Code::kNotFound ? kExitUsage : kExitFailure;
   }
 
-  report::ReportBuilder builder({*from, *to, *by, config.get()});
-  if (base::Status folded = FoldLog(**log, builder); !folded.ok()) {
+  const report::ReportOptions report_options{*from, *to, *by, config.get()};
+  report::ReportBuilder builder(report_options);
+  std::optional<report::ChartsBuilder> charts;
+  if (format == "html") charts.emplace(report_options);
+  if (base::Status folded = FoldLog(**log, builder, charts ? &*charts : nullptr); !folded.ok()) {
     std::cerr << "escalator report: " << folded.ToString() << "\n";
     return kExitFailure;
   }
   const report::Report r = builder.Finish();
   const std::string text = format == "json"  ? report::RenderJson(r)
                            : format == "csv" ? report::RenderCsv(r)
-                                             : report::RenderText(r);
+                           : format == "html"
+                               ? report::RenderHtml(r, charts->Finish(), {*goal / 100.0})
+                               : report::RenderText(r);
   if (auto out = f.Get("out")) {
     std::ofstream file(*out, std::ios::binary | std::ios::trunc);
     file << text;

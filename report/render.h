@@ -18,6 +18,12 @@ namespace report {
 // and the engineer load table. Ends with a newline.
 std::string RenderText(const Report& report);
 
+// RenderText's parts, for other texts built on a report (escalator retro): the group
+// table with its notes, the breach list, the engineer load table. Each ends with a newline.
+std::string RenderGroupsText(const Report& report);
+std::string RenderBreachesText(const Report& report);
+std::string RenderEngineersText(const Report& report);
+
 // The JSON document RenderJson prints (and RenderCsv flattens, so both carry the
 // same figures):
 // {"from","to","by","window","groups":[{"key",...}],"total":{...},"breaches":[...],

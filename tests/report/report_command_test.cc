@@ -6,108 +6,27 @@
 // Expectations are worked out by hand from tests/scenarios/data/config.yaml (its header says
 // who is on call when) and the feeds of tests/report/data/make_report_scenarios.py and
 // tests/scenarios/data/make_scenarios.py. Times are UTC; New York is UTC-5 in November 2026.
-#include <algorithm>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include "engine/layouts.h"
 #include "router/codec.h"
 #include "store/event_log.h"
+#include "tests/report/simulated_log.h"
 #include "tests/test_support.h"
 
 namespace {
 
 using nlohmann::json;
+using report_testing::Config;
+using report_testing::ReportFile;
+using report_testing::ScenarioFile;
+using report_testing::SimulatedLog;
 using testing_support::EscalatorBin;
 using testing_support::RunCommand;
 using testing_support::SourceDir;
 using testing_support::TempDir;
-
-std::string Config() { return (SourceDir() / "tests/scenarios/data/config.yaml").string(); }
-std::string ScenarioFile(const std::string& name) {
-  return (SourceDir() / "tests/scenarios/data" / name).string();
-}
-std::string ReportFile(const std::string& name) {
-  return (SourceDir() / "tests/report/data" / name).string();
-}
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) out.push_back(line);
-  }
-  return out;
-}
-
-// A log written by `escalator simulate` from feed files, merged in time order.
-class SimulatedLog {
- public:
-  explicit SimulatedLog(const std::vector<std::string>& feeds) {
-    std::vector<std::pair<std::string, std::string>> lines;  // (instant, line)
-    for (const auto& feed : feeds) {
-      for (auto& line : Lines(testing_support::ReadFile(feed))) {
-        const json j = json::parse(line);
-        lines.emplace_back(j.contains("time") ? j["time"] : j["at"], std::move(line));
-      }
-    }
-    std::stable_sort(lines.begin(), lines.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::string input;
-    for (const auto& [at, line] : lines) input += line + "\n";
-    const auto input_path = dir_.path() / "input.jsonl";
-    testing_support::WriteFile(input_path, input);
-    auto sim = RunCommand({EscalatorBin(), "simulate", "--config", Config(), "--input",
-                           input_path.string(), "--data", data(), "--quiet"});
-    INFO("simulate stderr: " << sim.err);
-    REQUIRE(sim.exit_code == 0);
-  }
-
-  std::string data() const { return (dir_.path() / "data").string(); }
-
-  // The log as `escalator log --format json` prints it.
-  std::vector<json> Events() const {
-    auto log = RunCommand({EscalatorBin(), "log", "--data", data(), "--format", "json"});
-    REQUIRE(log.exit_code == 0);
-    std::vector<json> out;
-    for (const auto& line : Lines(log.out)) out.push_back(json::parse(line));
-    return out;
-  }
-
-  // Appends events as the pager's hub logs receipts: one batch, indexed by case.
-  void Append(const std::vector<router::Event>& events) const {
-    auto log = store::EventLog::Open(data());
-    REQUIRE(log.ok());
-    store::Batch batch;
-    for (const auto& e : events) {
-      batch.events.push_back({router::EncodeEvent(e), router::CaseKey(router::CaseIdOf(e))});
-    }
-    REQUIRE((*log)->Append(batch).ok());
-  }
-
-  testing_support::CommandResult Report(const std::vector<std::string>& args) const {
-    std::vector<std::string> argv{EscalatorBin(), "report", "--data", data()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunCommand(argv);
-  }
-
-  // The report as JSON over [from, to), with the scenario configuration.
-  json ReportJson(const std::string& from, const std::string& to, const std::string& by = "level",
-                  bool with_config = true) const {
-    std::vector<std::string> args{"--from", from, "--to", to, "--by", by, "--format", "json"};
-    if (with_config) args.insert(args.end(), {"--config", Config()});
-    auto r = Report(args);
-    INFO("report stderr: " << r.err);
-    REQUIRE(r.exit_code == 0);
-    return json::parse(r.out);
-  }
-
- private:
-  TempDir dir_;
-};
 
 const json& GroupOf(const json& report, const std::string& key) {
   for (const auto& g : report["groups"]) {
@@ -374,7 +293,10 @@ TEST_CASE("Bad arguments exit 2 naming the problem", "[report]") {
       "'severity'");
   expect_usage(
       {"--from", "2026-11-10T00:00:00Z", "--to", "2026-11-11T00:00:00Z", "--format", "xml"},
-      "--format must be text, json or csv, got 'xml'");
+      "--format must be text, json, csv or html, got 'xml'");
+  expect_usage({"--from", "2026-11-10T00:00:00Z", "--to", "2026-11-11T00:00:00Z", "--format",
+                "html", "--goal", "120"},
+               "--goal must be a number in 0..100, got '120'");
   expect_usage({"--from", "2026-11-10T00:00:00Z"}, "--to");
   auto missing = RunCommand({EscalatorBin(), "report", "--data", "/nonexistent/escalator-data",
                              "--from", "2026-11-10T00:00:00Z", "--to", "2026-11-11T00:00:00Z"});
