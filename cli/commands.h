@@ -22,5 +22,6 @@ int RunPager(int argc, char** argv);
 int RunPagerGateway(int argc, char** argv);
 int RunKeygen(int argc, char** argv);
 int RunReport(int argc, char** argv);
+int RunRetro(int argc, char** argv);
 
 }  // namespace cli

@@ -21,6 +21,7 @@ constexpr Command kCommands[] = {
     {"log", cli::RunLog, "the audit trail as JSON lines (or text)"},
     {"explain", cli::RunExplain, "one case's story: why each page went to whom, when"},
     {"report", cli::RunReport, "SLA compliance over a window: figures, breaches and why, load"},
+    {"retro", cli::RunRetro, "after a live event: each case's SLA clock timeline, closest calls"},
     {"dev-broker", cli::RunDevBroker, "embedded Kafka-protocol broker for demos and tests"},
     {"publish", cli::RunPublish, "send a JSON-lines file of feed events to Kafka"},
     {"serve", cli::RunServe, "the daemon: consume the feed into the log, exactly once"},

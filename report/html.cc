@@ -62,12 +62,17 @@ svg .legend { fill: var(--ink); } svg .empty { font-size: 14px; }
 figure { margin: 0; background: var(--panel); border-radius: 8px; padding: 12px 14px; }
 .bar { display: inline-block; vertical-align: middle; }
 footer { margin-top: 36px; font-size: 12px; color: var(--muted); }
+article.case { border-top: 1px solid var(--line); padding-top: 8px; margin-top: 18px; }
+article.case h3 { font-size: 16px; margin-bottom: 0; }
+.clock { margin: 8px 0 16px; } .clock p { margin: 6px 0; }
+.outcome.meets { color: var(--good); } .outcome.below { color: var(--bad); }
+table.timeline { width: auto; font-size: 12px; } table.timeline td { padding: 2px 8px 2px 0; }
 @media print {
   @page { size: A4 landscape; margin: 12mm; }
   body { max-width: none; padding: 0; font-size: 10pt; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   h2 { break-after: avoid; }
-  figure, .kpis, tr { break-inside: avoid; }
+  figure, .kpis, tr, svg.timeline { break-inside: avoid; }
   thead { display: table-header-group; }
   .grid2 { grid-template-columns: 1fr 1fr; }
 }
@@ -112,7 +117,9 @@ std::string FiguresRow(const std::string& label, const std::string& name, const 
   return row;
 }
 
-std::string SummarySection(const Report& r, double goal) {
+}  // namespace
+
+std::string HtmlSummarySection(const Report& r, double goal) {
   std::string s = "<section id=\"summary\"><h2>Summary by " + std::string(GroupByName(r.by)) +
                   "</h2><table class=\"figures\"><thead><tr>" + Th(GroupByName(r.by));
   for (const char* h : {"clocks", "met", "breached", "open", "unanswered", "unrouted", "compliance",
@@ -135,6 +142,8 @@ std::string SummarySection(const Report& r, double goal) {
   }
   return s + "</section>";
 }
+
+namespace {
 
 std::string ComplianceSection(const Charts& c, double goal) {
   std::string per = c.bucket_days == 1 ? "day" : std::to_string(c.bucket_days) + " days";
@@ -244,7 +253,9 @@ std::string LoadBar(const EngineerLoad& l, int64_t busiest) {
   return s + "</svg>";
 }
 
-std::string EngineerSection(const Report& r) {
+}  // namespace
+
+std::string HtmlEngineerSection(const Report& r) {
   std::string s = "<section id=\"engineers\"><h2>Engineer load (" +
                   std::to_string(r.engineers.size()) + ")</h2>";
   if (r.engineers.empty()) return s + "<p class=\"note\">Nobody was paged.</p></section>";
@@ -273,8 +284,6 @@ std::string EngineerSection(const Report& r) {
        "<span style=\"color:#8e44ad\">&#9632;</span> sleep 22:00-08:00.</p>";
   return s + "</section>";
 }
-
-}  // namespace
 
 std::string HtmlEscape(std::string_view text) {
   std::string out;
@@ -355,11 +364,11 @@ std::string RenderHtml(const Report& r, const Charts& c, const HtmlOptions& opti
   body += Kpi("first response p90", FormatSpan(t.first_response.Percentile(90)), "", "kpi-p90");
   body += Kpi("pages", std::to_string(t.pages), "", "kpi-pages");
   body += "</section>";
-  body += SummarySection(r, options.goal);
+  body += HtmlSummarySection(r, options.goal);
   body += ComplianceSection(c, options.goal);
   body += DistributionSection(c);
   body += BreachSection(r);
-  body += EngineerSection(r);
+  body += HtmlEngineerSection(r);
   body +=
       "<footer>Written by escalator report from the event log: the figures of --format json. "
       "Self-contained: nothing on this page is fetched.</footer>";

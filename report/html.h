@@ -42,6 +42,11 @@ std::string HtmlDocument(std::string_view title, std::string_view body);
 // inside <time datetime="ISO 8601">: compact for tables, exact for machines.
 std::string HtmlTime(base::Timestamp t);
 
+// RenderHtml's summary table per group (compliance under `goal` marked) and its engineer-load
+// table, each as a <section>: for other pages built on a report (the retrospective).
+std::string HtmlSummarySection(const Report& report, double goal);
+std::string HtmlEngineerSection(const Report& report);
+
 // A level's first-response target for people: "15m", "1h", "12bh" (business hours).
 std::string TargetLabel(int64_t target_s, bool business);
 

@@ -221,3 +221,96 @@ std::string DistributionSvg(const LevelDistribution& d) {
 }
 
 }  // namespace report
+
+namespace report {
+
+namespace {
+
+// What a mark on the timeline is drawn as: a colour, and a row (pages and their receipts
+// above, the clock's own events below) so that marks at one instant do not hide each other.
+struct Mark {
+  const char* colour;
+  int row;
+};
+
+Mark MarkOf(EntryKind kind) {
+  switch (kind) {
+    case EntryKind::kStarted:
+    case EntryKind::kRouted:
+    case EntryKind::kRetargeted:
+      return {"#1d2733", 2};
+    case EntryKind::kEscalated:
+      return {"#8e44ad", 2};
+    case EntryKind::kPaged:
+      return {"#2980b9", 0};
+    case EntryKind::kDelivered:
+      return {"#27ae60", 0};
+    case EntryKind::kUndelivered:
+    case EntryKind::kSuperseded:
+      return {"#7f8c8d", 0};
+    case EntryKind::kAcknowledged:
+    case EntryKind::kResponded:
+    case EntryKind::kResolved:
+      return {"#27ae60", 2};
+    case EntryKind::kWarning:
+      return {"#e67e22", 2};
+    case EntryKind::kDuePassed:
+    case EntryKind::kBreached:
+      return {"#c0392b", 2};
+  }
+  return {"#7f8c8d", 2};
+}
+
+}  // namespace
+
+std::string TimelineSvg(const RetroClock& k) {
+  constexpr double kW = 960, kH = 86, kLeft = 8, kRight = 8, kSpanY = 34, kSpanH = 14;
+  const double plot_w = kW - kLeft - kRight;
+  const ClockSummary& c = *k.clock;
+  const auto& due = k.outcome.routing->due;
+  // The strip spans what happened (and the due); a clock that runs on long after (breached and
+  // never answered, open at the window's end) gets a tenth more, then is cut with its end named.
+  Timestamp last = c.start;
+  for (const TimelineEntry& e : k.timeline) last = std::max(last, e.at);
+  if (due) last = std::max(last, *due);
+  if (k.end > last)
+    last = std::min(k.end, last + std::max(base::Duration(60'000), (last - c.start) / 10));
+  const double range = std::max<double>(1.0, static_cast<double>((last - c.start).count()));
+  auto x_of = [&](Timestamp t) {
+    return kLeft + plot_w * static_cast<double>((t - c.start).count()) / range;
+  };
+
+  std::string svg = "<svg class=\"chart timeline\" viewBox=\"0 0 " + SvgNumber(kW) + " " +
+                    SvgNumber(kH) +
+                    "\" role=\"img\" aria-label=\"the clock's timeline\" "
+                    "xmlns=\"http://www.w3.org/2000/svg\">";
+  svg += Line(kLeft, kSpanY + kSpanH / 2, kLeft + plot_w, kSpanY + kSpanH / 2, "axis");
+  for (const ClockSpan& s : k.spans) {
+    const std::string what = std::string(s.running ? "running " : "paused ") +
+                             base::FormatInstant(s.from) + " .. " + base::FormatInstant(s.to) +
+                             " (" + FormatSpan(s.to - s.from) + ")";
+    if (s.from >= last) break;
+    svg += Rect(x_of(s.from), kSpanY, x_of(std::min(s.to, last)) - x_of(s.from), kSpanH,
+                s.running ? "#27ae60" : "#d5dbe1", what);
+  }
+  for (const TimelineEntry& e : k.timeline) {
+    const Mark m = MarkOf(e.kind);
+    const double y = m.row == 0 ? kSpanY - 10 : kSpanY + kSpanH + 10;
+    svg += "<circle cx=\"" + SvgNumber(x_of(e.at)) + "\" cy=\"" + SvgNumber(y) +
+           "\" r=\"4\" fill=\"" + m.colour + "\"><title>" +
+           HtmlEscape(base::FormatInstant(e.at) + "  " + EntryText(e, c)) + "</title></circle>";
+  }
+  if (due) {
+    const double x = x_of(*due);
+    svg += Line(x, 14, x, kSpanY + kSpanH + 18, "target");
+    svg += Text(x, 10, "middle", "target-label", "due");
+  }
+  svg += Text(kLeft, kH - 6, "start", "tick", base::FormatInstant(c.start));
+  svg +=
+      Text(kLeft + plot_w, kH - 6, "end", "tick",
+           k.end > last ? (k.stopped ? "stopped " : "running on to ") + base::FormatInstant(k.end)
+                        : base::FormatInstant(last));
+  return svg + "</svg>";
+}
+
+}  // namespace report

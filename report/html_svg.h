@@ -8,6 +8,7 @@
 #include <string>
 
 #include "report/charts.h"
+#include "report/retro.h"
 
 namespace report {
 
@@ -19,6 +20,10 @@ std::string ComplianceSvg(const Charts& charts, double goal);
 // One level's first-response histogram: bins of a fifth of the target up to twice the
 // target and one bin beyond, the target as a dashed vertical line. REQUIRES: d.target_s > 0.
 std::string DistributionSvg(const LevelDistribution& d);
+
+// One clock's life as a strip: its running and paused spans from its start to its end, its
+// due as a dashed line, and each timeline entry as a mark with the entry in a tooltip.
+std::string TimelineSvg(const RetroClock& clock);
 
 // The colour a level is drawn in ("#c0392b" for level 1, ...), the same on every chart.
 const char* LevelColour(int level);

@@ -1,7 +1,8 @@
-// Proves the html report looks right in a real browser: headless Chromium renders a report over
-// simulated scenarios to a PNG that is not blank and shows the charts' colours, logs no console
-// message (the page has no script: any message is an error, such as an SVG attribute it could
-// not parse), and its DOM holds the figures `--format json` gives for the same log.
+// Proves the html report (and the retrospective) look right in a real browser: headless Chromium
+// renders a report over simulated scenarios to a PNG that is not blank and shows the charts'
+// colours, logs no console message (the page has no script: any message is an error, such as an
+// SVG attribute it could not parse), and its DOM holds the figures `--format json` gives for the
+// same log.
 //
 // Every Chromium run is bounded (60 s) and stopped by PID: its process group, and any process
 // it left behind (crash handlers that detach), which this test collects as a subreaper.
@@ -235,6 +236,37 @@ TEST_CASE("Headless Chromium renders the html report: not blank, no console erro
     }
     CHECK(Count(dom, "<svg class=\"chart") == 1 + expected["groups"].size());
   }
+}
+
+TEST_CASE("Headless Chromium renders the retrospective: not blank, no console error",
+          "[report][html][browser][retro]") {
+  REQUIRE(std::filesystem::exists(kChromium));
+  SimulatedLog log({ScenarioFile("all_scenarios.jsonl")});
+  TempDir dir;
+  const std::string page = (dir.path() / "retro.html").string();
+  auto written =
+      RunCommand({testing_support::EscalatorBin(), "retro", "--data", log.data(), "--from",
+                  "2026-11-01T00:00:00Z", "--to", "2026-12-08T00:00:00Z", "--config",
+                  report_testing::Config(), "--format", "html", "--out", page});
+  INFO("retro stderr: " << written.err);
+  REQUIRE(written.exit_code == 0);
+  const std::string png = (dir.path() / "retro.png").string();
+  const Browser shot = RunChromium(dir, page, {"--screenshot=" + png, "--window-size=1280,2000"});
+  INFO("chromium stderr: " << shot.err);
+  REQUIRE_FALSE(shot.timed_out);
+  REQUIRE(shot.exit_code == 0);
+  CHECK(ConsoleLines(shot.err).empty());
+  // The running spans' green and the breached outcome's red are painted.
+  const json colours = PngColours(png, {"27ae60", "c0392b"});
+  INFO("png: " << colours.dump());
+  CHECK(colours["non_background"].get<double>() > 0.02);
+  CHECK(colours["found"] == json({"27ae60", "c0392b"}));
+  const Browser dom = RunChromium(dir, page, {"--dump-dom"});
+  REQUIRE(dom.exit_code == 0);
+  CHECK(ConsoleLines(dom.err).empty());
+  CHECK(dom.out.find("<h1>SLA retrospective</h1>") != std::string::npos);
+  CHECK(Count(dom.out, "<article class=\"case\"") == 10);  // 11 clocks: one case reopened
+  CHECK(Count(dom.out, "<svg class=\"chart timeline\"") == 11);
 }
 
 TEST_CASE("The browser checks catch what they are for: a blank page, a console error",

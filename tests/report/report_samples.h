@@ -9,6 +9,7 @@
 
 #include "config/config.h"
 #include "report/case_fold.h"
+#include "report/retro.h"
 #include "tests/test_support.h"
 
 namespace report_testing {
@@ -30,6 +31,8 @@ class Story {
   explicit Story(std::string case_id) : case_id_(std::move(case_id)) {}
 
   const report::CaseSummary& summary() const { return fold_.summary(); }
+  // The same events folded for the retrospective (with the warnings).
+  const report::RetroFold& retro() const { return retro_; }
 
   void Open(const char* at, int level, const std::string& account = "111122223333") {
     router::CaseOpened e;
@@ -133,6 +136,9 @@ class Story {
     e.at_severity_change = at_severity_change;
     Add(e);
   }
+  void Warning(const char* at, const char* due) {
+    Add(router::SlaWarning{case_id_, T(at), T(due), std::nullopt});
+  }
   void Resolve(const char* at) {
     Add(router::CaseResolved{case_id_, T(at), ""});
     awaiting_ = false;
@@ -150,12 +156,14 @@ class Story {
  private:
   uint64_t Add(const router::Event& e) {
     fold_.Add(++seq_, e);
+    retro_.Add(seq_, e);
     return seq_;
   }
   std::string case_id_;
   uint64_t seq_ = 0;
   bool awaiting_ = false;
   report::CaseFold fold_;
+  report::RetroFold retro_;
 };
 
 }  // namespace report_testing
