@@ -81,7 +81,7 @@ struct Teller {
     std::optional<Timestamp> delivered, failed, acked, superseded;
     std::string device;
   };
-  std::map<uint64_t, PagePath> pages;
+  std::map<uint64_t, PagePath> pages{};
 
   // The summary lines: one per page, in page order.
   std::vector<std::string> PageSummary() const {

@@ -10,6 +10,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "cli/case_events.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
@@ -18,7 +19,6 @@
 #include "report/html.h"
 #include "report/render.h"
 #include "report/report.h"
-#include "router/codec.h"
 #include "store/event_log.h"
 
 namespace cli {
@@ -32,21 +32,10 @@ constexpr const char* kCommand = "report";
 base::Status FoldLog(const store::EventLog& log, report::ReportBuilder& builder,
                      report::ChartsBuilder* charts) {
   std::unordered_map<std::string, report::CaseFold> cases;
-  router::Event event;
-  base::Status bad;
-  base::Status read = log.Read(1, log.next_seq(), [&](uint64_t seq, std::string_view bytes) {
-    base::Status decoded = router::DecodeEventInto(bytes, &event);
-    if (!decoded.ok()) {
-      bad = base::Status::Corruption("event " + std::to_string(seq) + ": " + decoded.message());
-      return false;
-    }
-    const std::string& case_id = router::CaseIdOf(event);
-    if (case_id.empty()) return true;  // a refusal that named no case
-    cases[case_id].Add(seq, event);
-    return true;
-  });
+  base::Status read =
+      ForEachCaseEvent(log, [&](const std::string& case_id, uint64_t seq,
+                                const router::Event& event) { cases[case_id].Add(seq, event); });
   if (!read.ok()) return read;
-  if (!bad.ok()) return bad;
   for (auto& [id, fold] : cases) {
     builder.AddCase(fold.summary());
     if (charts != nullptr) charts->AddCase(fold.summary());
@@ -115,23 +104,14 @@ int RunReport(int argc, char** argv) {
     if (!config) return kExitUsage;
   }
 
-  store::Options options;
-  options.create_if_missing = false;  // reading must never create an empty log
-  options.check = store::OpenCheck::kBounds;
-  options.read_only = true;  // works while serve holds the log
-  const std::string dir = *f.Get("data");
-  auto log = store::EventLog::Open(dir, options);
-  if (!log.ok()) {
-    std::cerr << "escalator report: cannot open the event log in '" << dir
-              << "': " << log.status().ToString() << "\n";
-    return log.status().code() == base::Code::kNotFound ? kExitUsage : kExitFailure;
-  }
+  auto log = OpenLogForReading(kCommand, *f.Get("data"), exit);
+  if (!log) return exit;
 
   const report::ReportOptions report_options{*from, *to, *by, config.get()};
   report::ReportBuilder builder(report_options);
   std::optional<report::ChartsBuilder> charts;
   if (format == "html") charts.emplace(report_options);
-  if (base::Status folded = FoldLog(**log, builder, charts ? &*charts : nullptr); !folded.ok()) {
+  if (base::Status folded = FoldLog(*log, builder, charts ? &*charts : nullptr); !folded.ok()) {
     std::cerr << "escalator report: " << folded.ToString() << "\n";
     return kExitFailure;
   }
