@@ -117,7 +117,11 @@ std::string RenderText(const Report& r) {
            "configuration (pass --config)\n";
   }
 
-  out += "\nBreaches: " + std::to_string(r.breaches.size()) + "\n";
+  if (!r.breaches_listed) {
+    out += "\nBreaches: " + std::to_string(r.total.breached) + " (list left out: --summary)\n";
+  } else {
+    out += "\nBreaches: " + std::to_string(r.breaches.size()) + "\n";
+  }
   for (const BreachRow& b : r.breaches) {
     std::string who = b.customer.empty() ? b.account : b.customer;
     out += "  " + (b.display_id.empty() ? b.case_id : b.display_id) + "  " + who + " (" + b.plan +
