@@ -64,7 +64,7 @@ Engine::Engine(store::EventLog& log, std::shared_ptr<const config::Config> confi
 
 Engine::~Engine() = default;
 
-bool Engine::report_rollups_kept() const { return rollups_ != nullptr && rollups_->active(); }
+bool Engine::report_rollups_kept() { return rollups_ != nullptr && rollups_->Active(); }
 
 base::Result<Engine::Entry*> Engine::Pending(const std::string& case_id) {
   auto it = cache_.find(case_id);

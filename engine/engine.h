@@ -84,8 +84,9 @@ class Engine {
   ~Engine();
 
   // Whether the report rollups are kept: on, and current with the log (else reports
-  // fold the log until `escalator report --rebuild`). Known after the first staging.
-  bool report_rollups_kept() const;
+  // fold the log until `escalator report --rebuild`). Decided once, at the first call
+  // or staging. REQUIRES: no staged work (call it before the first, as serve does).
+  bool report_rollups_kept();
 
   // Staging (the node, engine/node.h, is the one production caller): Stage any
   // number of inputs, StagePut/StageOffset, then Commit (one atomic write) or

@@ -317,7 +317,7 @@ base::Status ReportRollups::Stage(uint64_t next_seq, std::vector<store::Put>* pu
 }
 
 void ReportRollups::Committed() {
-  if (!active()) return;
+  if (!active_.value_or(false)) return;
   for (const auto& [id, entry] : staged_) entry->staged = false;
   staged_.clear();
   if (pending_seq_) stored_seq_ = pending_seq_;
@@ -389,6 +389,7 @@ base::Result<RollupCheck> RebuildReportRollups(store::EventLog& log,
   if (!decode_error.ok()) return decode_error;
   std::vector<store::Put> puts;
   if (base::Status s = fresh.Stage(log.next_seq(), &puts); !s.ok()) return s;
+  if (log.next_seq() == 1) puts.clear();  // an empty log: no rollups yet, not even the marker
 
   // What the fold gives: the puts applied in order (a record filed as running and then
   // as ended within the one batch is put, deleted and put elsewhere).

@@ -61,8 +61,9 @@ class ReportRollups {
   ~ReportRollups();
 
   // Whether the rollups are kept: the store's cover the log (or it is empty), or
-  // `fresh`. Decided at the first Add or Stage; true before that.
-  bool active() const { return active_.value_or(true); }
+  // `fresh`. Decided at the first call, Add or Stage (a store read; false when it fails,
+  // and the next Stage reports the error).
+  bool Active() { return CheckActive(); }
 
   // Folds `event`, about to be appended with sequence number `seq`. A read error
   // is reported by the next Stage.
