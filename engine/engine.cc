@@ -176,6 +176,9 @@ base::Result<Staged> Engine::Stage(const Input& input, Timestamp now) {
   auto entry = Pending(case_id);
   if (!entry.ok()) return entry.status();
   CaseState& state = (*entry)->state;
+  // A case never opened has nothing in the rollups either (refusals fold to nothing): spare
+  // them a read of the store.
+  if (rollups_ != nullptr && !state.opened) rollups_->KnownEmpty(case_id);
   std::string account = state.account;
   if (const auto* fe = std::get_if<FeedEvent>(&input); fe != nullptr && account.empty()) {
     account = fe->account;

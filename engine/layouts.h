@@ -32,8 +32,8 @@
 //                 report/rollup.h, each a version byte then router/codec.h fields):
 //     "report/seq" -> the log's next sequence number when they were last written,
 //                 in decimal: they cover the log when it equals its own
-//     "report/case/<case id>" -> EncodeCaseRecord: the case's fields and, per
-//                 clock (by index), its start and placement
+//     "report/case/<case id>" -> EncodeCaseRecord: the case's fields and each
+//                 clock's start, by index (where its record is: try each placement)
 //     "report/open/" | "report/clock/" | "report/breach/" (running, ended,
 //                 breached) + day (4 bytes BE, days since 1970-01-01 UTC of the
 //                 clock's start) + start (8 bytes BE, unix ms) + the clock's index

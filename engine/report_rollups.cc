@@ -93,15 +93,32 @@ struct ReportRollups::Buckets {
 struct ReportRollups::CaseEntry {
   report::CaseFold fold;
   // What the stored rollups hold of each clock (by index): its contribution, keyed by
-  // the case fields in `applied_header`, and where its record is.
+  // the case fields in `applied_header`; its placement says where its record is.
   std::vector<report::ClockRollup> applied;
-  std::vector<report::ClockRef> refs;
-  report::CaseSummary applied_header;  // no clocks
-  bool stored = false;                 // a case record is stored
+  report::CaseSummary applied_header;  // the case's fields, no clocks
   bool staged = false;
-  bool header_changed = false;
   std::vector<int> dirty;  // clocks changed by the staged events
 };
+
+namespace {
+
+// The case's own fields, without its clocks.
+report::CaseSummary HeaderOf(const report::CaseSummary& s) {
+  report::CaseSummary h;
+  h.case_id = s.case_id;
+  h.display_id = s.display_id;
+  h.account = s.account;
+  h.service = s.service;
+  h.opened = s.opened;
+  return h;
+}
+
+bool SameHeader(const report::CaseSummary& a, const report::CaseSummary& b) {
+  return a.case_id == b.case_id && a.display_id == b.display_id && a.account == b.account &&
+         a.service == b.service && a.opened == b.opened;
+}
+
+}  // namespace
 
 ReportRollups::ReportRollups(store::EventLog& log, std::shared_ptr<const config::Config> config,
                              bool fresh)
@@ -135,11 +152,16 @@ bool ReportRollups::CheckActive() {
   return *active_;
 }
 
-ReportRollups::CaseEntry* ReportRollups::Touch(const std::string& case_id) {
+ReportRollups::CaseEntry* ReportRollups::Touch(const std::string& case_id, bool known_empty) {
   auto it = cases_.find(case_id);
   if (it == cases_.end()) {
     CaseEntry entry;
-    if (base::Status loaded = Load(case_id, &entry); !loaded.ok()) {
+    if (known_empty) {
+      report::CaseSummary summary;
+      summary.case_id = case_id;
+      entry.applied_header = HeaderOf(summary);
+      entry.fold = report::CaseFold(std::move(summary));
+    } else if (base::Status loaded = Load(case_id, &entry); !loaded.ok()) {
       if (error_.ok()) error_ = loaded;
       return nullptr;
     }
@@ -165,33 +187,42 @@ base::Status ReportRollups::Load(const std::string& case_id, CaseEntry* entry) {
         return base::Status::Corruption("report record of case '" + case_id +
                                         "': " + record.status().message());
       }
-      summary = record->header;
-      entry->stored = true;
-      for (size_t i = 0; i < record->clocks.size(); ++i) {
-        const report::ClockRef& ref = record->clocks[i];
-        const std::string key =
-            ReportClockKey(ref.placement, ref.start, static_cast<int>(i), case_id);
-        auto clock = log_.Get(store::Family::kProjections, key);
-        if (!clock.ok()) return clock.status();
-        if (!clock->has_value()) {
-          return base::Status::Corruption("report record of case '" + case_id +
-                                          "' names a missing clock " + PrintableKey(key));
+      summary = std::move(record->header);
+      for (size_t i = 0; i < record->clock_starts.size(); ++i) {
+        // Where the clock's record is depends on its state: most have ended.
+        std::optional<std::string> value;
+        for (report::Placement p : {report::Placement::kEnded, report::Placement::kBreached,
+                                    report::Placement::kRunning}) {
+          auto clock =
+              log_.Get(store::Family::kProjections,
+                       ReportClockKey(p, record->clock_starts[i], static_cast<int>(i), case_id));
+          if (!clock.ok()) return clock.status();
+          if (clock->has_value()) {
+            value = std::move(*clock);
+            break;
+          }
         }
-        auto decoded = report::DecodeClockRecord(case_id, **clock);
+        if (!value) {
+          return base::Status::Corruption("report record of case '" + case_id + "' names clock " +
+                                          std::to_string(i) + ", which has none");
+        }
+        auto decoded = report::DecodeClockRecord(case_id, *value);
         if (!decoded.ok() || decoded->clocks.size() != 1) {
-          return base::Status::Corruption("report clock " + PrintableKey(key) + " of case '" +
+          return base::Status::Corruption("report clock " + std::to_string(i) + " of case '" +
                                           case_id + "' does not decode");
         }
         summary.clocks.push_back(std::move(decoded->clocks.front()));
         entry->applied.push_back(report::RollupOf(summary.clocks.back(), config_.get()));
-        entry->refs.push_back(ref);
       }
     }
   }
-  entry->applied_header = summary;
-  entry->applied_header.clocks.clear();
+  entry->applied_header = HeaderOf(summary);
   entry->fold = report::CaseFold(std::move(summary));
   return base::Status::Ok();
+}
+
+void ReportRollups::KnownEmpty(const std::string& case_id) {
+  if (CheckActive()) Touch(case_id, /*known_empty=*/true);
 }
 
 void ReportRollups::Add(uint64_t seq, const Event& event) {
@@ -202,7 +233,6 @@ void ReportRollups::Add(uint64_t seq, const Event& event) {
   if (e == nullptr) return;
   const int changed = e->fold.Add(seq, event);
   if (changed >= 0) e->dirty.push_back(changed);
-  if (std::holds_alternative<CaseOpened>(event)) e->header_changed = true;
 }
 
 base::Status ReportRollups::Apply(const report::CaseSummary& header,
@@ -242,60 +272,56 @@ base::Status ReportRollups::Apply(const report::CaseSummary& header,
 base::Status ReportRollups::StageCase(const std::string& case_id, CaseEntry& e,
                                       std::vector<store::Put>* puts) {
   const report::CaseSummary& summary = e.fold.summary();
-  report::CaseSummary header = summary;
-  header.clocks.clear();
-  if (!(header == e.applied_header)) {
+  const bool header_changed = !SameHeader(summary, e.applied_header);
+  if (header_changed) {
     // The case's own fields key every clock's buckets and fill every record.
     for (size_t i = 0; i < summary.clocks.size(); ++i) e.dirty.push_back(static_cast<int>(i));
   }
   std::sort(e.dirty.begin(), e.dirty.end());
   e.dirty.erase(std::unique(e.dirty.begin(), e.dirty.end()), e.dirty.end());
-  bool case_changed = e.header_changed || !(header == e.applied_header);
+  bool case_changed = header_changed;
   for (int i : e.dirty) {
     const report::ClockSummary& clock = summary.clocks[i];
     report::ClockRollup now = report::RollupOf(clock, config_.get());
     const bool had = static_cast<size_t>(i) < e.applied.size();
-    if (!had || !(e.applied[i] == now) || !(header == e.applied_header)) {
+    if (!had || header_changed || !(e.applied[i] == now)) {
       if (had && e.applied[i].placement != report::Placement::kRunning) {
         if (base::Status s = Apply(e.applied_header, clock, e.applied[i], -1); !s.ok()) return s;
       }
       if (now.placement != report::Placement::kRunning) {
-        if (base::Status s = Apply(header, clock, now, +1); !s.ok()) return s;
+        if (base::Status s = Apply(summary, clock, now, +1); !s.ok()) return s;
       }
     }
     auto horizon = days_->Touch(log_, fresh_, ReportDayKey(ReportDay(clock.start)));
     if (!horizon.ok()) return horizon.status();
     **horizon = std::max(**horizon, base::ToUnixMillis(now.horizon));
-    const report::ClockRef ref{clock.start, now.placement};
-    if (had && !(e.refs[i] == ref)) {
+    if (had && e.applied[i].placement != now.placement) {
       puts->push_back({store::Family::kProjections,
-                       ReportClockKey(e.refs[i].placement, e.refs[i].start, i, case_id),
+                       ReportClockKey(e.applied[i].placement, clock.start, i, case_id),
                        std::nullopt});
-      case_changed = true;
     }
-    if (!had) case_changed = true;
     puts->push_back({store::Family::kProjections,
-                     ReportClockKey(ref.placement, ref.start, i, case_id),
+                     ReportClockKey(now.placement, clock.start, i, case_id),
                      report::EncodeClockRecord(summary, clock)});
     if (!had) {
       // Clocks are only ever appended, so a new one is the next index.
       CHECK(static_cast<size_t>(i) == e.applied.size());
       e.applied.push_back(std::move(now));
-      e.refs.push_back(ref);
+      case_changed = true;
     } else {
       e.applied[i] = std::move(now);
-      e.refs[i] = ref;
     }
   }
   if (case_changed) {
-    report::CaseRecord record{header, e.refs};
+    report::CaseRecord record{HeaderOf(summary), {}};
+    for (const report::ClockSummary& clock : summary.clocks) {
+      record.clock_starts.push_back(clock.start);
+    }
     puts->push_back(
         {store::Family::kProjections, ReportCaseKey(case_id), report::EncodeCaseRecord(record)});
-    e.stored = true;
+    e.applied_header = std::move(record.header);
   }
-  e.applied_header = std::move(header);
   e.dirty.clear();
-  e.header_changed = false;
   return base::Status::Ok();
 }
 

@@ -3,8 +3,9 @@
 // report summary (report/case_fold.h) and, when the batch commits, writes in the
 // SAME atomic store batch:
 //  - the record of each clock the batch changed ("report/open|clock|breach/...",
-//    filed by placement: running, ended, breached), and the case's record listing
-//    where its clocks are ("report/case/<id>");
+//    filed by placement: running, ended, breached), and, when the case is opened or
+//    gets a clock, the case's record listing when its clocks started
+//    ("report/case/<id>");
 //  - the buckets the clock's old and new contributions (report/rollup.h) fall in:
 //    per (start day, level, account, plan), per (day, service | first engineer |
 //    first schedule), and each engineer's load per day; the old one is subtracted,
@@ -68,6 +69,9 @@ class ReportRollups {
   // Folds `event`, about to be appended with sequence number `seq`. A read error
   // is reported by the next Stage.
   void Add(uint64_t seq, const Event& event);
+  // Tells that case `case_id` has no rollups stored (its committed state was never
+  // opened), so its first Add reads nothing.
+  void KnownEmpty(const std::string& case_id);
 
   // Appends to `puts` every rollup key the events added since the last Committed or
   // Abort change, and "report/seq" = `next_seq` (the log's next sequence number once
@@ -86,7 +90,7 @@ class ReportRollups {
   struct Buckets;
 
   bool CheckActive();
-  CaseEntry* Touch(const std::string& case_id);
+  CaseEntry* Touch(const std::string& case_id, bool known_empty = false);
   base::Status Load(const std::string& case_id, CaseEntry* entry);
   base::Status StageCase(const std::string& case_id, CaseEntry& entry,
                          std::vector<store::Put>* puts);

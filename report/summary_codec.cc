@@ -327,12 +327,7 @@ std::string EncodeCaseRecord(const CaseRecord& record) {
   Writer w(&out);
   w.Byte(kVersion);
   WriteHeader(w, record.header);
-  for (const ClockRef& ref : record.clocks) {
-    Nested(w, 5, [&](Writer& n) {
-      n.Time(1, ref.start);
-      n.Uint(2, static_cast<uint64_t>(ref.placement));
-    });
-  }
+  for (Timestamp start : record.clock_starts) w.Time(5, start);
   return out;
 }
 
@@ -346,16 +341,7 @@ base::Result<CaseRecord> DecodeCaseRecord(std::string_view case_id, std::string_
   while (r.Next(&f, &w)) {
     if (ReadHeader(f, w, r, &record.header)) continue;
     if (f == 5) {
-      ClockRef& ref = record.clocks.emplace_back();
-      ReadNested(r, w, [&ref](uint32_t g, Wire v, Reader& n) {
-        if (g == 1) {
-          n.Time(v, &ref.start);
-        } else if (g == 2) {
-          n.Enum(v, &ref.placement, 0, static_cast<uint64_t>(Placement::kBreached));
-        } else {
-          n.Skip(v);
-        }
-      });
+      r.Time(w, &record.clock_starts.emplace_back());
     } else {
       r.Skip(w);
     }

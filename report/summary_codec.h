@@ -2,14 +2,14 @@
 // rollups keep as events are appended (engine/report_rollups.h; keys in
 // engine/layouts.h): one record per response clock, holding the case's own fields
 // and the clock's facts, so a report scanning clocks by their start reads each
-// from one value; and one record per case listing its clocks, so the engine finds
-// them again. Both are router/codec.h messages behind a version byte (1), with the
+// from one value; and one record per case listing when its clocks started, so the
+// engine finds them again (written only when a clock is added). Both are router/codec.h messages behind a version byte (1), with the
 // same evolution rules (new fields take new numbers; unknown fields are skipped).
 //
 //   clock record  1 display_id, 2 account, 3 service, 4 opened (instant),
 //                 5 clock (nested ClockSummary)
-//   case record   1 display_id, 2 account, 3 service, 4 opened, 5 clock (repeated
-//                 nested {1 start (instant), 2 placement (enum Placement)})
+//   case record   1 display_id, 2 account, 3 service, 4 opened, 5 clock_start
+//                 (repeated instant: each clock's start, by index)
 //   ClockSummary  1 kind (enum ClockKind), 2 start, 3 plan, 4 fallback, 5 calendars
 //                 (reason message, router/codec.h), 6 deferred, 7 routing (repeated
 //                 {1 at, 2 level, 3 due, 4 calendar, 5 target_s, 6 target_business,
@@ -31,7 +31,6 @@
 
 #include "base/status.h"
 #include "report/case_fold.h"
-#include "report/rollup.h"
 
 namespace report {
 
@@ -40,16 +39,10 @@ std::string EncodeClockRecord(const CaseSummary& c, const ClockSummary& clock);
 // A summary of case `case_id` holding that one clock. Errors: kCorruption.
 base::Result<CaseSummary> DecodeClockRecord(std::string_view case_id, std::string_view bytes);
 
-// Where one clock's record is: its start and placement (the key, engine/layouts.h).
-struct ClockRef {
-  Timestamp start{};
-  Placement placement = Placement::kRunning;
-  friend bool operator==(const ClockRef&, const ClockRef&) = default;
-};
-
+// The case's own fields (`header`, no clocks) and the start of each of its clocks.
 struct CaseRecord {
-  CaseSummary header;            // no clocks; case_id is the key's
-  std::vector<ClockRef> clocks;  // by index in the summary
+  CaseSummary header;  // case_id is the key's
+  std::vector<Timestamp> clock_starts;
   friend bool operator==(const CaseRecord&, const CaseRecord&) = default;
 };
 

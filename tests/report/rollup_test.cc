@@ -191,7 +191,7 @@ TEST_CASE("Summary records decode to what was encoded", "[report][rollup]") {
     CaseRecord record;
     record.header = c;
     record.header.clocks.clear();
-    record.clocks = {{c.clocks[0].start, Placement::kBreached}};
+    record.clock_starts = {c.clocks[0].start, c.clocks[0].start + seconds(1)};
     auto decoded = DecodeCaseRecord(c.case_id, EncodeCaseRecord(record));
     REQUIRE(decoded.ok());
     CHECK(*decoded == record);
