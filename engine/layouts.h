@@ -40,8 +40,9 @@
 //                 in its case (2 bytes BE) + case id -> EncodeClockRecord: the case's
 //                 fields and the clock's facts (report::ClockSummary); moved (deleted
 //                 and put) when the placement changes
-//     "report/day/" + day (4 bytes BE) -> the latest instant among the facts of
-//                 the clocks started that day, unix ms in decimal
+//     "report/day/" + day (4 bytes BE) -> "<horizon> <running>" in decimal: of
+//                 the clocks started that day, the latest instant among their facts
+//                 (unix ms) and how many are running
 //     "report/roll/" + day (4 bytes BE) + 'c' level NUL account NUL plan | 's'
 //                 service | 'e' first engineer | 'h' first schedule ->
 //                 RollupFigures::Encode: the sums over the ended clocks started that

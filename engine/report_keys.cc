@@ -96,6 +96,20 @@ std::string ReportDayKey(uint32_t day) {
   return key;
 }
 
+std::string EncodeReportDay(const ReportDayValue& value) {
+  return std::to_string(value.horizon_ms) + " " + std::to_string(value.running);
+}
+
+std::optional<ReportDayValue> DecodeReportDay(std::string_view value) {
+  ReportDayValue v;
+  const char* end = value.data() + value.size();
+  auto [p, ec] = std::from_chars(value.data(), end, v.horizon_ms);
+  if (ec != std::errc() || p == end || *p != ' ') return std::nullopt;
+  auto [q, ec2] = std::from_chars(p + 1, end, v.running);
+  if (ec2 != std::errc() || q != end) return std::nullopt;
+  return v;
+}
+
 std::string ReportBucketDayPrefix(uint32_t day) {
   std::string key(kBucketPrefix);
   PutBigEndian(&key, day, 4);

@@ -41,9 +41,17 @@ struct ClockKeyParts {
 // Parses a key ReportClockKey made, given its prefix's length; nullopt if malformed.
 std::optional<ClockKeyParts> ParseReportClockKey(std::string_view key, size_t prefix_size);
 
-// "report/day/" + day (4 bytes) -> the latest instant among the facts of the clocks
-// that started that day, unix ms in decimal.
+// "report/day/" + day (4 bytes) -> EncodeReportDay: of the clocks that started that
+// day, the latest instant among their facts and how many run.
 std::string ReportDayKey(uint32_t day);
+struct ReportDayValue {
+  int64_t horizon_ms = 0;  // unix ms
+  int64_t running = 0;     // clocks listed under "report/open/" for the day
+  friend bool operator==(const ReportDayValue&, const ReportDayValue&) = default;
+};
+// "<horizon_ms> <running>", both in decimal.
+std::string EncodeReportDay(const ReportDayValue& value);
+std::optional<ReportDayValue> DecodeReportDay(std::string_view value);
 
 // "report/roll/" + day (4 bytes) + kind + what -> report::RollupFigures::Encode for
 // kinds 'c' (what: level in decimal, NUL, account, NUL, plan), 's' (service), 'e'

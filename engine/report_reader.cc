@@ -110,21 +110,23 @@ base::Result<report::Report> ReportFromRollups(const store::EventLog& log,
       auto stored = log.Get(store::Family::kProjections, ReportDayKey(day));
       if (!stored.ok()) return stored.status();
       if (!stored->has_value()) continue;  // no clock started that day
-      const auto horizon = ParseDecimal(**stored);
-      if (!horizon) {
+      const auto value = DecodeReportDay(**stored);
+      if (!value) {
         return base::Status::Corruption("report day " + std::to_string(day) +
-                                        ": not a decimal number");
+                                        ": not a horizon and a count");
       }
       const base::Timestamp start = ReportDayStart(day);
       const bool whole = options.from <= start && start + std::chrono::days(1) <= options.to;
       // Every fact of the day's clocks at or before `to`: an ended clock is judged as
       // its bucket has it, and a running one has nothing after `to` either.
-      const bool final = base::FromUnixMillis(*horizon) <= options.to;
+      const bool final = base::FromUnixMillis(value->horizon_ms) <= options.to;
       base::Status s;
       if (whole && final) {
         ++source->days_rolled;
         s = ReadBuckets(log, day, builder, source);
-        if (s.ok()) {
+        // The running list is mostly deleted entries (every clock ran once): read it only
+        // when something runs.
+        if (s.ok() && value->running > 0) {
           s = ScanClocks(log, Placement::kRunning, day, source,
                          [&](const report::CaseSummary& c) { builder.AddCase(c); });
         }
@@ -136,6 +138,7 @@ base::Result<report::Report> ReportFromRollups(const store::EventLog& log,
         ++source->days_judged;
         for (Placement p : kPlacements) {
           if (!s.ok()) break;
+          if (p == Placement::kRunning && value->running == 0) continue;
           s = ScanClocks(log, p, day, source,
                          [&](const report::CaseSummary& c) { builder.AddCase(c); });
         }

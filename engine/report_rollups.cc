@@ -30,9 +30,9 @@ base::Result<report::RollupFigures> DecodeValue(std::string_view bytes, report::
 base::Result<report::RollupLoad> DecodeValue(std::string_view bytes, report::RollupLoad*) {
   return report::RollupLoad::Decode(bytes);
 }
-base::Result<int64_t> DecodeValue(std::string_view bytes, int64_t*) {
-  auto v = ParseDecimal(bytes);
-  if (!v) return base::Status::Corruption("not a decimal number");
+base::Result<ReportDayValue> DecodeValue(std::string_view bytes, ReportDayValue*) {
+  auto v = DecodeReportDay(bytes);
+  if (!v) return base::Status::Corruption("not a horizon and a count");
   return *v;
 }
 
@@ -44,7 +44,7 @@ std::optional<std::string> EncodeValue(const report::RollupLoad& v) {
   if (v.empty()) return std::nullopt;
   return v.Encode();
 }
-std::optional<std::string> EncodeValue(const int64_t& v) { return std::to_string(v); }
+std::optional<std::string> EncodeValue(const ReportDayValue& v) { return EncodeReportDay(v); }
 
 }  // namespace
 
@@ -127,7 +127,7 @@ ReportRollups::ReportRollups(store::EventLog& log, std::shared_ptr<const config:
       fresh_(fresh),
       figures_(std::make_unique<Buckets<report::RollupFigures>>()),
       loads_(std::make_unique<Buckets<report::RollupLoad>>()),
-      days_(std::make_unique<Buckets<int64_t>>()) {
+      days_(std::make_unique<Buckets<ReportDayValue>>()) {
   if (fresh_) active_ = true;
 }
 
@@ -292,9 +292,12 @@ base::Status ReportRollups::StageCase(const std::string& case_id, CaseEntry& e,
         if (base::Status s = Apply(summary, clock, now, +1); !s.ok()) return s;
       }
     }
-    auto horizon = days_->Touch(log_, fresh_, ReportDayKey(ReportDay(clock.start)));
-    if (!horizon.ok()) return horizon.status();
-    **horizon = std::max(**horizon, base::ToUnixMillis(now.horizon));
+    auto day = days_->Touch(log_, fresh_, ReportDayKey(ReportDay(clock.start)));
+    if (!day.ok()) return day.status();
+    (*day)->horizon_ms = std::max((*day)->horizon_ms, base::ToUnixMillis(now.horizon));
+    const bool running = now.placement == report::Placement::kRunning;
+    const bool was_running = had && e.applied[i].placement == report::Placement::kRunning;
+    (*day)->running += (running ? 1 : 0) - (was_running ? 1 : 0);
     if (had && e.applied[i].placement != now.placement) {
       puts->push_back({store::Family::kProjections,
                        ReportClockKey(e.applied[i].placement, clock.start, i, case_id),

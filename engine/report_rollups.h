@@ -11,8 +11,10 @@
 //    first schedule), and each engineer's load per day; the old one is subtracted,
 //    the new one added, so a bucket always holds the sum over its clocks' current
 //    contributions;
-//  - per start day, the latest instant among its clocks' facts ("report/day/"),
-//    which tells a report whether a day's buckets are final as of its `--to`;
+//  - per start day, the latest instant among its clocks' facts, which tells a report
+//    whether a day's buckets are final as of its `--to`, and how many of them run
+//    (so a report skips the day's running list, dense with deleted entries, when none
+//    does) ("report/day/");
 //  - "report/seq": the log's next sequence number after the batch.
 // Keys and values: engine/report_keys.h and engine/layouts.h.
 //
@@ -45,6 +47,7 @@
 
 #include "base/status.h"
 #include "config/config.h"
+#include "engine/report_keys.h"
 #include "report/case_fold.h"
 #include "report/rollup.h"
 #include "report/summary_codec.h"
@@ -106,9 +109,9 @@ class ReportRollups {
   std::vector<std::pair<const std::string*, CaseEntry*>> staged_;  // points into cases_
   std::unique_ptr<Buckets<report::RollupFigures>> figures_;
   std::unique_ptr<Buckets<report::RollupLoad>> loads_;
-  std::unique_ptr<Buckets<int64_t>> days_;  // horizon, unix ms
-  std::optional<uint64_t> stored_seq_;      // "report/seq" as stored (or committed)
-  std::optional<uint64_t> pending_seq_;     // as staged
+  std::unique_ptr<Buckets<ReportDayValue>> days_;
+  std::optional<uint64_t> stored_seq_;   // "report/seq" as stored (or committed)
+  std::optional<uint64_t> pending_seq_;  // as staged
 };
 
 // How the stored rollups compare with a fold of the whole log.
