@@ -25,6 +25,7 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "config/config.h"
+#include "engine/engine.h"
 #include "engine/serve_sink.h"
 #include "feed/kafka_commands.h"
 #include "feed/kafka_ingest.h"
@@ -209,6 +210,11 @@ int RunServe(int argc, char** argv) {
   }
 
   router::ServeSink& engine_sink = **sink;
+  if (!engine_sink.node().engine().report_rollups_kept()) {
+    spdlog::warn(
+        "the report rollups do not cover this log (written without them): not keeping them; "
+        "reports fold every event until `escalator report --rebuild` (with serve stopped)");
+  }
   std::unique_ptr<pager::Hub> hub;
   std::unique_ptr<pager::Desk> desk;
   Throttled timer_errors, pager_errors;

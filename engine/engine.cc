@@ -6,6 +6,7 @@
 
 #include "base/check.h"
 #include "engine/layouts.h"
+#include "engine/report_rollups.h"
 #include "router/codec.h"
 
 namespace router {
@@ -55,8 +56,15 @@ std::optional<int64_t> ParseDecimal(std::string_view s) {
 
 }  // namespace
 
-Engine::Engine(store::EventLog& log, std::shared_ptr<const config::Config> config)
-    : log_(log), config_(std::move(config)) {}
+Engine::Engine(store::EventLog& log, std::shared_ptr<const config::Config> config,
+               EngineOptions options)
+    : log_(log), config_(std::move(config)) {
+  if (options.report_rollups) rollups_ = std::make_unique<ReportRollups>(log_, config_);
+}
+
+Engine::~Engine() = default;
+
+bool Engine::report_rollups_kept() { return rollups_ != nullptr && rollups_->Active(); }
 
 base::Result<Engine::Entry*> Engine::Pending(const std::string& case_id) {
   auto it = cache_.find(case_id);
@@ -103,6 +111,7 @@ void Engine::StageEvents(const std::vector<Event>& events, const CaseState* stat
     AppendEvent(e, &out.bytes);
     const std::string& id = CaseIdOf(e);
     if (!id.empty()) out.index_key = CaseKey(id);
+    if (rollups_ != nullptr) rollups_->Add(seq, e);
     if (const auto* page = std::get_if<Paged>(&e); page != nullptr && state != nullptr) {
       batch_.puts.push_back(
           {store::Family::kOutbox, store::EncodeSeq(seq), OutboxValue(*page, *state)});
@@ -167,6 +176,9 @@ base::Result<Staged> Engine::Stage(const Input& input, Timestamp now) {
   auto entry = Pending(case_id);
   if (!entry.ok()) return entry.status();
   CaseState& state = (*entry)->state;
+  // A case never opened has nothing in the rollups either (refusals fold to nothing): spare
+  // them a read of the store.
+  if (rollups_ != nullptr && !state.opened) rollups_->KnownEmpty(case_id);
   std::string account = state.account;
   if (const auto* fe = std::get_if<FeedEvent>(&input); fe != nullptr && account.empty()) {
     account = fe->account;
@@ -267,6 +279,7 @@ void Engine::Abort() {
   ClearBatch();
   offsets_.clear();
   staged_pages_.clear();
+  if (rollups_ != nullptr) rollups_->Abort();
 }
 
 void Engine::ClearBatch() {
@@ -296,6 +309,14 @@ base::Result<uint64_t> Engine::Commit() {
     batch_.puts.push_back({store::Family::kOffsets, key, std::to_string(next)});
   }
   uint64_t first = log_.next_seq();
+  if (rollups_ != nullptr) {
+    // In the same batch: the rollups describe exactly the log they are written with.
+    base::Status staged = rollups_->Stage(first + batch_.events.size(), &batch_.puts);
+    if (!staged.ok()) {
+      Abort();
+      return staged;
+    }
+  }
   if (!batch_.empty()) {
     auto appended = log_.Append(std::move(batch_));
     if (!appended.ok()) {
@@ -304,6 +325,7 @@ base::Result<uint64_t> Engine::Commit() {
     }
     first = *appended;
   }
+  if (rollups_ != nullptr) rollups_->Committed();
   if (cache_.size() > kMaxCachedCases) DropCommittedFromCache();
   for (const auto& [id, entry] : staged_) {
     entry->stored_timer = TimerOf(entry->state);

@@ -43,6 +43,8 @@
 
 namespace router {
 
+class ReportRollups;
+
 // Where an input came from, so its offset is stored with its effects.
 struct SourceOffset {
   std::string topic;
@@ -68,10 +70,23 @@ struct RebuildReport {
   bool consistent() const { return mismatched.empty() && missing.empty() && extra.empty(); }
 };
 
+struct EngineOptions {
+  // Keep the report rollups (engine/report_rollups.h) in the same batches: serve,
+  // simulate and the simulator do; off measures what they cost.
+  bool report_rollups = true;
+};
+
 class Engine {
  public:
   // REQUIRES: `log` outlives the engine; config non-null.
-  Engine(store::EventLog& log, std::shared_ptr<const config::Config> config);
+  Engine(store::EventLog& log, std::shared_ptr<const config::Config> config,
+         EngineOptions options = {});
+  ~Engine();
+
+  // Whether the report rollups are kept: on, and current with the log (else reports
+  // fold the log until `escalator report --rebuild`). Decided once, at the first call
+  // or staging. REQUIRES: no staged work (call it before the first, as serve does).
+  bool report_rollups_kept();
 
   // Staging (the node, engine/node.h, is the one production caller): Stage any
   // number of inputs, StagePut/StageOffset, then Commit (one atomic write) or
@@ -150,6 +165,7 @@ class Engine {
 
   store::EventLog& log_;
   std::shared_ptr<const config::Config> config_;
+  std::unique_ptr<ReportRollups> rollups_;  // null: off
   // The projections in memory: committed ones, and those the staged work changed
   // (Entry::staged; Abort drops them, so their next use reloads the committed
   // state). One map, so an input costs one lookup, not a move between two maps.

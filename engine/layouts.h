@@ -27,6 +27,27 @@
 //                 that was refused, with why
 //   kDeadLetterOutbox  DeadLetterKey -> "": a dead letter not yet confirmed on
 //                 the dead-letter topic (kept only when serve has one)
+//   kProjections  "report/..." : the report rollups (engine/report_rollups.h; keys
+//                 built by engine/report_keys.h; values by report/summary_codec.h and
+//                 report/rollup.h, each a version byte then router/codec.h fields):
+//     "report/seq" -> the log's next sequence number when they were last written,
+//                 in decimal: they cover the log when it equals its own
+//     "report/case/<case id>" -> EncodeCaseRecord: the case's fields and each
+//                 clock's start, by index (where its record is: try each placement)
+//     "report/open/" | "report/clock/" | "report/breach/" (running, ended,
+//                 breached) + day (4 bytes BE, days since 1970-01-01 UTC of the
+//                 clock's start) + start (8 bytes BE, unix ms) + the clock's index
+//                 in its case (2 bytes BE) + case id -> EncodeClockRecord: the case's
+//                 fields and the clock's facts (report::ClockSummary); moved (deleted
+//                 and put) when the placement changes
+//     "report/day/" + day (4 bytes BE) -> "<horizon> <running>" in decimal: of
+//                 the clocks started that day, the latest instant among their facts
+//                 (unix ms) and how many are running
+//     "report/roll/" + day (4 bytes BE) + 'c' level NUL account NUL plan | 's'
+//                 service | 'e' first engineer | 'h' first schedule ->
+//                 RollupFigures::Encode: the sums over the ended clocks started that
+//                 day; + 'l' engineer -> RollupLoad::Encode; a bucket summing to
+//                 nothing is deleted
 #pragma once
 
 #include <cstdint>

@@ -35,7 +35,8 @@ base::Result<std::unique_ptr<Node>> Node::Open(store::EventLog& log,
   std::unique_ptr<Node> node(new Node());
   node->log_ = &log;
   node->options_ = options;
-  node->engine_ = std::make_unique<Engine>(log, std::move(config));
+  node->engine_ = std::make_unique<Engine>(log, std::move(config),
+                                           EngineOptions{.report_rollups = options.report_rollups});
   auto timers = TimerIndex::Load(log);
   if (!timers.ok()) return timers.status();
   node->timers_ = std::make_unique<TimerIndex>(std::move(*timers));

@@ -76,6 +76,8 @@ struct NodeOptions {
   // At most this many inputs are held back; past it the earliest is applied anyway (a source
   // far behind in time must not make the node buffer the others without bound).
   size_t max_held = 200'000;
+  // Keep the report rollups in every batch (engine/report_rollups.h, EngineOptions).
+  bool report_rollups = true;
 };
 
 // What the node has done since it opened.

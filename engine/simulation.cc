@@ -58,6 +58,7 @@ class Run {
     NodeOptions node_options;
     node_options.refuse_out_of_order = true;
     node_options.stuck_source_after = base::Duration(0);  // one timeline, never stuck
+    node_options.report_rollups = options_.report_rollups;
     auto node = Node::Open(log_, config_, node_options);
     if (!node.ok()) return node.status();
     node_ = std::move(*node);

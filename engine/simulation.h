@@ -111,6 +111,9 @@ struct SimulationOptions {
   // A write also happens once the staged input lines (dead letters keep the
   // whole line) reach this many bytes, so huge lines cannot swell a batch.
   uint64_t batch_bytes = 8u << 20;
+  // Keep the report rollups (engine/report_rollups.h) as the log is written; off only to
+  // measure what they cost.
+  bool report_rollups = true;
 };
 
 // Runs the simulation over `input` into `log`.

@@ -54,13 +54,16 @@ ClockSummary* CaseFold::current() {
   return summary_.clocks.empty() ? nullptr : &summary_.clocks.back();
 }
 
-PageFact* CaseFold::FindPage(uint64_t paged_seq) {
+PageFact* CaseFold::FindPage(uint64_t paged_seq, int* clock) {
   // Receipts come soon after their page: search the newest clocks first.
-  for (auto c = summary_.clocks.rbegin(); c != summary_.clocks.rend(); ++c) {
-    auto& pages = c->pages;
+  for (int i = static_cast<int>(summary_.clocks.size()) - 1; i >= 0; --i) {
+    auto& pages = summary_.clocks[i].pages;
     auto it = std::lower_bound(pages.begin(), pages.end(), paged_seq,
                                [](const PageFact& p, uint64_t seq) { return p.seq < seq; });
-    if (it != pages.end() && it->seq == paged_seq) return &*it;
+    if (it != pages.end() && it->seq == paged_seq) {
+      *clock = i;
+      return &*it;
+    }
     if (!pages.empty() && pages.front().seq < paged_seq) return nullptr;
   }
   return nullptr;
@@ -69,6 +72,20 @@ PageFact* CaseFold::FindPage(uint64_t paged_seq) {
 struct CaseFold::Visitor {
   CaseFold& f;
   uint64_t seq;
+  int changed = -1;  // the index of the clock changed
+
+  // The current clock, noted as changed; null before the first clock.
+  ClockSummary* Current() {
+    ClockSummary* c = f.current();
+    if (c != nullptr) changed = static_cast<int>(f.summary_.clocks.size()) - 1;
+    return c;
+  }
+  PageFact* Page(uint64_t paged_seq) {
+    int clock = -1;
+    PageFact* p = f.FindPage(paged_seq, &clock);
+    if (p != nullptr) changed = clock;
+    return p;
+  }
 
   void operator()(const router::CaseOpened& e) {
     CaseSummary& s = f.summary_;
@@ -89,12 +106,13 @@ struct CaseFold::Visitor {
       c.deferred = e.deferred;
       c.routing.push_back(RoutingOf(e));
       f.summary_.clocks.push_back(std::move(c));
+      changed = static_cast<int>(f.summary_.clocks.size()) - 1;
       return;
     }
-    if (ClockSummary* c = f.current()) c->routing.push_back(RoutingOf(e));
+    if (ClockSummary* c = Current()) c->routing.push_back(RoutingOf(e));
   }
   void operator()(const router::Paged& e) {
-    ClockSummary* c = f.current();
+    ClockSummary* c = Current();
     if (c == nullptr) return;
     PageFact p;
     p.seq = seq;
@@ -106,7 +124,7 @@ struct CaseFold::Visitor {
     c->pages.push_back(std::move(p));
   }
   void operator()(const router::Escalated& e) {
-    ClockSummary* c = f.current();
+    ClockSummary* c = Current();
     if (c == nullptr) return;
     StepFact s;
     s.at = e.at;
@@ -120,36 +138,36 @@ struct CaseFold::Visitor {
     c->steps.push_back(std::move(s));
   }
   void operator()(const router::Acknowledged& e) {
-    if (ClockSummary* c = f.current()) c->acks.push_back({e.at, e.engineer});
+    if (ClockSummary* c = Current()) c->acks.push_back({e.at, e.engineer});
   }
   void operator()(const router::Responded& e) {
-    ClockSummary* c = f.current();
+    ClockSummary* c = Current();
     if (c == nullptr || c->response_at) return;
     c->response_at = e.at;
     c->response_how = e.how;
     c->responder = e.by;
   }
   void operator()(const router::Breached& e) {
-    ClockSummary* c = f.current();
+    ClockSummary* c = Current();
     if (c == nullptr || c->breached_at) return;  // a clock records at most one breach
     c->breached_at = e.at;
     c->breach_due = e.due;
     c->breach_at_severity_change = e.at_severity_change;
   }
   void operator()(const router::CaseResolved& e) {
-    ClockSummary* c = f.current();
+    ClockSummary* c = Current();
     if (c != nullptr && !c->resolved_at) c->resolved_at = e.at;
   }
   void operator()(const router::Delivered& e) {
-    PageFact* p = f.FindPage(e.paged_seq);
+    PageFact* p = Page(e.paged_seq);
     if (p != nullptr && !p->delivered_at) p->delivered_at = e.at;
   }
   void operator()(const router::DeliveryFailed& e) {
-    PageFact* p = f.FindPage(e.paged_seq);
+    PageFact* p = Page(e.paged_seq);
     if (p != nullptr && !p->failed_at) p->failed_at = e.at;
   }
   void operator()(const router::PageSuperseded& e) {
-    PageFact* p = f.FindPage(e.paged_seq);
+    PageFact* p = Page(e.paged_seq);
     if (p != nullptr && !p->superseded_at) p->superseded_at = e.at;
   }
   // The clock they start, re-target or stop is told by the routed, responded or
@@ -162,8 +180,10 @@ struct CaseFold::Visitor {
   void operator()(const router::InputRejected&) {}
 };
 
-void CaseFold::Add(uint64_t seq, const router::Event& event) {
-  std::visit(Visitor{*this, seq}, event);
+int CaseFold::Add(uint64_t seq, const router::Event& event) {
+  Visitor v{*this, seq};
+  std::visit(v, event);
+  return v.changed;
 }
 
 }  // namespace report

@@ -40,6 +40,7 @@ struct Routing {
   int steps = 0;                // steps per cycle of the policy
   std::string from_severity{};  // a severity change: the codes before and after
   std::string severity{};
+  friend bool operator==(const Routing&, const Routing&) = default;
 };
 
 // One page decided for the clock, and what became of it.
@@ -53,6 +54,7 @@ struct PageFact {
   std::optional<Timestamp> delivered_at{};   // the first receipt
   std::optional<Timestamp> failed_at{};      // delivery_failed
   std::optional<Timestamp> superseded_at{};  // never left: answered or resolved first
+  friend bool operator==(const PageFact&, const PageFact&) = default;
 };
 
 // One escalation step that fired (Escalated), and whom it could not reach.
@@ -63,11 +65,13 @@ struct StepFact {
   int position = 0;  // 1-based over cycles: cycle × steps + step + 1; 0 for step -1
   bool empty = false;
   std::vector<std::string> nobody{};  // targets that resolved to nobody, as written
+  friend bool operator==(const StepFact&, const StepFact&) = default;
 };
 
 struct AckFact {
   Timestamp at{};
   std::string engineer{};
+  friend bool operator==(const AckFact&, const AckFact&) = default;
 };
 
 struct ClockSummary {
@@ -90,6 +94,7 @@ struct ClockSummary {
   std::vector<AckFact> acks{};
   std::vector<PageFact> pages{};
   std::vector<StepFact> steps{};
+  friend bool operator==(const ClockSummary&, const ClockSummary&) = default;
 };
 
 struct CaseSummary {
@@ -99,6 +104,7 @@ struct CaseSummary {
   std::string service{};
   Timestamp opened{};
   std::vector<ClockSummary> clocks{};  // in start order
+  friend bool operator==(const CaseSummary&, const CaseSummary&) = default;
 };
 
 // Folds one case's events, in log order, into its CaseSummary. Events before the
@@ -106,8 +112,15 @@ struct CaseSummary {
 // refused: a fold of facts does not judge them.
 class CaseFold {
  public:
-  // Folds the event with sequence number `seq`. REQUIRES: seq increases call to call.
-  void Add(uint64_t seq, const router::Event& event);
+  CaseFold() = default;
+  // Goes on folding from a summary kept earlier (engine/report_rollups.h).
+  explicit CaseFold(CaseSummary summary) : summary_(std::move(summary)) {}
+
+  // Folds the event with sequence number `seq` and returns the index (in
+  // summary().clocks) of the clock it changed, or -1 when it changed none (a
+  // case_opened changes only the case's own fields). Rollups (engine/report_rollups.h)
+  // re-judge only that clock. REQUIRES: seq increases call to call.
+  int Add(uint64_t seq, const router::Event& event);
   const CaseSummary& summary() const { return summary_; }
   // Moves the summary out; the fold is then empty.
   CaseSummary Take() { return std::move(summary_); }
@@ -115,7 +128,8 @@ class CaseFold {
  private:
   struct Visitor;
   ClockSummary* current();
-  PageFact* FindPage(uint64_t paged_seq);
+  // The page and, in *clock, the index of its clock.
+  PageFact* FindPage(uint64_t paged_seq, int* clock);
 
   CaseSummary summary_;
 };

@@ -7,8 +7,38 @@
 
 namespace report {
 
+void Samples::Add(Duration d) {
+  if (histogram_) {
+    histogram_->Add(d);
+  } else {
+    ms_.push_back(d.count());
+  }
+}
+
+void Samples::ToHistogram() {
+  if (histogram_) return;
+  histogram_.emplace();
+  for (int64_t ms : ms_) histogram_->Add(Duration(ms));
+  ms_ = {};
+}
+
+void Samples::Merge(const Samples& other) {
+  if (other.histogram_) return Merge(*other.histogram_);
+  for (int64_t ms : other.ms_) Add(Duration(ms));
+}
+
+void Samples::Merge(const Histogram& other) {
+  ToHistogram();
+  histogram_->Merge(other);
+}
+
+size_t Samples::size() const {
+  return histogram_ ? static_cast<size_t>(histogram_->count()) : ms_.size();
+}
+
 std::optional<Duration> Samples::Percentile(int percent) const {
   CHECK(percent > 0 && percent <= 100);
+  if (histogram_) return histogram_->Percentile(percent);
   if (ms_.empty()) return std::nullopt;
   // Integer arithmetic: 90 × 10 / 100 must be rank 9, which 0.9 × 10 in doubles is not.
   const size_t n = ms_.size();

@@ -3,10 +3,11 @@
 // summed from parts (per day × level × customer × plan buckets, later kept as
 // rollups) in any order with the same result.
 //
-// Durations are kept exactly (every sample, in milliseconds) in this version:
-// percentiles are nearest-rank over the samples, so a report's figures can be
-// recomputed exactly from the log. Rollups will replace Samples with a histogram
-// of bounded size; its percentiles are then bucket bounds.
+// Durations are kept exactly (every sample, in milliseconds) while a report folds
+// cases itself: percentiles are nearest-rank over the samples, so its figures can be
+// recomputed exactly from the log. Figures read from rollups (report/rollup.h) carry
+// a Histogram (report/histogram.h) instead; merging one into exact samples turns them
+// into a histogram, whose percentiles are within the error stated there.
 //
 // Pure: no clock, no I/O. Not thread-safe (values; merge copies).
 #pragma once
@@ -17,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "report/histogram.h"
 #include "report/outcome.h"
 
 namespace date {
@@ -25,19 +27,27 @@ class time_zone;
 
 namespace report {
 
-// Durations in milliseconds, in any order.
+// Durations in milliseconds, in any order: every sample (exact), or, once a
+// histogram was merged in, a Histogram of them all (approximate, see there).
 class Samples {
  public:
-  void Add(Duration d) { ms_.push_back(d.count()); }
-  void Merge(const Samples& other) { ms_.insert(ms_.end(), other.ms_.begin(), other.ms_.end()); }
-  size_t size() const { return ms_.size(); }
+  void Add(Duration d);
+  void Merge(const Samples& other);
+  // Adds a rollup's histogram; from then on the samples are a histogram.
+  void Merge(const Histogram& other);
+  size_t size() const;
+  // False once a histogram was merged in: percentiles are then approximate.
+  bool exact() const { return !histogram_; }
   // The nearest-rank percentile: the sample of rank ceil(percent × n / 100) in
-  // ascending order (1-based), so 100 is the maximum. nullopt when there are none.
-  // REQUIRES: 0 < percent <= 100.
+  // ascending order (1-based), so 100 is the maximum; from a histogram, the mean of
+  // the bin holding that rank. nullopt when there are none. REQUIRES: 0 < percent <= 100.
   std::optional<Duration> Percentile(int percent) const;
 
  private:
+  void ToHistogram();
+
   std::vector<int64_t> ms_;
+  std::optional<Histogram> histogram_;
 };
 
 // Sums over the clocks of one group.

@@ -202,7 +202,10 @@ std::string PagesList(const std::vector<PageFact>& pages, base::Timestamp clock_
 
 std::string BreachSection(const Report& r) {
   std::string s =
-      "<section id=\"breaches\"><h2>Breaches (" + std::to_string(r.breaches.size()) + ")</h2>";
+      "<section id=\"breaches\"><h2>Breaches (" + std::to_string(r.total.breached) + ")</h2>";
+  if (!r.breaches_listed) {
+    return s + "<p class=\"note\">The list is left out (--summary).</p></section>";
+  }
   if (r.breaches.empty()) return s + "<p class=\"note\">No clock breached.</p></section>";
   s += "<table><thead><tr>";
   for (const char* h : {"case", "customer, plan", "level", "clock started", "due / breached",

@@ -46,6 +46,13 @@ const Routing& RoutingAt(const ClockSummary& clock, Timestamp at) {
   return *in_force;
 }
 
+const PageFact* FirstSent(const ClockSummary& clock, Timestamp to) {
+  for (const PageFact& p : clock.pages) {
+    if (SentBy(p, to)) return &p;
+  }
+  return nullptr;
+}
+
 namespace {
 
 // Open time of `calendar_name` in [from, to); wall time when the calendar is unknown.

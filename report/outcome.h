@@ -62,6 +62,11 @@ inline bool SentBy(const PageFact& page, Timestamp to) {
   return page.at <= to && !(page.superseded_at && *page.superseded_at <= to);
 }
 
+// The first page sent for the clock by `to`, or null: its engineer and schedule
+// group the clock under --by engineer and schedule (kNobody without one).
+const PageFact* FirstSent(const ClockSummary& clock, Timestamp to);
+inline constexpr const char* kNobody = "(nobody)";
+
 // Why the chain failed for a breached clock, as a code with the facts its
 // detail names. Codes, tried in this order (the first that holds):
 //  - severity_raised_past_target: breached at a severity change (the new level's

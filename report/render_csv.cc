@@ -140,7 +140,7 @@ std::string RenderCsv(const Report& report) {
   Table t;
   for (const Json& g : doc["groups"]) GroupRow(t, "group", g);
   GroupRow(t, "total", doc["total"]);
-  for (const Json& b : doc["breaches"]) {
+  for (const Json& b : doc.contains("breaches") ? doc["breaches"] : Json::array()) {
     t.Row("breach");
     t.SetScalars(b);
     std::string paged;

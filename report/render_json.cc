@@ -109,9 +109,11 @@ nlohmann::ordered_json ReportJson(const Report& r) {
   for (const Group& g : r.groups) groups.push_back(FiguresJson(g.key, g.name, g.figures));
   j["groups"] = std::move(groups);
   j["total"] = FiguresJson("all", "", r.total);
-  Json breaches = Json::array();
-  for (const BreachRow& b : r.breaches) breaches.push_back(BreachJson(b));
-  j["breaches"] = std::move(breaches);
+  if (r.breaches_listed) {
+    Json breaches = Json::array();
+    for (const BreachRow& b : r.breaches) breaches.push_back(BreachJson(b));
+    j["breaches"] = std::move(breaches);
+  }
   Json engineers = Json::array();
   for (const EngineerRow& e : r.engineers) engineers.push_back(EngineerJson(e));
   j["engineers"] = std::move(engineers);

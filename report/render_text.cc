@@ -52,6 +52,9 @@ std::string RenderGroupsText(const Report& r) {
 }
 
 std::string RenderBreachesText(const Report& r) {
+  if (!r.breaches_listed) {
+    return "Breaches: " + std::to_string(r.total.breached) + " (list left out: --summary)\n";
+  }
   std::string out = "Breaches: " + std::to_string(r.breaches.size()) + "\n";
   for (const BreachRow& b : r.breaches) {
     std::string who = b.customer.empty() ? b.account : b.customer;

@@ -8,21 +8,11 @@ namespace report {
 
 namespace {
 
-constexpr const char* kNobody = "(nobody)";
-
 constexpr std::pair<GroupBy, const char*> kGroupByNames[] = {
     {GroupBy::kLevel, "level"},       {GroupBy::kCustomer, "customer"},
     {GroupBy::kPlan, "plan"},         {GroupBy::kService, "service"},
     {GroupBy::kEngineer, "engineer"}, {GroupBy::kSchedule, "schedule"},
 };
-
-// The first page sent for the clock by `to`, or null.
-const PageFact* FirstSent(const ClockSummary& clock, Timestamp to) {
-  for (const PageFact& p : clock.pages) {
-    if (SentBy(p, to)) return &p;
-  }
-  return nullptr;
-}
 
 // Levels sort as numbers ("10" after "9"), everything else as text.
 bool KeyLess(GroupBy by, const std::string& a, const std::string& b) {
@@ -82,73 +72,95 @@ const date::time_zone* ReportBuilder::ZoneOf(const std::string& engineer) {
 }
 
 void ReportBuilder::AddLoad(const ClockSummary& clock) {
-  const Timestamp to = options_.to;
-  for (const PageFact& p : clock.pages) {
-    if (!SentBy(p, to)) continue;
-    EngineerLoad& load = engineers_[p.engineer];
-    ++load.pages;
-    ++load.by_schedule[ScheduleOf(p.target)];
-    switch (ClassifyInterruption(p.at, ZoneOf(p.engineer))) {
-      case Interruption::kBusiness:
-        ++load.business;
-        break;
-      case Interruption::kOffHours:
-        ++load.off_hours;
-        break;
-      case Interruption::kSleep:
-        ++load.sleep;
-        break;
-    }
-  }
-  for (const AckFact& a : clock.acks) {
-    if (a.at > to || a.at < clock.start) continue;
-    EngineerLoad& load = engineers_[a.engineer];
-    ++load.acks;
-    Timestamp paged = clock.start;
-    for (const PageFact& p : clock.pages) {
-      if (p.engineer == a.engineer && SentBy(p, to) && p.at <= a.at) {
-        paged = p.at;
-        break;
-      }
-    }
-    load.to_ack.Add(a.at - paged);
+  const auto loads =
+      LoadOf(clock, options_.to, [this](const std::string& engineer) { return ZoneOf(engineer); });
+  for (const auto& [engineer, part] : loads) {
+    EngineerLoad& load = engineers_[engineer];
+    load.pages += part.pages;
+    load.acks += part.acks;
+    for (Duration d : part.to_ack) load.to_ack.Add(d);
+    load.business += part.business;
+    load.off_hours += part.off_hours;
+    load.sleep += part.sleep;
+    for (const auto& [schedule, n] : part.by_schedule) load.by_schedule[schedule] += n;
   }
 }
 
+bool ReportBuilder::InWindow(const ClockSummary& clock) const {
+  return clock.start >= options_.from && clock.start < options_.to;
+}
+
 void ReportBuilder::AddCase(const CaseSummary& c) {
-  const Timestamp to = options_.to;
   for (const ClockSummary& clock : c.clocks) {
-    if (clock.start < options_.from || clock.start >= to) continue;
-    const ClockOutcome o = Evaluate(clock, to, options_.config);
+    if (!InWindow(clock)) continue;
+    const ClockOutcome o = Evaluate(clock, options_.to, options_.config);
     groups_[KeyOf(c, clock, o)].Add(o);
     total_.Add(o);
     AddLoad(clock);
-    if (o.outcome != Outcome::kBreached) continue;
-    const BreachReason why = ExplainBreach(clock, o, to);
-    BreachRow row;
-    row.case_id = c.case_id;
-    row.display_id = c.display_id;
-    row.account = c.account;
-    if (options_.config != nullptr) {
-      if (const config::Customer* cu = options_.config->FindCustomer(c.account)) {
-        row.customer = cu->name;
-      }
-    }
-    row.plan = clock.plan;
-    row.level = o.routing->level;
-    row.kind = clock.kind;
-    row.opened = c.opened;
-    row.clock_start = clock.start;
-    row.due = why.due;
-    row.breached_at = *o.breached_at;
-    if (clock.response_at && *clock.response_at <= to) row.first_response = clock.response_at;
-    for (const PageFact& p : clock.pages) {
-      if (SentBy(p, to)) row.pages.push_back(p);
-    }
-    row.reason = why.code;
-    row.detail = BreachDetail(why);
-    breaches_.push_back(std::move(row));
+    AddBreach(c, clock, o);
   }
+}
+
+void ReportBuilder::AddBreaches(const CaseSummary& c) {
+  for (const ClockSummary& clock : c.clocks) {
+    if (InWindow(clock)) AddBreach(c, clock, Evaluate(clock, options_.to, options_.config));
+  }
+}
+
+void ReportBuilder::AddRollup(const RollupDims& dims, const RollupFigures& figures) {
+  std::optional<std::string> key;
+  switch (dims.kind) {
+    case RollupKind::kCase:
+      total_.Merge(figures.ToGroup());
+      if (options_.by == GroupBy::kLevel) key = std::to_string(dims.level);
+      if (options_.by == GroupBy::kCustomer) key = dims.account;
+      if (options_.by == GroupBy::kPlan) key = dims.plan;
+      break;
+    case RollupKind::kService:
+      if (options_.by == GroupBy::kService) key = dims.key;
+      break;
+    case RollupKind::kEngineer:
+      if (options_.by == GroupBy::kEngineer) key = dims.key;
+      break;
+    case RollupKind::kSchedule:
+      if (options_.by == GroupBy::kSchedule) key = dims.key;
+      break;
+  }
+  if (key) groups_[*key].Merge(figures.ToGroup());
+}
+
+void ReportBuilder::AddRollupLoad(const std::string& engineer, const RollupLoad& load) {
+  engineers_[engineer].Merge(load.ToLoad());
+}
+
+void ReportBuilder::AddBreach(const CaseSummary& c, const ClockSummary& clock,
+                              const ClockOutcome& o) {
+  const Timestamp to = options_.to;
+  if (o.outcome != Outcome::kBreached) return;
+  const BreachReason why = ExplainBreach(clock, o, to);
+  BreachRow row;
+  row.case_id = c.case_id;
+  row.display_id = c.display_id;
+  row.account = c.account;
+  if (options_.config != nullptr) {
+    if (const config::Customer* cu = options_.config->FindCustomer(c.account)) {
+      row.customer = cu->name;
+    }
+  }
+  row.plan = clock.plan;
+  row.level = o.routing->level;
+  row.kind = clock.kind;
+  row.opened = c.opened;
+  row.clock_start = clock.start;
+  row.due = why.due;
+  row.breached_at = *o.breached_at;
+  if (clock.response_at && *clock.response_at <= to) row.first_response = clock.response_at;
+  for (const PageFact& p : clock.pages) {
+    if (SentBy(p, to)) row.pages.push_back(p);
+  }
+  row.reason = why.code;
+  row.detail = BreachDetail(why);
+  breaches_.push_back(std::move(row));
 }
 
 Report ReportBuilder::Finish() {

@@ -26,6 +26,7 @@
 #include "report/case_fold.h"
 #include "report/figures.h"
 #include "report/outcome.h"
+#include "report/rollup.h"
 
 namespace report {
 
@@ -79,7 +80,10 @@ struct Report {
   GroupBy by = GroupBy::kLevel;
   std::vector<Group> groups;  // by key (levels numerically)
   GroupFigures total;
-  std::vector<BreachRow> breaches;     // by clock start, then case id
+  std::vector<BreachRow> breaches;  // by clock start, then case id
+  // False when the breach list was left out (`escalator report --summary`): renderers
+  // then omit it (json: no "breaches"; text: only the count; csv: no breach rows).
+  bool breaches_listed = true;
   std::vector<EngineerRow> engineers;  // by engineer id
 };
 
@@ -92,6 +96,19 @@ class ReportBuilder {
   // Adds the clocks of `summary` that started in [from, to).
   void AddCase(const CaseSummary& summary);
 
+  // Reading rollups (engine/report_rollups.h) instead of every case:
+  // Adds the figures of ended clocks that started in [from, to), judged the same as of
+  // `to` (their facts all at or before it), summed in a bucket of kind dims.kind:
+  // kCase buckets count in the total (and in the level, customer or plan group),
+  // the others only in the group of their kind. REQUIRES: every ended clock of the
+  // window is in exactly one bucket of each kind added.
+  void AddRollup(const RollupDims& dims, const RollupFigures& figures);
+  // Adds an engineer's load summed over such clocks.
+  void AddRollupLoad(const std::string& engineer, const RollupLoad& load);
+  // Adds only the breach rows of the clocks of `summary` that started in [from, to)
+  // (their figures came from rollups).
+  void AddBreaches(const CaseSummary& summary);
+
   // The report. The builder is spent afterwards.
   Report Finish();
 
@@ -99,6 +116,8 @@ class ReportBuilder {
   std::string KeyOf(const CaseSummary& c, const ClockSummary& clock, const ClockOutcome& o) const;
   const date::time_zone* ZoneOf(const std::string& engineer);
   void AddLoad(const ClockSummary& clock);
+  bool InWindow(const ClockSummary& clock) const;
+  void AddBreach(const CaseSummary& c, const ClockSummary& clock, const ClockOutcome& o);
 
   ReportOptions options_;
   std::map<std::string, GroupFigures> groups_;

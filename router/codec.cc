@@ -1067,4 +1067,14 @@ base::Result<Event> DecodeEvent(std::string_view bytes) {
   return event;
 }
 
+namespace wire {
+
+void WriteReasonMessage(Writer& w, uint32_t field, const Reason& reason) {
+  ::router::WriteReason(w, field, reason);
+}
+
+void ReadReasonMessage(Reader& r, Wire wire, Reason* out) { ::router::ReadReason(r, wire, out); }
+
+}  // namespace wire
+
 }  // namespace router

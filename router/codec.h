@@ -213,6 +213,13 @@ class Reader {
   size_t error_offset_ = 0;
 };
 
+// A Reason (router/events.h) as the nested message events carry it under `field`
+// (nothing for a default Reason), for other persisted encodings of the domain that
+// keep one (report/summary_codec.h). ReadReasonMessage replaces *out; an unknown
+// reason code is an error.
+void WriteReasonMessage(Writer& w, uint32_t field, const Reason& reason);
+void ReadReasonMessage(Reader& r, Wire wire, Reason* out);
+
 }  // namespace wire
 
 }  // namespace router

@@ -10,7 +10,9 @@
 //
 // usage: apply_bench --config ../shared/samples/config.yaml [--events 300000]
 //                    [--max-batch 1000] [--runs 3] [--work /tmp/escalator-apply-bench]
-//                    [--accounts configured|unknown]
+//                    [--accounts configured|unknown] [--rollups on|off|both]
+// --rollups both applies each run twice, without and with the report rollups (alternating
+// which goes first), and prints the ratio of their rates: what the rollups cost serve.
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
@@ -22,6 +24,7 @@
 #include <climits>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -107,10 +110,19 @@ int main(int argc, char** argv) {
           {"runs", true, false, "runs", "3"},
           {"work", true, false, "scratch directory", "/tmp/escalator-apply-bench"},
           {"no-write-behind", false, false, "write each batch before applying the next", ""},
+          {"rollups", true, false, "keep the report rollups: on, off, or both (a ratio)", "on"},
       },
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   const auto& f = parsed.flags;
+  const std::string rollups = *f.Get("rollups");
+  if (rollups != "on" && rollups != "off" && rollups != "both") {
+    std::fprintf(stderr, "apply_bench: --rollups must be on, off or both\n");
+    return 2;
+  }
+  std::vector<bool> modes;  // report rollups kept, in the first run's order
+  if (rollups != "on") modes.push_back(false);
+  if (rollups != "off") modes.push_back(true);
   const std::string accounts = *f.Get("accounts");
   if (accounts != "configured" && accounts != "unknown") {
     std::fprintf(stderr, "apply_bench: --accounts must be configured or unknown, got '%s'\n",
@@ -162,77 +174,102 @@ int main(int argc, char** argv) {
   for (const auto& m : messages) results.push_back(parser.Parse(m.payload));
 
   std::vector<double> rates, raw_rates, ratios, cpu_us, process_us;
+  std::map<bool, std::vector<double>> mode_rates, mode_cpu_us;
+  std::vector<double> rollup_ratios;  // with / without, per run
   for (int run = 0; run < runs; ++run) {
-    std::filesystem::remove_all(work);
-    std::filesystem::create_directories(work);
-    double raw_s = RawSeconds(messages, max_batch, work + "/raw");
-    store::Options so;
-    so.sync = true;
-    so.check = store::OpenCheck::kBounds;
-    so.write_behind = !f.Has("no-write-behind");  // serve writes behind
-    auto log = store::EventLog::Open(work + "/data", so);
-    if (!log.ok()) {
-      std::fprintf(stderr, "apply_bench: %s\n", log.status().ToString().c_str());
-      return 1;
-    }
-    // The clock stays at the feed's start plus a minute: fresh cases, no timer storm.
-    auto sink = router::ServeSink::Create(**log, loaded.config, {},
-                                          [&] { return base + std::chrono::minutes(1); });
-    if (!sink.ok()) {
-      std::fprintf(stderr, "apply_bench: %s\n", sink.status().ToString().c_str());
-      return 1;
-    }
-    std::vector<router::IngestItem> items;
-    uint64_t appended = 0;
-    double cpu = 0;
-    const double process_cpu0 = ProcessCpuSeconds();
-    auto t0 = Clock::now();
-    for (size_t i = 0; i < messages.size(); i += max_batch) {
-      items.clear();
-      for (size_t k = i; k < std::min(messages.size(), i + max_batch); ++k) {
-        router::IngestItem item;
-        item.topic = "support.cases";
-        item.partition = messages[k].partition;
-        item.offset = messages[k].offset;
-        item.payload = messages[k].payload;
-        if (const auto* ev = std::get_if<router::FeedEvent>(&results[k])) {
-          item.event = ev;
-        } else {
-          item.rejection = std::get<router::FeedRejection>(results[k]).reason;
-        }
-        items.push_back(item);
-      }
-      double c0 = ThreadCpuSeconds();
-      auto outcome = (*sink)->Apply(items);
-      cpu += ThreadCpuSeconds() - c0;
-      if (!outcome.ok()) {
-        std::fprintf(stderr, "apply failed: %s\n", outcome.status().ToString().c_str());
+    std::vector<bool> order = modes;
+    if (run % 2 == 1) std::reverse(order.begin(), order.end());
+    for (const bool with_rollups : order) {
+      std::filesystem::remove_all(work);
+      std::filesystem::create_directories(work);
+      double raw_s = RawSeconds(messages, max_batch, work + "/raw");
+      store::Options so;
+      so.sync = true;
+      so.check = store::OpenCheck::kBounds;
+      so.write_behind = !f.Has("no-write-behind");  // serve writes behind
+      auto log = store::EventLog::Open(work + "/data", so);
+      if (!log.ok()) {
+        std::fprintf(stderr, "apply_bench: %s\n", log.status().ToString().c_str());
         return 1;
       }
-      appended += outcome->appended;
+      // The clock stays at the feed's start plus a minute: fresh cases, no timer storm.
+      router::NodeOptions node_options;
+      node_options.report_rollups = with_rollups;
+      auto sink = router::ServeSink::Create(**log, loaded.config, node_options,
+                                            [&] { return base + std::chrono::minutes(1); });
+      if (!sink.ok()) {
+        std::fprintf(stderr, "apply_bench: %s\n", sink.status().ToString().c_str());
+        return 1;
+      }
+      std::vector<router::IngestItem> items;
+      uint64_t appended = 0;
+      double cpu = 0;
+      const double process_cpu0 = ProcessCpuSeconds();
+      auto t0 = Clock::now();
+      for (size_t i = 0; i < messages.size(); i += max_batch) {
+        items.clear();
+        for (size_t k = i; k < std::min(messages.size(), i + max_batch); ++k) {
+          router::IngestItem item;
+          item.topic = "support.cases";
+          item.partition = messages[k].partition;
+          item.offset = messages[k].offset;
+          item.payload = messages[k].payload;
+          if (const auto* ev = std::get_if<router::FeedEvent>(&results[k])) {
+            item.event = ev;
+          } else {
+            item.rejection = std::get<router::FeedRejection>(results[k]).reason;
+          }
+          items.push_back(item);
+        }
+        double c0 = ThreadCpuSeconds();
+        auto outcome = (*sink)->Apply(items);
+        cpu += ThreadCpuSeconds() - c0;
+        if (!outcome.ok()) {
+          std::fprintf(stderr, "apply failed: %s\n", outcome.status().ToString().c_str());
+          return 1;
+        }
+        appended += outcome->appended;
+      }
+      if (!(*sink)->Flush().ok()) return 1;  // the last event durable
+      double s = std::chrono::duration<double>(Clock::now() - t0).count();
+      const double process_cpu = ProcessCpuSeconds() - process_cpu0;
+      if (appended != events) {
+        std::fprintf(stderr, "applied %llu of %llu events\n",
+                     static_cast<unsigned long long>(appended),
+                     static_cast<unsigned long long>(events));
+        return 1;
+      }
+      const uint64_t log_events = (*log)->next_seq() - 1;
+      rates.push_back(events / s);
+      raw_rates.push_back(events / raw_s);
+      ratios.push_back(raw_s / s);
+      cpu_us.push_back(cpu / events * 1e6);
+      process_us.push_back(process_cpu / events * 1e6);
+      mode_rates[with_rollups].push_back(rates.back());
+      mode_cpu_us[with_rollups].push_back(process_us.back());
+      std::printf(
+          "run %d, rollups %s: apply %.0f events/s (%.2f s, %llu log events, CPU per event: apply "
+          "thread %.1f us, all threads %.1f us); raw RocksDB write of the same bytes %.0f "
+          "events/s (%.2f s); ratio %.3f\n",
+          run + 1, with_rollups ? "on" : "off", rates.back(), s,
+          static_cast<unsigned long long>(log_events), cpu_us.back(), process_us.back(),
+          raw_rates.back(), raw_s, ratios.back());
+      std::fflush(stdout);
     }
-    if (!(*sink)->Flush().ok()) return 1;  // the last event durable
-    double s = std::chrono::duration<double>(Clock::now() - t0).count();
-    const double process_cpu = ProcessCpuSeconds() - process_cpu0;
-    if (appended != events) {
-      std::fprintf(stderr, "applied %llu of %llu events\n",
-                   static_cast<unsigned long long>(appended),
-                   static_cast<unsigned long long>(events));
-      return 1;
+    if (modes.size() == 2) {
+      rollup_ratios.push_back(mode_rates[true].back() / mode_rates[false].back());
     }
-    const uint64_t log_events = (*log)->next_seq() - 1;
-    rates.push_back(events / s);
-    raw_rates.push_back(events / raw_s);
-    ratios.push_back(raw_s / s);
-    cpu_us.push_back(cpu / events * 1e6);
-    process_us.push_back(process_cpu / events * 1e6);
-    std::printf(
-        "run %d: apply %.0f events/s (%.2f s, %llu log events, CPU per event: apply thread "
-        "%.1f us, all threads %.1f us); raw RocksDB write of the same bytes %.0f events/s "
-        "(%.2f s); ratio %.3f\n",
-        run + 1, rates.back(), s, static_cast<unsigned long long>(log_events), cpu_us.back(),
-        process_us.back(), raw_rates.back(), raw_s, ratios.back());
-    std::fflush(stdout);
+  }
+  for (const bool with_rollups : modes) {
+    std::printf("rollups %s: median %.0f events/s, %.1f us CPU per event (all threads)\n",
+                with_rollups ? "on" : "off", Median(mode_rates[with_rollups]),
+                Median(mode_cpu_us[with_rollups]));
+  }
+  if (!rollup_ratios.empty()) {
+    std::printf("rollups on / off: %.3f of the rate (median of %d pairs; min %.3f, max %.3f)\n",
+                Median(rollup_ratios), runs,
+                *std::min_element(rollup_ratios.begin(), rollup_ratios.end()),
+                *std::max_element(rollup_ratios.begin(), rollup_ratios.end()));
   }
   std::printf(
       "median of %d (%llu events, %llu bytes each on average, batches of %zu): apply %.0f "

@@ -11,7 +11,11 @@
 //
 //   simulate_bench [--cases 100000] [--runs 3] [--days 30] [--dir DIR] [--batch 1000]
 //                  [--config ../shared/samples/config.yaml] [--write-input FILE]
-// --write-input only writes the feed (for `escalator simulate --input FILE`).
+//                  [--rollups on|off|both] [--keep DIR]
+// --write-input only writes the feed (for `escalator simulate --input FILE`). --rollups both
+// runs each run twice, without and with the report rollups (engine/report_rollups.h), in
+// alternating order, and prints the ratio of their rates (their cost to ingest); --keep moves
+// the last run's data directory (rollups on) to DIR, for report benchmarks.
 // Each run prints the process's peak resident memory so far (getrusage), so
 // the first run's figure is the one that counts.
 #include <sys/resource.h>
@@ -23,6 +27,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <queue>
 #include <random>
 #include <string>
@@ -153,7 +158,9 @@ int main(int argc, char** argv) {
        {"dir", true, false, "work directory (default: a fresh one under /tmp)", ""},
        {"config", true, false, "configuration file", "../shared/samples/config.yaml"},
        {"write-input", true, false, "only write the generated feed to this file", ""},
-       {"batch", true, false, "inputs per store write (SimulationOptions::batch_inputs)", "1000"}},
+       {"batch", true, false, "inputs per store write (SimulationOptions::batch_inputs)", "1000"},
+       {"rollups", true, false, "keep the report rollups: on, off, or both (a ratio)", "on"},
+       {"keep", true, false, "keep the last run's data directory (rollups on) as DIR", ""}},
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   const auto& f = parsed.flags;
@@ -166,6 +173,13 @@ int main(int argc, char** argv) {
   const int runs = static_cast<int>(*runs_flag);
   const int days = static_cast<int>(*days_flag);
   const uint64_t batch = *batch_flag;
+  const std::string rollups = *f.Get("rollups");
+  if (rollups != "on" && rollups != "off" && rollups != "both") {
+    return cli::UsageError("simulate_bench", "--rollups must be on, off or both");
+  }
+  std::vector<bool> modes;  // report rollups kept, in the first run's order
+  if (rollups != "on") modes.push_back(false);
+  if (rollups != "off") modes.push_back(true);
   if (auto only = f.Get("write-input")) {
     uint64_t lines = Generate(*only, cases, days);
     std::printf("wrote %llu lines for %llu cases to %s\n", static_cast<unsigned long long>(lines),
@@ -189,60 +203,92 @@ int main(int argc, char** argv) {
               static_cast<double>(std::filesystem::file_size(input)) / 1048576.0,
               std::chrono::duration<double>(Clock::now() - gen_start).count());
 
-  std::vector<double> events_per_s, inputs_per_s, seconds;
+  std::map<bool, std::vector<double>> events_per_s, inputs_per_s, seconds, mib;
+  std::vector<double> ratios;  // with / without rollups, per run
   for (int run = 0; run < runs; ++run) {
-    const std::string data = dir + "/data-" + std::to_string(run);
-    std::filesystem::remove_all(data);
-    store::Options options;
-    options.sync = false;  // as `escalator simulate` opens it
-    options.check = store::OpenCheck::kBounds;
-    auto log = store::EventLog::Open(data, options);
-    if (!log.ok()) {
-      std::fprintf(stderr, "simulate_bench: %s\n", log.status().ToString().c_str());
-      return 1;
-    }
-    std::ifstream in(input, std::ios::binary);
-    router::SimulationOptions sim;
-    sim.batch_inputs = batch;
-    auto start = Clock::now();
-    sim.progress_every = 100'000;
-    sim.progress = [&](const router::SimulationProgress& p) {
+    std::vector<bool> order = modes;
+    if (run % 2 == 1) std::reverse(order.begin(), order.end());  // alternate who goes first
+    for (const bool with_rollups : order) {
+      const std::string data = dir + "/data-" + std::to_string(run);
+      std::filesystem::remove_all(data);
+      store::Options options;
+      options.sync = false;  // as `escalator simulate` opens it
+      options.check = store::OpenCheck::kBounds;
+      auto log = store::EventLog::Open(data, options);
+      if (!log.ok()) {
+        std::fprintf(stderr, "simulate_bench: %s\n", log.status().ToString().c_str());
+        return 1;
+      }
+      std::ifstream in(input, std::ios::binary);
+      router::SimulationOptions sim;
+      sim.batch_inputs = batch;
+      sim.report_rollups = with_rollups;
+      auto start = Clock::now();
+      sim.progress_every = 100'000;
+      sim.progress = [&](const router::SimulationProgress& p) {
+        double s = std::chrono::duration<double>(Clock::now() - start).count();
+        std::fprintf(stderr, "  %llu lines, %llu events, %.0f s\n",
+                     static_cast<unsigned long long>(p.lines),
+                     static_cast<unsigned long long>(p.events), s);
+      };
+      auto summary = router::Simulate(**log, loaded.config, in, sim);
       double s = std::chrono::duration<double>(Clock::now() - start).count();
-      std::fprintf(stderr, "  %llu lines, %llu events, %.0f s\n",
-                   static_cast<unsigned long long>(p.lines),
-                   static_cast<unsigned long long>(p.events), s);
-    };
-    auto summary = router::Simulate(**log, loaded.config, in, sim);
-    double s = std::chrono::duration<double>(Clock::now() - start).count();
-    if (!summary.ok()) {
-      std::fprintf(stderr, "simulate_bench: %s\n", summary.status().ToString().c_str());
-      return 1;
+      if (!summary.ok()) {
+        std::fprintf(stderr, "simulate_bench: %s\n", summary.status().ToString().c_str());
+        return 1;
+      }
+      seconds[with_rollups].push_back(s);
+      events_per_s[with_rollups].push_back(static_cast<double>(summary->events) / s);
+      inputs_per_s[with_rollups].push_back(static_cast<double>(summary->lines + summary->ticks) /
+                                           s);
+      log->reset();
+      uint64_t bytes = 0;
+      for (const auto& entry : std::filesystem::recursive_directory_iterator(data)) {
+        if (entry.is_regular_file()) bytes += entry.file_size();
+      }
+      mib[with_rollups].push_back(static_cast<double>(bytes) / 1048576.0);
+      rusage usage{};
+      getrusage(RUSAGE_SELF, &usage);
+      std::printf(
+          "run %d, rollups %s: %.1f s, %.0f MiB on disk, %llu lines + %llu timers fired -> %llu "
+          "events (%llu pages, %llu "
+          "warnings, %llu breaches, %llu dead letters, %llu stalled): %.0f events/s, %.0f "
+          "inputs/s, peak RSS so far %.0f MiB\n",
+          run + 1, with_rollups ? "on" : "off", s, mib[with_rollups].back(),
+          static_cast<unsigned long long>(summary->lines),
+          static_cast<unsigned long long>(summary->ticks),
+          static_cast<unsigned long long>(summary->events),
+          static_cast<unsigned long long>(summary->pages),
+          static_cast<unsigned long long>(summary->warnings),
+          static_cast<unsigned long long>(summary->breaches),
+          static_cast<unsigned long long>(summary->dead_letters),
+          static_cast<unsigned long long>(summary->stalled_timers),
+          events_per_s[with_rollups].back(), inputs_per_s[with_rollups].back(),
+          static_cast<double>(usage.ru_maxrss) / 1024.0);
+      const bool last = run + 1 == runs && with_rollups;
+      if (auto keep = f.Get("keep"); keep && last) {
+        std::filesystem::remove_all(*keep);
+        std::filesystem::rename(data, *keep);
+        std::printf("kept the data directory as %s\n", keep->c_str());
+      } else {
+        std::filesystem::remove_all(data);
+      }
     }
-    seconds.push_back(s);
-    events_per_s.push_back(static_cast<double>(summary->events) / s);
-    inputs_per_s.push_back(static_cast<double>(summary->lines + summary->ticks) / s);
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    std::printf(
-        "run %d: %.1f s, %llu lines + %llu timers fired -> %llu events (%llu pages, %llu "
-        "warnings, %llu breaches, %llu dead letters, %llu stalled): %.0f events/s, %.0f "
-        "inputs/s, peak RSS so far %.0f MiB\n",
-        run + 1, s, static_cast<unsigned long long>(summary->lines),
-        static_cast<unsigned long long>(summary->ticks),
-        static_cast<unsigned long long>(summary->events),
-        static_cast<unsigned long long>(summary->pages),
-        static_cast<unsigned long long>(summary->warnings),
-        static_cast<unsigned long long>(summary->breaches),
-        static_cast<unsigned long long>(summary->dead_letters),
-        static_cast<unsigned long long>(summary->stalled_timers), events_per_s.back(),
-        inputs_per_s.back(), static_cast<double>(usage.ru_maxrss) / 1024.0);
-    log->reset();
-    std::filesystem::remove_all(data);
+    if (modes.size() == 2) ratios.push_back(events_per_s[true].back() / events_per_s[false].back());
   }
-  std::printf(
-      "median of %d (batch %llu): %.1f s, %.0f events/s, %.0f inputs/s (lines + timers fired)\n",
-      runs, static_cast<unsigned long long>(batch), Median(seconds), Median(events_per_s),
-      Median(inputs_per_s));
+  for (const bool with_rollups : modes) {
+    std::printf(
+        "median of %d (batch %llu, rollups %s): %.1f s, %.0f events/s, %.0f inputs/s (lines + "
+        "timers fired), %.0f MiB on disk\n",
+        runs, static_cast<unsigned long long>(batch), with_rollups ? "on" : "off",
+        Median(seconds[with_rollups]), Median(events_per_s[with_rollups]),
+        Median(inputs_per_s[with_rollups]), Median(mib[with_rollups]));
+  }
+  if (!ratios.empty()) {
+    std::printf("rollups on / off: %.3f of the rate (median of %d pairs; min %.3f, max %.3f)\n",
+                Median(ratios), runs, *std::min_element(ratios.begin(), ratios.end()),
+                *std::max_element(ratios.begin(), ratios.end()));
+  }
   if (own_dir) std::filesystem::remove_all(dir);
   return 0;
 }

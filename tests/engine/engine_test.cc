@@ -1,6 +1,7 @@
 // Proves the engine applies inputs durably over a real RocksDB log: events,
 // case index, projection, due timer and source offset land in one batch; a
-// restart resumes from the stored projections; a fold of the log equals them.
+// restart resumes from the stored projections; a fold of the log equals them; the report
+// rollups ride in the same batches, only over a log they cover whole.
 #include "engine/engine.h"
 
 #include <catch2/catch.hpp>
@@ -9,6 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "engine/report_keys.h"
+#include "engine/report_rollups.h"
 #include "router/codec.h"
 #include "router/reason_text.h"
 #include "tests/router/samples.h"
@@ -569,4 +572,55 @@ TEST_CASE(
   CHECK(report->extra.empty());
   // The familiar projections exist and match the fold (Rebuild compared them).
   CHECK(log->Get(store::Family::kProjections, "history/111122223333")->has_value());
+}
+
+namespace {
+
+std::vector<std::string> ReportKeys(const store::EventLog& log) {
+  std::vector<std::string> keys;
+  REQUIRE(log.Scan(store::Family::kProjections, kReportPrefix,
+                   [&](std::string_view k, std::string_view) {
+                     keys.emplace_back(k);
+                     return true;
+                   })
+              .ok());
+  return keys;
+}
+
+}  // namespace
+
+TEST_CASE("the report rollups are written in the engine's batches, and only over a whole log") {
+  TempDir dir;
+  auto log = OpenLog(dir);
+  auto config = router_testing::SmallConfig();
+  SECTION("on: every batch leaves them covering the log and equal to a fold of it") {
+    Engine engine(*log, config);
+    REQUIRE(Apply(engine, Feed("c-1", FeedAction::kCreateCase, "ev-1"), std::nullopt, kNow).ok());
+    REQUIRE(Apply(engine, Feed("c-2", FeedAction::kCreateCase, "ev-2"), std::nullopt, kNow).ok());
+    CHECK(engine.report_rollups_kept());
+    CHECK(log->Get(store::Family::kProjections, kReportSeqKey)->value_or("") ==
+          std::to_string(log->next_seq()));
+    CHECK(log->Get(store::Family::kProjections, ReportCaseKey("c-1"))->has_value());
+    auto check = RebuildReportRollups(*log, config, /*repair=*/false);
+    REQUIRE(check.ok());
+    CHECK(check->consistent());
+    CHECK(check->cases == 2);
+  }
+  SECTION("off: nothing; turned on later over that log, still nothing (they would be partial)") {
+    {
+      Engine engine(*log, config, EngineOptions{.report_rollups = false});
+      REQUIRE(Apply(engine, Feed("c-1", FeedAction::kCreateCase, "ev-1"), std::nullopt, kNow).ok());
+    }
+    CHECK(ReportKeys(*log).empty());
+    Engine engine(*log, config);
+    REQUIRE(Apply(engine, Feed("c-2", FeedAction::kCreateCase, "ev-2"), std::nullopt, kNow).ok());
+    CHECK_FALSE(engine.report_rollups_kept());
+    CHECK(ReportKeys(*log).empty());
+    // A rebuild brings them back, and a new engine keeps them from there on.
+    REQUIRE(RebuildReportRollups(*log, config, /*repair=*/true).ok());
+    Engine again(*log, config);
+    REQUIRE(Apply(again, Feed("c-3", FeedAction::kCreateCase, "ev-3"), std::nullopt, kNow).ok());
+    CHECK(again.report_rollups_kept());
+    CHECK(RebuildReportRollups(*log, config, /*repair=*/false)->consistent());
+  }
 }

@@ -1,16 +1,23 @@
 // Proves `escalator report` over logs written by `escalator simulate` (and receipts appended as
 // serve's pager would log them): exact counts, compliance and percentiles, one scenario per
 // breach code, a business-time level-4 response, a next-response clock, windows that are empty
-// or cut a case in two, bad arguments, and every figure recomputed apart from the log.
+// or cut a case in two, bad arguments, and every figure recomputed apart from the log; and that
+// the rollups simulate kept equal those rebuilt from the log, and give the exact fold's figures
+// (counts exactly, percentiles within the histogram's stated error).
 //
 // Expectations are worked out by hand from tests/scenarios/data/config.yaml (its header says
 // who is on call when) and the feeds of tests/report/data/make_report_scenarios.py and
 // tests/scenarios/data/make_scenarios.py. Times are UTC; New York is UTC-5 in November 2026.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "config/config.h"
+#include "engine/layouts.h"
+#include "engine/report_keys.h"
+#include "engine/report_rollups.h"
 #include "router/codec.h"
 #include "store/event_log.h"
 #include "tests/report/simulated_log.h"
@@ -190,8 +197,16 @@ TEST_CASE("A level-4 first response counts business hours", "[report][scenario]"
   CHECK(l4["first_response_s"] == Percentiles(37800, 37800, 37800, 37800));
   CHECK(l4["first_response_wall_clock"] == 0);
   CHECK(l4["time_to_ack_s"]["p50"] == 498600);
-  // Without the configuration the calendar is unknown: wall time, and the report says so.
-  const json wall = log.ReportJson("2026-11-25T00:00:00Z", "2026-12-05T00:00:00Z", "level", false);
+  // The rollups measured it on the calendar of the configuration simulate ran with, so the
+  // report needs no --config for it.
+  const json rolled =
+      log.ReportJson("2026-11-25T00:00:00Z", "2026-12-05T00:00:00Z", "level", false);
+  CHECK(GroupOf(rolled, "4")["first_response_s"]["p50"] == 37800);
+  CHECK(GroupOf(rolled, "4")["first_response_wall_clock"] == 0);
+  // Folding the log without the configuration, the calendar is unknown: wall time, and the
+  // report says so.
+  const json wall =
+      log.ReportJson("2026-11-25T00:00:00Z", "2026-12-05T00:00:00Z", "level", false, {"--exact"});
   CHECK(GroupOf(wall, "4")["first_response_s"]["p50"] == 498600);
   CHECK(GroupOf(wall, "4")["first_response_wall_clock"] == 1);
 }
@@ -385,4 +400,141 @@ TEST_CASE("Every figure recomputed apart from the log equals the report's", "[re
       }
     }
   }
+}
+
+TEST_CASE("The rollups kept as the log was written equal those rebuilt from it",
+          "[report][rollups]") {
+  // Every scenario and 600 cases at random instants, written by simulate (which keeps the
+  // rollups batch by batch, 1,000 inputs each), then folded again from nothing.
+  SimulatedLog log({ScenarioFile("all_scenarios.jsonl"), ReportFile("counts.jsonl"),
+                    ReportFile("follow_up.jsonl"), ReportFile("many.jsonl")});
+  const router::RollupCheck check = log.CheckRollups();
+  INFO("mismatched " << check.mismatched.size() << ", missing " << check.missing.size()
+                     << ", extra " << check.extra.size());
+  for (const auto& key : check.mismatched) INFO(key);
+  CHECK(check.consistent());
+  CHECK(check.cases > 600);
+  CHECK(check.keys > 2 * check.cases);  // a case record and at least one clock record each
+
+  SECTION("a damaged rollup is found, and --rebuild repairs it") {
+    {
+      auto store = store::EventLog::Open(log.data());
+      REQUIRE(store.ok());
+      report::RollupDims dims;
+      dims.kind = report::RollupKind::kService;
+      dims.key = "medialive";
+      const std::string key = router::ReportBucketKey(
+          router::ReportDay(*base::ParseInstant("2026-11-10T12:00:00Z")), dims);
+      auto stored = (*store)->Get(store::Family::kProjections, key);
+      REQUIRE(stored.ok());
+      REQUIRE(stored->has_value());
+      store::Batch damage;
+      damage.puts.push_back({store::Family::kProjections, key, report::RollupFigures{}.Encode()});
+      damage.puts.push_back(
+          {store::Family::kProjections, std::string(router::kReportPrefix) + "roll/junk", "x"});
+      REQUIRE((*store)->Append(damage).ok());
+    }
+    const router::RollupCheck damaged = log.CheckRollups();
+    CHECK(damaged.mismatched.size() == 1);
+    CHECK(damaged.extra.size() == 1);
+    auto rebuilt = log.Report({"--rebuild", "--config", Config()});
+    INFO("stderr: " << rebuilt.err);
+    REQUIRE(rebuilt.exit_code == 0);
+    CHECK(rebuilt.err.find("1 changed, 0 added, 1 removed") != std::string::npos);
+    CHECK(log.CheckRollups().consistent());
+  }
+  SECTION("--rebuild needs the configuration") {
+    auto r = log.Report({"--rebuild"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("--rebuild needs --config") != std::string::npos);
+  }
+}
+
+namespace {
+
+// Checks a percentile from the rollups against the exact one: equal, or within the
+// histogram's bound (report/histogram.h: less than value / 128). Counts the differences.
+void CheckWithin(const json& rolled, const json& exact, const std::string& what, int* differ) {
+  INFO(what << ": rollups " << rolled << ", exact " << exact);
+  if (exact.is_null()) {
+    CHECK(rolled.is_null());
+    return;
+  }
+  REQUIRE(rolled.is_number());
+  const double a = rolled.get<double>();
+  const double b = exact.get<double>();
+  CHECK(std::abs(a - b) <= b / 128 + 0.001);
+  if (a != b) ++*differ;
+}
+
+void CheckFigures(const json& rolled, const json& exact, const std::string& where, int* differ) {
+  for (const auto& [k, v] : exact.items()) {
+    INFO(where << " " << k);
+    if (v.is_object()) {
+      for (const auto& [p, x] : v.items())
+        CheckWithin(rolled[k][p], x, where + " " + k + " " + p, differ);
+    } else {
+      CHECK(rolled[k] == v);  // counts, compliance, names: exactly
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("Rollup figures equal the exact fold's: counts exactly, percentiles within 1/128",
+          "[report][rollups]") {
+  SimulatedLog log({ReportFile("many.jsonl")});
+  struct Window {
+    const char* from;
+    const char* to;
+    const char* read;  // what --verbose says the report read
+  };
+  const Window windows[] = {
+      // Whole days whose facts all precede the end: buckets only.
+      {"2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z", "4 day(s) from"},
+      // Cut at both ends, and ending while clocks run: those days clock by clock.
+      {"2026-11-09T13:30:00Z", "2026-11-11T09:15:00Z", "0 day(s) from"},
+      // Whole days ending before the last day's clocks have ended: that day clock by clock.
+      {"2026-11-09T00:00:00Z", "2026-11-11T00:00:00Z", "1 day(s) clock by clock"}};
+  int differ = 0;
+  for (const auto& w : windows) {
+    for (const char* by : {"level", "customer", "plan", "service", "engineer", "schedule"}) {
+      INFO("window " << w.from << " .. " << w.to << " by " << by);
+      auto verbose = log.Report({"--from", w.from, "--to", w.to, "--by", by, "--config", Config(),
+                                 "--verbose", "--format", "json"});
+      REQUIRE(verbose.exit_code == 0);
+      INFO("stderr: " << verbose.err);
+      CHECK(verbose.err.find("from the rollups") != std::string::npos);
+      CHECK(verbose.err.find(w.read) != std::string::npos);
+      const json rolled = json::parse(verbose.out);
+      const json exact = log.ReportJson(w.from, w.to, by, true, {"--exact"});
+      REQUIRE(rolled["groups"].size() == exact["groups"].size());
+      for (size_t i = 0; i < exact["groups"].size(); ++i) {
+        CheckFigures(rolled["groups"][i], exact["groups"][i], "group " + std::to_string(i),
+                     &differ);
+      }
+      CheckFigures(rolled["total"], exact["total"], "total", &differ);
+      CHECK(rolled["breaches"] == exact["breaches"]);  // judged from records: exactly
+      REQUIRE(rolled["engineers"].size() == exact["engineers"].size());
+      for (size_t i = 0; i < exact["engineers"].size(); ++i) {
+        const json& a = rolled["engineers"][i];
+        const json& b = exact["engineers"][i];
+        for (const auto& [k, v] : b.items()) {
+          INFO("engineer " << b["engineer"] << " " << k);
+          if (k == "median_ack_s") {
+            CheckWithin(a[k], v, "median_ack_s", &differ);
+          } else {
+            CHECK(a[k] == v);
+          }
+        }
+      }
+    }
+  }
+  // Samples to the second do share bins: the difference is there, and within the bound.
+  CHECK(differ > 0);
+  // A summary leaves the breach list out and keeps its count.
+  const json summary =
+      log.ReportJson("2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z", "level", true, {"--summary"});
+  CHECK(!summary.contains("breaches"));
+  CHECK(summary["total"]["breached"].get<int>() > 0);
 }

@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "config/config.h"
 #include "engine/layouts.h"
+#include "engine/report_rollups.h"
 #include "router/codec.h"
 #include "store/event_log.h"
 #include "tests/test_support.h"
@@ -73,15 +75,38 @@ class SimulatedLog {
     return out;
   }
 
-  // Appends events as the pager's hub logs receipts: one batch, indexed by case.
+  // Appends events as the pager's hub logs receipts: one batch, indexed by case; and, as
+  // nothing kept the rollups meanwhile, rebuilds them (`escalator report --rebuild`), so the
+  // report reads them again.
   void Append(const std::vector<router::Event>& events) const {
+    {
+      auto log = store::EventLog::Open(data());
+      REQUIRE(log.ok());
+      store::Batch batch;
+      for (const auto& e : events) {
+        batch.events.push_back({router::EncodeEvent(e), router::CaseKey(router::CaseIdOf(e))});
+      }
+      REQUIRE((*log)->Append(batch).ok());
+    }
+    // The rollups no longer cover the log: the report says so and folds every event.
+    auto stale = Report({"--from", "2026-11-01T00:00:00Z", "--to", "2026-11-02T00:00:00Z"});
+    CHECK(stale.exit_code == 0);
+    CHECK(stale.err.find("the rollups do not cover this log") != std::string::npos);
+    auto rebuilt = Report({"--rebuild", "--config", Config()});
+    INFO("rebuild stderr: " << rebuilt.err);
+    REQUIRE(rebuilt.exit_code == 0);
+    CHECK(rebuilt.out.empty());
+  }
+
+  // The stored rollups compared with a fold of the whole log.
+  router::RollupCheck CheckRollups() const {
     auto log = store::EventLog::Open(data());
     REQUIRE(log.ok());
-    store::Batch batch;
-    for (const auto& e : events) {
-      batch.events.push_back({router::EncodeEvent(e), router::CaseKey(router::CaseIdOf(e))});
-    }
-    REQUIRE((*log)->Append(batch).ok());
+    auto loaded = config::LoadConfigFile(Config());
+    REQUIRE(loaded.errors.empty());
+    auto check = router::RebuildReportRollups(**log, loaded.config, /*repair=*/false);
+    REQUIRE(check.ok());
+    return *check;
   }
 
   testing_support::CommandResult Report(const std::vector<std::string>& args) const {
@@ -90,11 +115,12 @@ class SimulatedLog {
     return RunCommand(argv);
   }
 
-  // The report as JSON over [from, to), with the scenario configuration.
+  // The report as JSON over [from, to), with the scenario configuration (and `extra` flags).
   json ReportJson(const std::string& from, const std::string& to, const std::string& by = "level",
-                  bool with_config = true) const {
+                  bool with_config = true, const std::vector<std::string>& extra = {}) const {
     std::vector<std::string> args{"--from", from, "--to", to, "--by", by, "--format", "json"};
     if (with_config) args.insert(args.end(), {"--config", Config()});
+    args.insert(args.end(), extra.begin(), extra.end());
     auto r = Report(args);
     INFO("report stderr: " << r.err);
     REQUIRE(r.exit_code == 0);

@@ -12,6 +12,7 @@
 
 #include "engine/engine.h"
 #include "engine/node.h"
+#include "engine/report_rollups.h"
 #include "router/codec.h"
 #include "router/decide.h"
 #include "store/sim_log.h"
@@ -469,6 +470,14 @@ class Simulator {
     for (const auto& id : report->missing) why += " missing " + id;
     for (const auto& id : report->extra) why += " extra " + id;
     Check(report->consistent(), "fold of the log != projections:" + why);
+    // The report rollups too: kept batch by batch, across failed writes and crashes, they
+    // equal a fold of the log from nothing.
+    auto rollups = RebuildReportRollups(*log_, config_, /*repair=*/false);
+    Check(rollups.ok(), "RebuildReportRollups: " + rollups.status().ToString());
+    for (const auto& key : rollups->mismatched) why += " mismatched " + key;
+    for (const auto& key : rollups->missing) why += " missing " + key;
+    for (const auto& key : rollups->extra) why += " extra " + key;
+    Check(rollups->consistent(), "fold of the log != report rollups:" + why);
   }
 
   void CheckExactlyOnce() {

@@ -8,8 +8,8 @@
 // After every step it checks the invariants:
 //  - every open case waiting for a response has a next action (or breached with nothing left);
 //  - no engineer is paged twice for one step of one cycle of one routing;
-//  - a fold of the log equals the projections (Engine::Rebuild), after every restart and
-//    every 100 steps;
+//  - a fold of the log equals the projections (Engine::Rebuild) and the report rollups
+//    (RebuildReportRollups), after every restart and every 100 steps;
 //  - nothing acknowledged as durable is lost across a crash (the log's durable prefix is
 //    byte-identical after it);
 //  - every fed input is applied exactly once: at the end every message is consumed, each

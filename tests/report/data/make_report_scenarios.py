@@ -45,3 +45,33 @@ S["follow_up"] = [create(NW, c, "medialive", "critical", "2026-11-10T14:00:00Z",
                   ack(c, "p1", "2026-11-10T15:10:00Z")]
 for name, lines in S.items():
     open(os.path.join(HERE, f"{name}.jsonl"), "w").write("\n".join(lines) + "\n")
+# Many cases (for rollups against the exact fold): 600 cases over four days (2026-11-09..12) on
+# Northwind and Contoso, at random instants to the second: acknowledged after a random delay
+# (some never: breached), some resolved, some with a customer follow-up acknowledged later.
+import random
+rng = random.Random(16)
+CO = "444455556666"
+lines = []
+engineers = ["p1", "p2", "p3", "s1", "s2", "eae1", "eae2", "edm1", "mgr"]
+def iso(t): return f"2026-11-{9 + t // 86400:02d}T{t % 86400 // 3600:02d}:{t % 3600 // 60:02d}:{t % 60:02d}Z"
+for n in range(600):
+    account = NW if n % 3 else CO
+    case = f"case-{account}-muen-2026-b00000{n:06d}"
+    opened = rng.randrange(0, 4 * 86400 - 4 * 3600)
+    sev = rng.choice(["critical", "critical", "urgent", "high"])
+    lines.append((opened, create(account, case, "medialive", sev, iso(opened), f"Many #{n}")))
+    t = opened
+    if rng.random() < 0.85:
+        t = opened + rng.randrange(30, 3 * 3600)
+        lines.append((t, ack(case, rng.choice(engineers), iso(t))))
+        if rng.random() < 0.3:
+            t += rng.randrange(600, 7200)
+            lines.append((t, env(account, case, "AddCommunicationToCase", iso(t), "CUSTOMER",
+                                 f"cm-{n:06d}")))
+            t += rng.randrange(60, 5400)
+            lines.append((t, ack(case, rng.choice(engineers), iso(t))))
+    if rng.random() < 0.6:
+        t += rng.randrange(600, 36000)
+        lines.append((t, env(account, case, "ResolveCase", iso(t))))
+lines.sort(key=lambda x: x[0])
+open(os.path.join(HERE, "many.jsonl"), "w").write("\n".join(l for _, l in lines) + "\n")
