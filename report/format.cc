@@ -36,6 +36,19 @@ std::string FormatPercent(const std::optional<double>& fraction) {
   return out;
 }
 
+std::string TargetLabel(int64_t target_s, bool business) {
+  std::string out;
+  if (target_s > 0 && target_s % 3600 == 0) {
+    out = std::to_string(target_s / 3600) + "h";
+  } else if (target_s > 0 && target_s % 60 == 0) {
+    out = std::to_string(target_s / 60) + "m";
+  } else {
+    out = std::to_string(target_s) + "s";
+  }
+  if (business) return out.back() == 'h' ? out.insert(out.size() - 1, "b") : out + " business";
+  return out;
+}
+
 std::string TextTable::Render(const std::string& indent) const {
   std::vector<size_t> width;
   for (const auto& row : rows_) {

@@ -1,10 +1,11 @@
-// Figures for people, shared by the text, html and retro renderers so a duration or a
-// percentage reads the same in each: spans ("12m 30s"), percentages ("97.3%") and
-// column-aligned text tables.
+// Figures for people, shared by the text, html and retro renderers so a duration, a
+// percentage or a target reads the same in each: spans ("12m 30s"), percentages ("97.3%"),
+// targets ("12bh") and column-aligned text tables.
 //
 // Pure: builds strings. Thread-safe (TextTable is a value).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,9 @@ std::string FormatSpan(const std::optional<base::Duration>& d);
 
 // "97.3%" (one decimal) of a fraction in [0, 1]; "-" for none.
 std::string FormatPercent(const std::optional<double>& fraction);
+
+// A first-response target for people: "15m", "1h", "12bh" (business hours), "90s".
+std::string TargetLabel(int64_t target_s, bool business);
 
 // Columns padded to their widest cell: numbers right-aligned, the first column (and a
 // trailing text column, when asked) left-aligned; two spaces between columns.

@@ -337,19 +337,6 @@ std::string HtmlTime(base::Timestamp t) {
   return "<time datetime=\"" + HtmlEscape(iso) + "\">" + HtmlEscape(shown) + "Z</time>";
 }
 
-std::string TargetLabel(int64_t target_s, bool business) {
-  std::string out;
-  if (target_s > 0 && target_s % 3600 == 0) {
-    out = std::to_string(target_s / 3600) + "h";
-  } else if (target_s > 0 && target_s % 60 == 0) {
-    out = std::to_string(target_s / 60) + "m";
-  } else {
-    out = std::to_string(target_s) + "s";
-  }
-  if (business) return out.back() == 'h' ? out.insert(out.size() - 1, "b") : out + " business";
-  return out;
-}
-
 std::string RenderHtml(const Report& r, const Charts& c, const HtmlOptions& options) {
   const std::string window = base::FormatInstant(r.from) + " .. " + base::FormatInstant(r.to);
   std::string body = "<header><h1>SLA compliance</h1><p class=\"window\">Response clocks started " +

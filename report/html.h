@@ -47,7 +47,4 @@ std::string HtmlTime(base::Timestamp t);
 std::string HtmlSummarySection(const Report& report, double goal);
 std::string HtmlEngineerSection(const Report& report);
 
-// A level's first-response target for people: "15m", "1h", "12bh" (business hours).
-std::string TargetLabel(int64_t target_s, bool business);
-
 }  // namespace report

@@ -4,7 +4,7 @@
 #include <tuple>
 
 #include "base/check.h"
-#include "report/html.h"
+#include "report/format.h"
 #include "schedules/schedules.h"
 
 namespace report {

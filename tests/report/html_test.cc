@@ -9,6 +9,7 @@
 #include <string>
 
 #include "report/charts.h"
+#include "report/format.h"
 #include "report/html_svg.h"
 #include "report/report.h"
 #include "tests/report/report_samples.h"
