@@ -2,6 +2,7 @@
 // all in Prometheus's text exposition format for a scrape.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -59,7 +60,8 @@ class Registry {
     std::string name;
     std::string help;
     Kind kind;
-    std::vector<Series> series;          // registration order
+    // A deque: a new label set moves no Series, so Find's reference outlives its lock.
+    std::deque<Series> series;           // registration order
     std::map<Labels, size_t> by_labels;  // -> index in series
   };
 
