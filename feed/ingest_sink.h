@@ -48,6 +48,7 @@ struct SourceState {
   std::string topic;
   int32_t partition = 0;
   bool caught_up = false;  // nothing left to consume right now
+  int64_t lag = -1;        // messages left to the high watermark the last fetch saw; -1 unknown
 };
 
 // Where a batch goes. Implemented over router::Engine by `escalator serve`.

@@ -51,6 +51,20 @@ struct KafkaConsumer::State {
     }
   }
 
+  // Messages left in a partition before the high watermark the last fetch saw, counted from
+  // the next offset handed out (or the low watermark, before any); -1 while unknown.
+  int64_t PartitionLag(const char* topic, int32_t partition) const {
+    int64_t lo = -1, hi = -1;
+    if (rd_kafka_get_watermark_offsets(rk, topic, partition, &lo, &hi) || hi < 0) return -1;
+    int64_t pos = lo;
+    auto t = handed_next.find(std::string_view(topic));
+    if (t != handed_next.end()) {
+      auto it = t->second.find(partition);
+      if (it != t->second.end()) pos = std::max(pos, it->second);
+    }
+    return std::max<int64_t>(0, hi - pos);
+  }
+
   void Rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts) {
     std::string what;
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
@@ -208,19 +222,9 @@ int64_t KafkaConsumer::Lag() const {
   int64_t lag = 0;
   bool known = list->cnt > 0;
   for (int i = 0; i < list->cnt && known; ++i) {
-    auto& p = list->elems[i];
-    int64_t lo = -1, hi = -1;
-    if (rd_kafka_get_watermark_offsets(state_->rk, p.topic, p.partition, &lo, &hi) || hi < 0) {
-      known = false;
-      break;
-    }
-    int64_t pos = lo;
-    auto t = state_->handed_next.find(std::string_view(p.topic));
-    if (t != state_->handed_next.end()) {
-      auto it = t->second.find(p.partition);
-      if (it != t->second.end()) pos = std::max(pos, it->second);
-    }
-    lag += std::max<int64_t>(0, hi - pos);
+    const int64_t one = state_->PartitionLag(list->elems[i].topic, list->elems[i].partition);
+    known = one >= 0;
+    lag += one;
   }
   rd_kafka_topic_partition_list_destroy(list);
   return known ? lag : -1;
@@ -232,18 +236,9 @@ std::vector<SourceState> KafkaConsumer::Sources() const {
   if (rd_kafka_assignment(state_->rk, &list) != RD_KAFKA_RESP_ERR_NO_ERROR || !list) return out;
   for (int i = 0; i < list->cnt; ++i) {
     auto& p = list->elems[i];
-    int64_t lo = -1, hi = -1;
-    bool caught_up = false;
-    if (!rd_kafka_get_watermark_offsets(state_->rk, p.topic, p.partition, &lo, &hi) && hi >= 0) {
-      int64_t pos = lo;
-      auto t = state_->handed_next.find(std::string_view(p.topic));
-      if (t != state_->handed_next.end()) {
-        auto it = t->second.find(p.partition);
-        if (it != t->second.end()) pos = std::max(pos, it->second);
-      }
-      caught_up = pos >= hi;
-    }
-    out.push_back({p.topic, p.partition, caught_up});
+    const int64_t lag = state_->PartitionLag(p.topic, p.partition);
+    // Unknown lag counts as lagging: event time must not run ahead of a partition not yet seen.
+    out.push_back({p.topic, p.partition, /*caught_up=*/lag == 0, lag});
   }
   rd_kafka_topic_partition_list_destroy(list);
   return out;

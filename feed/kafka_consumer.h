@@ -79,8 +79,8 @@ class KafkaConsumer {
   int64_t Lag() const;
 
   // Each assigned partition, caught up (nothing left by the high watermark the
-  // last fetch saw) or lagging (also while that is unknown). Empty before the
-  // first assignment.
+  // last fetch saw) or lagging (also while that is unknown), with its lag (-1
+  // while unknown). Empty before the first assignment.
   std::vector<SourceState> Sources() const;
 
   // Leaves the group and closes. Idempotent.

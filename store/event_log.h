@@ -68,6 +68,13 @@ struct Options {
   // with write_behind, else from Append's caller before Append returns. The paging hub
   // sends a page only once this has passed its seq. RocksDB log only (SimLog ignores it).
   std::function<void(uint64_t written_next_seq)> on_written = nullptr;
+  // Called after each successful RocksDB write of a batch with the wall time (steady clock) of
+  // that Write call, WAL append and with `sync` its fsync included, and the size of the batch as
+  // written (RocksDB's WriteBatch data size: keys, values and framing). From the thread that
+  // wrote (as on_written), before on_written. A failed attempt that write-behind retries is not
+  // timed (it goes to on_write_error); the attempt that succeeds is. For serve's metrics: keep
+  // it cheap, it runs on the write path. RocksDB log only (SimLog ignores it).
+  std::function<void(double seconds, size_t bytes)> on_write_timed = nullptr;
 };
 
 // One key update in a column family other than kLog. `value` nullopt deletes.

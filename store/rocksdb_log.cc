@@ -58,6 +58,7 @@ class RocksDbLog final : public EventLog {
     read_only_ = options.read_only;
     on_write_error_ = options.on_write_error;
     on_written_ = options.on_written;
+    on_write_timed_ = options.on_write_timed;
     if (options.write_behind) writer_ = std::thread([this] { WriteBehindLoop(); });
   }
 
@@ -149,13 +150,16 @@ class RocksDbLog final : public EventLog {
     // (append_mu_) owns it.
     if (!batch_) batch_ = std::make_unique<rocksdb::WriteBatch>();
     Build(batch, *planned, *batch_);
-    auto s = db_->Write(write_options_, batch_.get());
+    double seconds = 0;
+    auto s = TimedWrite(*batch_, &seconds);
+    const size_t bytes = batch_->GetDataSize();
     // Keep the buffer (ingest batches run to tens of MiB: regrowing it for each
     // one cost ~10% of serve's CPU in copies and page faults), but not a rare
     // huge one's.
-    if (batch_->GetDataSize() > kMaxKeptBatchBytes) batch_.reset();
+    if (bytes > kMaxKeptBatchBytes) batch_.reset();
     if (!s.ok()) return FromRocks(s, "append to event log");
     Advance(*planned);
+    if (on_write_timed_) on_write_timed_(seconds, bytes);
     if (on_written_) on_written_(planned->next);
     return planned->first;
   }
@@ -284,6 +288,14 @@ class RocksDbLog final : public EventLog {
                                     " bytes (expected 8)");
   }
 
+  // Writes `wb`, setting *seconds to how long the Write call took (steady clock).
+  rocksdb::Status TimedWrite(rocksdb::WriteBatch& wb, double* seconds) {
+    const auto start = std::chrono::steady_clock::now();
+    auto s = db_->Write(write_options_, &wb);
+    *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return s;
+  }
+
   // The write-behind thread: builds and writes each queued batch, in order, retrying a
   // failed write with backoff until it succeeds (the caller has moved on as if
   // it had: giving up would leave its in-memory state ahead of the disk).
@@ -303,13 +315,16 @@ class RocksDbLog final : public EventLog {
       queue_cv_.notify_all();  // the appender may queue the next batch
       Build(queued->batch, queued->plan, wb);
       auto backoff = std::chrono::milliseconds(100);
-      for (auto s = db_->Write(write_options_, &wb); !s.ok(); s = db_->Write(write_options_, &wb)) {
+      double seconds = 0;
+      for (auto s = TimedWrite(wb, &seconds); !s.ok(); s = TimedWrite(wb, &seconds)) {
         if (on_write_error_) on_write_error_(FromRocks(s, "append to event log (retrying)"));
         std::this_thread::sleep_for(backoff);
         backoff = std::min(backoff * 2, std::chrono::milliseconds(10000));
         db_->Resume();  // leaves a background-error stop, if the cause has gone
       }
-      if (wb.GetDataSize() > kMaxKeptBatchBytes) wb = rocksdb::WriteBatch();
+      const size_t bytes = wb.GetDataSize();
+      if (bytes > kMaxKeptBatchBytes) wb = rocksdb::WriteBatch();
+      if (on_write_timed_) on_write_timed_(seconds, bytes);
       if (on_written_) on_written_(queued->plan.next);
       {
         std::lock_guard<std::mutex> lock(queue_mu_);
@@ -430,6 +445,7 @@ class RocksDbLog final : public EventLog {
   // being written while the appender builds the next.
   std::function<void(const base::Status&)> on_write_error_;
   std::function<void(uint64_t)> on_written_;
+  std::function<void(double, size_t)> on_write_timed_;
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
   std::optional<Queued> queued_;  // guarded by queue_mu_

@@ -397,6 +397,61 @@ TEST_CASE("a write-behind log numbers batches at once, writes them in order, and
   CHECK(indexed == 67 * kPerBatch);  // batches 1, 4, ..., 199
 }
 
+TEST_CASE("a synced log times each append's write, on the appending thread, with its size") {
+  testing_support::TempDir dir;
+  struct Call {
+    double seconds;
+    size_t bytes;
+    std::thread::id thread;
+  };
+  std::vector<Call> calls;
+  uint64_t written_calls = 0;
+  store::Options options{.sync = true};
+  options.on_write_timed = [&](double seconds, size_t bytes) {
+    CHECK(written_calls == calls.size());  // before on_written
+    calls.push_back({seconds, bytes, std::this_thread::get_id()});
+  };
+  options.on_written = [&](uint64_t) { ++written_calls; };
+  auto log = OpenOk(dir.str(), options);
+  REQUIRE(log->Append(Events({"small"})).ok());
+  CHECK(calls.size() == 1);  // before Append returns
+  REQUIRE(log->Append(Events({std::string(10000, 'x'), std::string(5000, 'y')}, "k")).ok());
+  REQUIRE(log->Append(Batch{}).ok());  // nothing to write, nothing timed
+  Batch puts_only;
+  puts_only.puts.push_back({Family::kProjections, "p", "v"});
+  REQUIRE(log->Append(puts_only).ok());
+  REQUIRE(calls.size() == 3);
+  for (const auto& c : calls) {
+    CHECK(c.seconds > 0);
+    CHECK(c.seconds < 60);
+    CHECK(c.thread == std::this_thread::get_id());
+  }
+  CHECK(calls[0].bytes > 5);
+  CHECK(calls[1].bytes > 15000);  // the batch as written: both events, their index, framing
+  CHECK(calls[1].bytes < 16000);
+  CHECK(calls[2].bytes > 0);
+}
+
+TEST_CASE("a write-behind log times each batch's write on its writer thread") {
+  testing_support::TempDir dir;
+  std::atomic<int> calls{0};
+  std::atomic<bool> on_caller{false};
+  std::atomic<bool> positive{true};
+  const auto caller = std::this_thread::get_id();
+  store::Options options{.sync = true, .write_behind = true};
+  options.on_write_timed = [&](double seconds, size_t bytes) {
+    if (std::this_thread::get_id() == caller) on_caller = true;
+    if (!(seconds > 0) || bytes == 0) positive = false;
+    ++calls;
+  };
+  auto log = OpenOk(dir.str(), options);
+  for (int b = 0; b < 20; ++b) REQUIRE(log->Append(Events({"e" + std::to_string(b)})).ok());
+  REQUIRE(log->Flush().ok());
+  CHECK(calls == 20);
+  CHECK_FALSE(on_caller);
+  CHECK(positive);
+}
+
 TEST_CASE("a read-only open reads a family the log predates as empty, but needs the log") {
   testing_support::TempDir dir;
   {
