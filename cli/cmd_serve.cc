@@ -33,6 +33,12 @@
 #include "pager/desk.h"
 #include "pager/hub.h"
 #include "store/event_log.h"
+#include "web/ack_queue.h"
+#include "web/api_acks.h"
+#include "web/http_server.h"
+#include "web/live_view.h"
+#include "web/readiness.h"
+#include "web/tokens.h"
 
 namespace cli {
 namespace {
@@ -86,6 +92,10 @@ int RunServe(int argc, char** argv) {
           {"pager-endpoint", true, false,
            "ZeroMQ endpoint devices connect to (tcp://HOST:PORT or ipc://PATH); default: "
            "none, pages stay in the outbox",
+           ""},
+          {"http", true, false,
+           "serve the dashboard, the JSON API (/api/v1/), /metrics, /healthz and /readyz on "
+           "HOST:PORT (port 0: any free one; the address is logged); default: off",
            ""},
           {"group", true, false, "consumer group", "escalator"},
           {"session-timeout-ms", true, false,
@@ -162,11 +172,36 @@ int RunServe(int argc, char** argv) {
       pager_keys = std::move(*keys);
     }
   }
+  // The HTTP side's token file is read before anything starts, as the pager's keys are.
+  const std::string http_address = f.Get("http").value_or("");
+  std::optional<web::Tokens> http_tokens;
+  if (!http_address.empty()) {
+    if (auto a = web::HttpServer::ParseAddress(http_address); !a.ok()) {
+      return UsageError(kCommand, a.status().message());
+    }
+  }
+  if (!http_address.empty() && !loaded.config->http.tokens_file.empty()) {
+    std::filesystem::path tokens_path = loaded.config->http.tokens_file;
+    if (tokens_path.is_relative()) {
+      tokens_path = std::filesystem::path(*f.Get("config")).parent_path() / tokens_path;
+    }
+    const auto& engineers = loaded.config->engineers;
+    auto tokens = web::Tokens::Load(tokens_path.string(), [&engineers](const std::string& id) {
+      for (const auto& e : engineers) {
+        if (e.id == id) return true;
+      }
+      return false;
+    });
+    if (!tokens.ok()) return UsageError(kCommand, "http.tokens: " + tokens.status().message());
+    http_tokens = std::move(*tokens);
+  }
   // The store tells the hub what is durable; the hub exists only once the log is open.
   std::atomic<pager::Hub*> hub_for_writer{nullptr};
+  std::atomic<web::LiveView*> view_for_writer{nullptr};
   store::Options store_options;
-  store_options.on_written = [&hub_for_writer](uint64_t next_seq) {
+  store_options.on_written = [&hub_for_writer, &view_for_writer](uint64_t next_seq) {
     if (pager::Hub* hub = hub_for_writer.load()) hub->Written(next_seq);
+    if (web::LiveView* view = view_for_writer.load()) view->Written(next_seq);
   };
   store_options.sync = true;  // each batch is fsynced before its offsets count as consumed
   store_options.check = store::OpenCheck::kBounds;
@@ -249,6 +284,48 @@ int RunServe(int argc, char** argv) {
                  pager_keys ? "CURVE" : "no encryption");
   }
   spdlog::info("timers: {} pending", (*sink)->node().pending_timers());
+  web::Readiness readiness(loaded.config->http.ready_lag);
+  readiness.SetTimersLoaded();  // the node loaded them when it opened
+  readiness.SetPagerBound(pager_endpoint.empty() || hub != nullptr);
+  engine_sink.SetOnSources(
+      [&readiness](const std::vector<router::SourceState>& s) { readiness.SetSources(s); });
+  web::AckQueue http_acks;
+  uint64_t next_http_ack = 0;
+  std::unique_ptr<web::LiveView> view;
+  std::unique_ptr<web::HttpServer> http;
+  if (!http_address.empty()) {
+    // The view starts from what is durable now, then follows each written batch.
+    if (base::Status s = engine_sink.Flush(); !s.ok()) {
+      std::cerr << "escalator serve: " << s.ToString() << "\n";
+      return kExitFailure;
+    }
+    web::LiveViewOptions view_options;
+    view_options.warn = [](const std::string& line) { spdlog::warn("{}", line); };
+    view = std::make_unique<web::LiveView>(**log, (*log)->next_seq(), std::move(view_options));
+    view_for_writer.store(view.get());
+    view->Start();
+    web::HttpOptions http_options;
+    http_options.address = http_address;
+    web::HttpDeps deps;
+    deps.log = log->get();
+    deps.config = loaded.config;
+    deps.view = view.get();
+    deps.tokens = std::move(http_tokens);
+    deps.acks = &http_acks;
+    deps.readiness = &readiness;
+    auto started = web::HttpServer::Start(std::move(http_options), std::move(deps));
+    if (!started.ok()) {
+      std::cerr << "escalator serve: http: " << started.status().ToString() << "\n";
+      return started.status().code() == base::Code::kInvalidInput ? kExitUsage : kExitFailure;
+    }
+    http = std::move(*started);
+    spdlog::info("http: dashboard at http://{}/ (API under /api/v1/; reads {})", http->address(),
+                 loaded.config->http.read_open ? "open" : "need a token");
+    // Next to the pager's channel ids (microseconds), HTTP acks key their dead letters apart.
+    next_http_ack = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count());
+  }
 
   double between_polls_s = 0;  // timers and pager, for the final line
   options.between_polls = [&]() -> int {
@@ -275,6 +352,14 @@ int RunServe(int argc, char** argv) {
       spdlog::error("timers: {} case(s) still due after their tick; their timers are dropped",
                     after.stalled - before.stalled);
     }
+    if (http) {
+      auto applied = web::ApplyHttpAcks(engine_sink.node(), http_acks, next_http_ack, [&] {
+        if (desk) (void)desk->AfterWrite();
+      });
+      if (!applied.ok()) {
+        pager_errors.Error("http: cannot record acknowledgements: {}", applied.status().ToString());
+      }
+    }
     if (desk) {
       if (base::Status s = desk->Round(); !s.ok()) {
         pager_errors.Error("pager: cannot record receipts or acknowledgements: {}", s.ToString());
@@ -296,6 +381,12 @@ int RunServe(int argc, char** argv) {
                options.commands_topic.empty() ? "none" : options.commands_topic, options.group,
                options.brokers);
   auto stats = router::RunIngest(options, stop_after_sink, g_stop);
+  if (http) {
+    http->Stop();
+    http_acks.FailAll("serve is stopping");
+    view_for_writer.store(nullptr);
+    view->Stop();
+  }
   if (desk) {
     // What the devices confirmed last is written; pages still unconfirmed stay in the outbox.
     if (base::Status s = desk->Round(); !s.ok()) spdlog::warn("pager: {}", s.ToString());

@@ -167,6 +167,14 @@ struct PagerConfig {
   std::vector<PagerDevice> devices;
 };
 
+// serve's HTTP API and dashboard (serve --http). The config layer only names the token file:
+// web/tokens.h reads it. Tokens are never written here, only their hashes, in that file.
+struct HttpConfig {
+  bool read_open = false;    // reads (GET) need no token; writes always need one
+  std::string tokens_file;   // lines "sha256:<hex> admin|engineer:<id>"; empty: none
+  int64_t ready_lag = 1000;  // /readyz: at most this many messages left to consume
+};
+
 // The whole configuration. Immutable once loaded; share as shared_ptr<const Config>.
 struct Config {
   std::map<std::string, int> severity_map;  // severityCode -> level
@@ -180,6 +188,7 @@ struct Config {
   std::map<int, Policy> escalation;  // level -> policy
   std::vector<Customer> customers;
   PagerConfig pager;
+  HttpConfig http;
 
   // Lookups; nullptr when absent.
   const Customer* FindCustomer(const std::string& account) const;

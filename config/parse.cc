@@ -639,12 +639,26 @@ void ParsePager(Reader& r, const Field& f, Parsed& out) {
   }
 }
 
+// http: {read_open, tokens, ready_lag}. Only names the token file; reading it is web/tokens.h's.
+void ParseHttp(Reader& r, const Field& f, Parsed& out) {
+  auto fields = r.Map(f, {"read_open", "tokens", "ready_lag"});
+  if (!fields) return;
+  HttpConfig& h = out.config.http;
+  if (const Field* open = fields->Get("read_open"))
+    if (auto b = r.Parse<bool>(*open, v::ParseBool)) h.read_open = *b;
+  OptionalString(r, *fields, "tokens", h.tokens_file);
+  if (const Field* lag = fields->Get("ready_lag"))
+    if (auto n =
+            r.Parse<int>(*lag, [](std::string_view t) { return v::ParseInt(t, 0, 1000000000); }))
+      h.ready_lag = *n;
+}
+
 }  // namespace
 
 void ParseDocument(const YAML::Node& root, Reader& r, Parsed& out) {
   auto fields = r.Map(RootField(root),
                       {"severity_map", "targets", "sla_warning", "services", "calendars", "plans",
-                       "engineers", "schedules", "escalation", "customers", "pager"});
+                       "engineers", "schedules", "escalation", "customers", "pager", "http"});
   if (!fields) return;
   if (const Field* f = fields->Get("severity_map")) {
     ParseSeverityMap(r, *f, out);
@@ -665,6 +679,7 @@ void ParseDocument(const YAML::Node& root, Reader& r, Parsed& out) {
   if (const Field* f = fields->Require("escalation", r)) ParseEscalation(r, *f, out);
   if (const Field* f = fields->Get("customers")) ParseCustomers(r, *f, out);
   if (const Field* f = fields->Get("pager")) ParsePager(r, *f, out);
+  if (const Field* f = fields->Get("http")) ParseHttp(r, *f, out);
 }
 
 }  // namespace config::internal

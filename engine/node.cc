@@ -92,7 +92,7 @@ struct Node::Owned {
 
 bool Node::Admit(const SourceKey& key, const IngestItem& item, Timestamp now,
                  std::optional<Timestamp>* at) {
-  if (item.topic == kPagerChannel) {  // no source: no offset, no event-time progress
+  if (IsDirectChannel(item.topic)) {  // no source: no offset, no event-time progress
     if (item.ack) *at = item.ack->at;
     return true;
   }
@@ -328,7 +328,7 @@ base::Status Node::ApplyItem(const IngestItem& item, Timestamp now, ApplyOutcome
     ++stats_.appended;
     ++outcome.appended;
   }
-  if (item.topic != kPagerChannel) {
+  if (!IsDirectChannel(item.topic)) {
     engine_->StageOffset({std::string(item.topic), item.partition, item.offset});
   }
   return SyncTimer(case_id, std::nullopt, at);
@@ -342,7 +342,7 @@ base::Status Node::Reject(const IngestItem& item, const std::string& reason,
   Timestamp stamp = clock_;
   if (auto w = Watermark(now); w && std::min(*w, now) > stamp) stamp = std::min(*w, now);
   if (base::Status s = engine_->StageRejection(reason, summary, case_id, stamp); !s.ok()) return s;
-  if (item.topic != kPagerChannel) {
+  if (!IsDirectChannel(item.topic)) {
     engine_->StageOffset({std::string(item.topic), item.partition, item.offset});
   }
   DeadLetter d{reason, std::string(item.topic), item.partition, item.offset,

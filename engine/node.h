@@ -119,10 +119,10 @@ class Node {
   // (nothing was written; the caller retries the same items); kCorruption.
   base::Result<ApplyOutcome> Apply(const std::vector<IngestItem>& items, base::Timestamp now);
 
-  // Applies one acknowledgement that came over the pager channel (item.topic ==
-  // kPagerChannel, item.ack set) at once, as ONE atomic write: it is never held back for
-  // event time (the device waits for the answer; while a lagging source catches up, the
-  // inputs it still brings from before the ack apply late, as serve applies late inputs).
+  // Applies one acknowledgement that came over the pager channel or the HTTP API
+  // (IsDirectChannel(item.topic), item.ack set) at once, as ONE atomic write: it is never held back
+  // for event time (the device waits for the answer; while a lagging source catches up, the inputs
+  // it still brings from before the ack apply late, as serve applies late inputs).
   // `awaited_response` says whether the case was waiting for a first response before it.
   // Errors: as Apply.
   struct DirectOutcome {

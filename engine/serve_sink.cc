@@ -33,6 +33,7 @@ base::Result<ApplyOutcome> ServeSink::Apply(const std::vector<IngestItem>& items
 
 void ServeSink::ReportSources(const std::vector<SourceState>& sources) {
   node_->ReportSources(sources, ReadNow());
+  if (on_sources_) on_sources_(sources);
 }
 
 base::Result<uint64_t> ServeSink::FireDue() {

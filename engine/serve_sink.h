@@ -58,6 +58,10 @@ class ServeSink : public IngestSink {
   // Called after each successful write of Apply and FireDue (serve's pager takes the pages
   // the write decided). Not called when the write failed.
   void SetAfterWrite(std::function<void()> after_write) { after_write_ = std::move(after_write); }
+  // Called with every report of the consumer's sources (serve's readiness and lag metrics).
+  void SetOnSources(std::function<void(const std::vector<SourceState>&)> on_sources) {
+    on_sources_ = std::move(on_sources);
+  }
 
  private:
   ServeSink() = default;
@@ -67,6 +71,7 @@ class ServeSink : public IngestSink {
   ReadClock clock_;
   base::Timestamp now_{};
   std::function<void()> after_write_;
+  std::function<void(const std::vector<SourceState>&)> on_sources_;
 };
 
 // Forwards to another sink; once `limit` messages (> 0) have been applied, sets

@@ -21,6 +21,12 @@ namespace router {
 // (each is dated when serve received it). Their `offset` must still be unique, as it keys
 // their dead letters: the hub uses the receipt instant in microseconds.
 inline constexpr std::string_view kPagerChannel = "pager";
+// The same for acknowledgements posted to serve's HTTP API (POST /api/v1/cases/ID/ack).
+inline constexpr std::string_view kHttpChannel = "http";
+// Whether `topic` is one of those direct channels (applied at once, no offset, no source).
+inline bool IsDirectChannel(std::string_view topic) {
+  return topic == kPagerChannel || topic == kHttpChannel;
+}
 
 // One consumed message, parsed. Views point into the consumer's buffers and
 // live until the sink's Apply returns.

@@ -306,7 +306,8 @@ void Hub::Run() {
     zmq::pollitem_t items[3] = {
         {l.router.handle(), 0, ZMQ_POLLIN, 0},
         {nullptr, l.wake_fd, ZMQ_POLLIN, 0},
-        {l.zap ? l.zap->socket().handle() : nullptr, 0, l.zap ? ZMQ_POLLIN : short{0}, 0},
+        {l.zap ? l.zap->socket().handle() : nullptr, 0, static_cast<short>(l.zap ? ZMQ_POLLIN : 0),
+         0},
     };
     auto timeout = std::chrono::milliseconds(1000);
     if (auto wake = l.book.NextWake()) {

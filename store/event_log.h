@@ -159,6 +159,17 @@ class EventLog {
   virtual base::Status Scan(
       Family family, std::string_view prefix,
       const std::function<bool(std::string_view, std::string_view)>& fn) const = 0;
+
+  // The same, starting at the first key >= `from` (paging through a family: pass the last key
+  // seen with a '\0' appended). The default skips keys below `from` one by one; the RocksDB
+  // log seeks.
+  virtual base::Status ScanFrom(
+      Family family, std::string_view prefix, std::string_view from,
+      const std::function<bool(std::string_view, std::string_view)>& fn) const {
+    return Scan(family, prefix, [&](std::string_view key, std::string_view value) {
+      return key < from ? true : fn(key, value);
+    });
+  }
 };
 
 // Reads the whole log and checks that its sequence numbers are consecutive and

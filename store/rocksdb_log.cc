@@ -282,6 +282,22 @@ class RocksDbLog final : public EventLog {
     return FromRocks(it->status(), "scan " + std::string(FamilyName(family)));
   }
 
+  base::Status ScanFrom(
+      Family family, std::string_view prefix, std::string_view from,
+      const std::function<bool(std::string_view, std::string_view)>& fn) const override {
+    SkipPerfCounters();
+    if (!KnownFamily(family)) return base::Status::InvalidInput("unknown column family");
+    if (cf(family) == nullptr) return base::Status::Ok();  // read-only, absent: empty
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(family)));
+    const rocksdb::Slice p(prefix.data(), prefix.size());
+    const std::string_view start = from > prefix ? from : prefix;
+    for (it->Seek(rocksdb::Slice(start.data(), start.size()));
+         it->Valid() && it->key().starts_with(p); it->Next()) {
+      if (!fn(it->key().ToStringView(), it->value().ToStringView())) break;
+    }
+    return FromRocks(it->status(), "scan " + std::string(FamilyName(family)));
+  }
+
  private:
   static base::Status MalformedKey(const rocksdb::Slice& key) {
     return base::Status::Corruption("event log key of " + std::to_string(key.size()) +

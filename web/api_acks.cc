@@ -1,0 +1,81 @@
+#include "web/api_acks.h"
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+
+namespace web {
+
+base::Result<size_t> ApplyHttpAcks(router::Node& node, AckQueue& queue, uint64_t& next_offset,
+                                   const std::function<void()>& after_write) {
+  std::vector<std::shared_ptr<AckQueue::Request>> taken = queue.Take();
+  if (taken.empty()) return size_t{0};
+  std::vector<std::pair<AckQueue::Request*, AckAnswer>> answers;
+  size_t applied = 0;
+  base::Status failure;
+  for (auto& request : taken) {
+    AckQueue::Request& r = *request;
+    if (!failure.ok()) {
+      answers.emplace_back(&r, AckAnswer{503, "failed", "not recorded: " + failure.message()});
+      continue;
+    }
+    auto state = node.engine().Load(r.case_id);
+    if (!state.ok()) {
+      failure = state.status();
+      answers.emplace_back(&r, AckAnswer{503, "failed", "not recorded: " + failure.message()});
+      continue;
+    }
+    if (!state->opened) {
+      answers.emplace_back(&r, AckAnswer{404, "refused", "no case '" + r.case_id + "'"});
+      continue;
+    }
+    router::Acknowledge ack{r.case_id, r.engineer, r.at};
+    nlohmann::ordered_json summary;
+    summary["ack"] = r.case_id;
+    summary["engineer"] = r.engineer;
+    summary["at"] = base::FormatInstant(r.at);
+    const std::string payload = summary.dump();
+    router::IngestItem item;
+    item.topic = router::kHttpChannel;
+    item.offset = static_cast<int64_t>(next_offset++);
+    item.payload = payload;
+    item.ack = &ack;
+    item.where = "HTTP API";
+    auto outcome = node.ApplyDirect(item, r.at);
+    if (!outcome.ok()) {
+      failure = outcome.status();
+      answers.emplace_back(&r, AckAnswer{503, "failed", "not recorded: " + failure.message()});
+      continue;
+    }
+    ++applied;
+    if (!outcome->outcome.dead_letters.empty()) {
+      answers.emplace_back(&r,
+                           AckAnswer{409, "refused", outcome->outcome.dead_letters.front().reason});
+    } else if (outcome->outcome.appended == 0) {
+      answers.emplace_back(
+          &r, AckAnswer{202, "repeated", r.engineer + " had acknowledged this case already"});
+    } else if (outcome->awaited_response) {
+      answers.emplace_back(
+          &r, AckAnswer{202, "responded", "first response recorded; escalation stopped"});
+    } else {
+      answers.emplace_back(&r, AckAnswer{202, "acknowledged", "recorded"});
+    }
+  }
+  // Answered only once durable, as the API promises.
+  if (applied > 0) {
+    if (base::Status s = node.Flush(); !s.ok()) {
+      for (auto& [r, a] : answers) {
+        if (a.http_status == 202 || a.http_status == 409) a = {503, "failed", s.message()};
+      }
+      failure = s;
+    }
+    if (after_write) after_write();
+  }
+  for (auto& [r, a] : answers) AckQueue::Answer(*r, std::move(a));
+  if (!failure.ok()) return failure;
+  return applied;
+}
+
+}  // namespace web

@@ -1,0 +1,24 @@
+// Serve's main loop applies the acknowledgements posted to the HTTP API (web/ack_queue.h)
+// through the node's direct input path, as the pager channel's are: one atomic write each,
+// never held back for event time, answered only once durable.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "base/status.h"
+#include "engine/node.h"
+#include "web/ack_queue.h"
+
+namespace web {
+
+// Applies every acknowledgement waiting in `queue`, flushes, then answers each: 202 with
+// responded / acknowledged / repeated, 404 for a case the log never opened, 409 when the core
+// refused it (kept as a dead letter). `next_offset` numbers them uniquely (their dead-letter
+// keys). `after_write` runs after the writes (serve's pager takes the pages they decided).
+// Returns how many were applied. Errors: the store's; every taken request is then answered
+// 503 and none after the failure was written.
+base::Result<size_t> ApplyHttpAcks(router::Node& node, AckQueue& queue, uint64_t& next_offset,
+                                   const std::function<void()>& after_write);
+
+}  // namespace web

@@ -1,0 +1,45 @@
+#include "web/readiness.h"
+
+namespace web {
+
+void Readiness::SetSources(const std::vector<router::SourceState>& sources) {
+  std::lock_guard<std::mutex> lock(mu_);
+  sources_ = sources;
+}
+
+std::vector<router::SourceState> Readiness::sources() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return sources_;
+}
+
+Readiness::Verdict Readiness::Check() const {
+  Verdict v;
+  const std::vector<router::SourceState> sources = this->sources();
+  v.partitions = sources.size();
+  bool lag_known = !sources.empty();
+  int64_t lag = 0;
+  for (const auto& s : sources) {
+    // A partition reported caught up has nothing left whatever its last-seen watermark says.
+    if (s.caught_up) continue;
+    if (s.lag < 0) {
+      lag_known = false;
+    } else {
+      lag += s.lag;
+    }
+  }
+  v.lag = lag_known ? lag : -1;
+  if (sources.empty())
+    v.reasons.push_back("the consumer has no partition assigned yet");
+  else if (!lag_known)
+    v.reasons.push_back("the consumer's lag is not known yet");
+  else if (lag > max_lag_) {
+    v.reasons.push_back("the consumer is " + std::to_string(lag) + " messages behind (ready at " +
+                        std::to_string(max_lag_) + " or fewer)");
+  }
+  if (!timers_loaded_.load()) v.reasons.push_back("the timers are not loaded yet");
+  if (!pager_bound_.load()) v.reasons.push_back("the pager's socket is not bound");
+  v.ready = v.reasons.empty();
+  return v;
+}
+
+}  // namespace web

@@ -1,0 +1,44 @@
+// What /readyz judges: serve is ready when its consumer is assigned and caught up to within
+// the configured lag, its timers are loaded, and its pager (when it has one) is bound. Set by
+// serve's main loop, read by HTTP threads and the service notifier. Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "feed/ingest_sink.h"
+
+namespace web {
+
+class Readiness {
+ public:
+  // `max_lag`: at most this many messages left to consume over the assignment.
+  explicit Readiness(int64_t max_lag) : max_lag_(max_lag) {}
+
+  void SetTimersLoaded() { timers_loaded_.store(true); }
+  // Whether the pager's socket is bound (true also when serve runs without a pager).
+  void SetPagerBound(bool bound) { pager_bound_.store(bound); }
+  // The consumer's assignment as the ingest loop last reported it.
+  void SetSources(const std::vector<router::SourceState>& sources);
+  std::vector<router::SourceState> sources() const;
+
+  struct Verdict {
+    bool ready = false;
+    std::vector<std::string> reasons;  // why not, for people; empty when ready
+    int64_t lag = -1;                  // summed over the assignment; -1 unknown
+    size_t partitions = 0;
+  };
+  Verdict Check() const;
+
+ private:
+  const int64_t max_lag_;
+  std::atomic<bool> timers_loaded_{false};
+  std::atomic<bool> pager_bound_{false};
+  mutable std::mutex mu_;
+  std::vector<router::SourceState> sources_;
+};
+
+}  // namespace web
