@@ -32,12 +32,14 @@
 #include "pager/curve.h"
 #include "pager/desk.h"
 #include "pager/hub.h"
+#include "service/notify.h"
 #include "store/event_log.h"
 #include "web/ack_queue.h"
 #include "web/api_acks.h"
 #include "web/http_server.h"
 #include "web/live_view.h"
 #include "web/readiness.h"
+#include "web/serve_metrics.h"
 #include "web/tokens.h"
 
 namespace cli {
@@ -195,6 +197,9 @@ int RunServe(int argc, char** argv) {
     if (!tokens.ok()) return UsageError(kCommand, "http.tokens: " + tokens.status().message());
     http_tokens = std::move(*tokens);
   }
+  // Metrics exist before the store and the node, which report into them from their threads.
+  std::unique_ptr<web::ServeMetrics> serve_metrics;
+  if (!http_address.empty()) serve_metrics = std::make_unique<web::ServeMetrics>();
   // The store tells the hub what is durable; the hub exists only once the log is open.
   std::atomic<pager::Hub*> hub_for_writer{nullptr};
   std::atomic<web::LiveView*> view_for_writer{nullptr};
@@ -203,6 +208,11 @@ int RunServe(int argc, char** argv) {
     if (pager::Hub* hub = hub_for_writer.load()) hub->Written(next_seq);
     if (web::LiveView* view = view_for_writer.load()) view->Written(next_seq);
   };
+  if (serve_metrics) {
+    store_options.on_write_timed = [m = serve_metrics.get()](double seconds, size_t) {
+      m->OnStoreWrite(seconds);
+    };
+  }
   store_options.sync = true;  // each batch is fsynced before its offsets count as consumed
   store_options.check = store::OpenCheck::kBounds;
   // The next batch is consumed, parsed and routed while the last one is written;
@@ -238,6 +248,9 @@ int RunServe(int argc, char** argv) {
   node_options.dead_letter_outbox = !options.dead_letter_topic.empty();
   // The first batch may arrive before the assignment is reported: hold it back till then.
   node_options.hold_until_sources_reported = true;
+  if (serve_metrics) {
+    node_options.on_decided = [m = serve_metrics.get()](double seconds) { m->OnDecided(seconds); };
+  }
   auto sink = router::ServeSink::Create(**log, loaded.config, node_options);
   if (!sink.ok()) {
     std::cerr << "escalator serve: " << sink.status().ToString() << "\n";
@@ -301,6 +314,10 @@ int RunServe(int argc, char** argv) {
     }
     web::LiveViewOptions view_options;
     view_options.warn = [](const std::string& line) { spdlog::warn("{}", line); };
+    view_options.on_event = [m = serve_metrics.get()](const router::Event& e,
+                                                      const router::CaseState* after) {
+      m->OnEvent(e, after);
+    };
     view = std::make_unique<web::LiveView>(**log, (*log)->next_seq(), std::move(view_options));
     view_for_writer.store(view.get());
     view->Start();
@@ -313,6 +330,8 @@ int RunServe(int argc, char** argv) {
     deps.tokens = std::move(http_tokens);
     deps.acks = &http_acks;
     deps.readiness = &readiness;
+    deps.metrics = [m = serve_metrics.get()] { return m->Render(); };
+    serve_metrics->Attach(view.get(), &readiness);
     auto started = web::HttpServer::Start(std::move(http_options), std::move(deps));
     if (!started.ok()) {
       std::cerr << "escalator serve: http: " << started.status().ToString() << "\n";
@@ -327,6 +346,10 @@ int RunServe(int argc, char** argv) {
                                               .count());
   }
 
+  // systemd (Type=notify): READY=1 once /readyz would say ready, WATCHDOG=1 from this loop.
+  bool told_ready = false;
+  const std::optional<std::chrono::microseconds> watchdog = service::WatchdogInterval();
+  auto last_watchdog = std::chrono::steady_clock::now();
   double between_polls_s = 0;  // timers and pager, for the final line
   options.between_polls = [&]() -> int {
     const auto started = std::chrono::steady_clock::now();
@@ -337,6 +360,14 @@ int RunServe(int argc, char** argv) {
         total += std::chrono::duration<double>(std::chrono::steady_clock::now() - from).count();
       }
     } add_time{between_polls_s, started};
+    if (!told_ready && readiness.Check().ready) {
+      told_ready = true;
+      if (service::NotifyReady("caught up; serving")) spdlog::info("systemd: told ready");
+    }
+    if (watchdog && started - last_watchdog >= *watchdog) {
+      last_watchdog = started;
+      service::NotifyWatchdog();
+    }
     const router::NodeStats before = engine_sink.node().stats();
     auto fired = engine_sink.FireDue();
     if (!fired.ok()) {
@@ -351,6 +382,17 @@ int RunServe(int argc, char** argv) {
     if (after.stalled > before.stalled) {
       spdlog::error("timers: {} case(s) still due after their tick; their timers are dropped",
                     after.stalled - before.stalled);
+    }
+    if (serve_metrics) {
+      const router::Node& node = engine_sink.node();
+      std::optional<double> lateness;
+      if (auto earliest = node.earliest_timer()) {
+        const auto late = std::chrono::system_clock::now() - *earliest;
+        lateness = std::max(0.0, std::chrono::duration<double>(late).count());
+      }
+      serve_metrics->OnRound(node.stats(), node.pending_timers(), lateness,
+                             desk ? std::optional<size_t>(desk->pending()) : std::nullopt,
+                             hub ? hub->stats().refused_keys.load() : 0);
     }
     if (http) {
       auto applied = web::ApplyHttpAcks(engine_sink.node(), http_acks, next_http_ack, [&] {
@@ -376,11 +418,15 @@ int RunServe(int argc, char** argv) {
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
 
-  router::StopAfter stop_after_sink(**sink, static_cast<uint64_t>(stop_after), g_stop);
+  std::optional<web::MeteredSink> metered;
+  if (serve_metrics) metered.emplace(**sink, *serve_metrics);
+  router::StopAfter stop_after_sink(metered ? static_cast<router::IngestSink&>(*metered) : **sink,
+                                    static_cast<uint64_t>(stop_after), g_stop);
   spdlog::info("serve: consuming {} (commands: {}) as group {} from {}", options.topic,
                options.commands_topic.empty() ? "none" : options.commands_topic, options.group,
                options.brokers);
   auto stats = router::RunIngest(options, stop_after_sink, g_stop);
+  service::NotifyStopping();
   if (http) {
     http->Stop();
     http_acks.FailAll("serve is stopping");

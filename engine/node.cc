@@ -1,6 +1,7 @@
 #include "engine/node.h"
 
 #include <algorithm>
+#include <chrono>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <variant>
@@ -44,6 +45,12 @@ base::Result<std::unique_ptr<Node>> Node::Open(store::EventLog& log,
 }
 
 size_t Node::pending_timers() const { return timers_->size(); }
+
+std::optional<Timestamp> Node::earliest_timer() const {
+  auto next = timers_->Next();
+  if (!next) return std::nullopt;
+  return next->first;
+}
 
 std::optional<Timestamp> Node::Watermark(Timestamp now) const {
   if (!sources_reported_) return std::nullopt;
@@ -311,7 +318,13 @@ base::Status Node::ApplyItem(const IngestItem& item, Timestamp now, ApplyOutcome
   } else {
     ++stats_.acks;
   }
+  const auto stage_start = options_.on_decided ? std::chrono::steady_clock::now()
+                                               : std::chrono::steady_clock::time_point{};
   auto staged = engine_->Stage(input_, at);
+  if (options_.on_decided) {
+    options_.on_decided(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start).count());
+  }
   if (!staged.ok()) return staged.status();
   if (staged->rejection) {
     ++stats_.dead_letters;

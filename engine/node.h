@@ -37,6 +37,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -78,6 +79,9 @@ struct NodeOptions {
   size_t max_held = 200'000;
   // Keep the report rollups in every batch (engine/report_rollups.h, EngineOptions).
   bool report_rollups = true;
+  // Called with the seconds each input's Engine::Stage took (load, Decide, Evolve, staging):
+  // serve's decide-latency metric. Null: the clock is not read.
+  std::function<void(double seconds)> on_decided;
 };
 
 // What the node has done since it opened.
@@ -180,6 +184,8 @@ class Node {
 
   const NodeStats& stats() const { return stats_; }
   size_t pending_timers() const;
+  // The earliest pending timer's due instant, or nullopt when none is pending.
+  std::optional<base::Timestamp> earliest_timer() const;
   // The latest input or tick instant applied (the epoch before any).
   base::Timestamp clock() const { return clock_; }
   // The engine under the node, for reads (Load, Rebuild) by the simulator and tools.
