@@ -21,6 +21,7 @@ int RunAck(int argc, char** argv);
 int RunPager(int argc, char** argv);
 int RunPagerGateway(int argc, char** argv);
 int RunKeygen(int argc, char** argv);
+int RunToken(int argc, char** argv);
 int RunReport(int argc, char** argv);
 int RunRetro(int argc, char** argv);
 

@@ -35,6 +35,7 @@ constexpr Command kCommands[] = {
     {"pager", cli::RunPager, "a pager client: shows one engineer's pages, acknowledges"},
     {"keygen", cli::RunKeygen, "a CURVE key pair for the pager channel (NAME.key, NAME.pub)"},
     {"pager-gateway", cli::RunPagerGateway, "forwards engineers' pages to a webhook (or Slack)"},
+    {"token", cli::RunToken, "a bearer token for serve's HTTP API, and its hash line"},
 };
 
 void PrintHelp(std::ostream& out) {

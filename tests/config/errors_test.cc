@@ -338,3 +338,30 @@ TEST_CASE("hostile input is one clean error, never an exception") {
       for (char ch : e.message) CHECK(static_cast<unsigned char>(ch) >= 0x20);
   }
 }
+
+TEST_CASE("the http section is read as written, optional, and its mistakes located") {
+  auto r = config::ParseConfig(kBase, "t.yaml");
+  REQUIRE(r.config);
+  CHECK_FALSE(r.config->http.read_open);  // reads need a token unless said otherwise
+  CHECK(r.config->http.tokens_file.empty());
+  CHECK(r.config->http.ready_lag == 1000);
+
+  const std::string with_http =
+      kBase + "http:\n  read_open: true\n  tokens: tokens.txt\n  ready_lag: 50\n";
+  r = config::ParseConfig(with_http, "t.yaml");
+  INFO(AllErrors(r));
+  REQUIRE(r.config);
+  CHECK(r.config->http.read_open);
+  CHECK(r.config->http.tokens_file == "tokens.txt");
+  CHECK(r.config->http.ready_lag == 50);
+
+  r = config::ParseConfig(Replace(with_http, "read_open: true", "read_open: yes"), "t.yaml");
+  CHECK_FALSE(r.config);
+  CHECK_THAT(AllErrors(r), Catch::Contains("http.read_open: invalid boolean 'yes'"));
+  r = config::ParseConfig(Replace(with_http, "ready_lag: 50", "ready_lag: -1"), "t.yaml");
+  CHECK_FALSE(r.config);
+  CHECK_THAT(AllErrors(r), Catch::Contains("http.ready_lag"));
+  r = config::ParseConfig(Replace(with_http, "tokens: tokens.txt", "token: abc"), "t.yaml");
+  CHECK_FALSE(r.config);
+  CHECK_THAT(AllErrors(r), Catch::Contains("http: unknown key 'token'"));
+}
