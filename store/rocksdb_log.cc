@@ -271,15 +271,7 @@ class RocksDbLog final : public EventLog {
   base::Status Scan(
       Family family, std::string_view prefix,
       const std::function<bool(std::string_view, std::string_view)>& fn) const override {
-    SkipPerfCounters();
-    if (!KnownFamily(family)) return base::Status::InvalidInput("unknown column family");
-    if (cf(family) == nullptr) return base::Status::Ok();  // read-only, absent: empty
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(family)));
-    const rocksdb::Slice p(prefix.data(), prefix.size());
-    for (it->Seek(p); it->Valid() && it->key().starts_with(p); it->Next()) {
-      if (!fn(it->key().ToStringView(), it->value().ToStringView())) break;
-    }
-    return FromRocks(it->status(), "scan " + std::string(FamilyName(family)));
+    return ScanFrom(family, prefix, prefix, fn);
   }
 
   base::Status ScanFrom(

@@ -232,6 +232,32 @@ TEMPLATE_TEST_CASE("Scan visits a prefix in key order and stops when asked", "[c
   CHECK(calls == 2);
 }
 
+TEMPLATE_TEST_CASE("ScanFrom pages through a prefix from a key on", "[contract]", RocksDbPlace,
+                   SimPlace) {
+  TestType place;
+  auto log = OpenOk(place);
+  Batch b;
+  for (std::string k : {"case/a", "case/b", "case/bb", "case/c", "dase/0", "cas"}) {
+    b.puts.push_back({Family::kProjections, k, "v"});
+  }
+  REQUIRE(log->Append(b).ok());
+  std::vector<std::string> keys;
+  auto collect = [&](std::string_view k, std::string_view) {
+    keys.emplace_back(k);
+    return true;
+  };
+  // After "case/b": its own key with a NUL appended is the first key past it.
+  REQUIRE(log->ScanFrom(Family::kProjections, "case/", std::string("case/b") + '\0', collect).ok());
+  CHECK(keys == std::vector<std::string>{"case/bb", "case/c"});
+  keys.clear();
+  // A start below the prefix starts at the prefix; one past every key finds nothing.
+  REQUIRE(log->ScanFrom(Family::kProjections, "case/", "a", collect).ok());
+  CHECK(keys.size() == 4);
+  keys.clear();
+  REQUIRE(log->ScanFrom(Family::kProjections, "case/", "case/z", collect).ok());
+  CHECK(keys.empty());
+}
+
 TEMPLATE_TEST_CASE("a read whose fn writes visits what was there when the read began", "[contract]",
                    RocksDbPlace, SimPlace) {
   // Readers may act on what they read (the outbox relay deletes what it delivered): a read
