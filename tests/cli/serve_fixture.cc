@@ -38,6 +38,11 @@ std::string WriteConfig(const TempDir& dir, int bob_s, int gus_s, const std::str
 }
 
 std::string CreateCase(const std::string& case_id, base::Timestamp at) {
+  return CreateCase(case_id, at, "channel down", "77");
+}
+
+std::string CreateCase(const std::string& case_id, base::Timestamp at, const std::string& subject,
+                       const std::string& display_id) {
   json j = {{"version", "0"},
             {"id", "env-" + case_id},
             {"detail-type", "Support Case Update"},
@@ -48,14 +53,14 @@ std::string CreateCase(const std::string& case_id, base::Timestamp at) {
             {"resources", json::array()},
             {"detail",
              {{"case-id", case_id},
-              {"display-id", "77"},
+              {"display-id", display_id},
               {"communication-id", ""},
               {"event-name", "CreateCase"},
               {"origin", ""},
               {"case",
                {{"caseId", case_id},
-                {"displayId", "77"},
-                {"subject", "channel down"},
+                {"displayId", display_id},
+                {"subject", subject},
                 {"status", "opened"},
                 {"serviceCode", "medialive"},
                 {"categoryCode", "other"},
@@ -155,6 +160,24 @@ std::unique_ptr<ChildProcess> StartServe(const Broker& broker, const std::string
   auto serve = std::make_unique<ChildProcess>(args, err);
   REQUIRE(WaitForText(err, "assigned", seconds(30)));
   return serve;
+}
+
+HttpServe StartServeHttp(const Broker& broker, const std::string& config, const std::string& data,
+                         const std::string& err, const std::vector<std::string>& extra,
+                         bool wait_assigned) {
+  auto args = ServeArgs(broker, config, data);
+  args.insert(args.end(), {"--http", "127.0.0.1:0"});
+  args.insert(args.end(), extra.begin(), extra.end());
+  HttpServe s;
+  s.proc = std::make_unique<ChildProcess>(args, err);
+  const std::string marker = "http: dashboard at http://127.0.0.1:";
+  REQUIRE(WaitForText(err, marker, seconds(30)));
+  const std::string text = testing_support::ReadFile(err);
+  s.port = std::stoi(text.substr(text.find(marker) + marker.size()));
+  REQUIRE(s.port > 0);
+  s.base = "http://127.0.0.1:" + std::to_string(s.port);
+  if (wait_assigned) REQUIRE(WaitForText(err, "assigned", seconds(30)));
+  return s;
 }
 
 std::vector<json> WaitForEvents(const std::string& data, const std::string& case_id,

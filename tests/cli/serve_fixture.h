@@ -29,6 +29,9 @@ std::string WriteConfig(const testing_support::TempDir& dir, int bob_s = 3, int 
 
 // A CreateCase feed event for a level-1 (critical) medialive case opened at `at`.
 std::string CreateCase(const std::string& case_id, base::Timestamp at);
+// The same with its subject and display id.
+std::string CreateCase(const std::string& case_id, base::Timestamp at, const std::string& subject,
+                       const std::string& display_id);
 
 // Publishes one feed line with `escalator publish`.
 void Publish(const ingest_test::Broker& broker, const testing_support::TempDir& dir,
@@ -57,6 +60,20 @@ std::unique_ptr<ingest_test::ChildProcess> StartServe(const ingest_test::Broker&
                                                       const std::string& data,
                                                       const std::string& endpoint,
                                                       const std::string& err);
+
+// A serve with its HTTP side on 127.0.0.1 (a free port), and where to reach it.
+struct HttpServe {
+  std::unique_ptr<ingest_test::ChildProcess> proc;
+  int port = 0;
+  std::string base;  // "http://127.0.0.1:PORT"
+};
+
+// Starts serve with `--http 127.0.0.1:0` and `extra` arguments, reads the bound port from the
+// line serve logs, and (with `wait_assigned`) waits for its partitions' assignment; 30 s at
+// most each.
+HttpServe StartServeHttp(const ingest_test::Broker& broker, const std::string& config,
+                         const std::string& data, const std::string& err,
+                         const std::vector<std::string>& extra = {}, bool wait_assigned = true);
 
 // Polls the case's log (read-only, while serve writes it) until it has `n` events of `type`,
 // or `limit` passes; returns those found.
