@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <regex>
 
 #include "engine/layouts.h"
 #include "engine/report_reader.h"
@@ -67,6 +68,16 @@ std::optional<base::Timestamp> InstantParam(const httplib::Request& req, const c
         std::string(name) + " must be an ISO 8601 instant with Z or an offset, got '" + *text + "'";
   }
   return t;
+}
+
+// The method a known path answers to ("" for an unknown path), so a wrong method gets 405.
+std::string MethodOf(const std::string& path) {
+  static const std::regex kPost(R"(/api/v1/cases/[^/]+/ack)");
+  static const std::regex kGet(
+      R"(/|/healthz|/readyz|/metrics|/assets/dashboard\.(js|css)|/cases/[^/]+|/api/v1/(oncall|cases|report|dead-letters|dashboard|events)|/api/v1/cases/[^/]+)");
+  if (std::regex_match(path, kPost)) return "POST";
+  if (std::regex_match(path, kGet)) return "GET";
+  return "";
 }
 
 std::string BearerOf(const httplib::Request& req) {
@@ -176,7 +187,14 @@ void HttpServer::Routes() {
   svr.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;  // a handler's own error
     if (res.status == 404) {
-      SendError(res, 404, "no such path: " + req.path);
+      const std::string allowed = MethodOf(req.path);
+      if (!allowed.empty() && allowed != req.method) {
+        res.set_header("Allow", allowed);
+        SendError(res, 405,
+                  req.method + " is not allowed on " + req.path + " (only " + allowed + ")");
+      } else {
+        SendError(res, 404, "no such path: " + req.path);
+      }
     } else if (res.status == 413) {
       SendError(res, 413,
                 "request body too large (at most " + std::to_string(kMaxBody) + " bytes)");
