@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -68,12 +69,59 @@ LoadResult OneError(const std::string& file, int line, int column, std::string m
   return result;
 }
 
+// The mark of each document's root node, from yaml-cpp's event parser: enough to count documents
+// and place the second, without building nodes.
+class RootMarks : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> roots;
+
+  void OnDocumentStart(const YAML::Mark&) override { at_root_ = true; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { Node(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { Node(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    Node(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    Node(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    Node(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void Node(const YAML::Mark& mark) {
+    if (at_root_) roots.push_back(mark);
+    at_root_ = false;
+  }
+  bool at_root_ = false;
+};
+
 }  // namespace
 
 LoadResult ParseConfig(const std::string& text, const std::string& file) {
-  std::vector<YAML::Node> documents;
+  YAML::Node first;
+  RootMarks marks;
+  int count = 0;
   try {
-    documents = YAML::LoadAll(text);
+    // Not YAML::LoadAll: yaml-cpp 0.7 (bookworm's) loops forever, allocating, on a token no
+    // rule consumes (a lone ",": jbeder/yaml-cpp#1040, fixed upstream in 0.8.0 by #1319), each
+    // "document" a null root at the same token. Found by fuzzing (tests/fuzz). So count at
+    // most two documents with the event parser (a second root at the first's position is that
+    // loop: invalid YAML), and build only the first document's nodes.
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    while (count < 2 && parser.HandleNextDocument(marks)) ++count;
+    if (marks.roots.size() == 2 && marks.roots[0].pos == marks.roots[1].pos) {
+      const YAML::Mark& at = marks.roots[1];
+      return OneError(file, at.line + 1, at.column + 1, "invalid YAML: unexpected token");
+    }
+    if (count > 0) first = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     // yaml-cpp's what() repeats the position; its msg is the bare reason.
     int line = e.mark.is_null() ? 0 : e.mark.line + 1;
@@ -82,17 +130,17 @@ LoadResult ParseConfig(const std::string& text, const std::string& file) {
   } catch (const std::exception& e) {
     return OneError(file, 0, 0, std::string("invalid YAML: ") + e.what());
   }
-  if (documents.empty() || documents[0].IsNull())
+  if (count == 0 || first.IsNull())
     return OneError(file, 0, 0, "empty configuration: the file holds no YAML document");
-  if (documents.size() > 1) {
-    internal::Location at = internal::LocationOf(documents[1]);
-    return OneError(file, at.line, at.column,
+  if (count > 1) {
+    const YAML::Mark& at = marks.roots.size() > 1 ? marks.roots[1] : YAML::Mark::null_mark();
+    return OneError(file, at.is_null() ? 0 : at.line + 1, at.is_null() ? 0 : at.column + 1,
                     "several YAML documents; a configuration is one document");
   }
   internal::Reader reader(file);
   internal::Parsed parsed;
   try {
-    internal::ParseDocument(documents[0], reader, parsed);
+    internal::ParseDocument(first, reader, parsed);
     internal::Validate(parsed, reader);
   } catch (const std::exception& e) {
     // Not expected: every accessor checks shapes first. Still bad input, never a crash.

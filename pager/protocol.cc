@@ -175,7 +175,13 @@ base::Result<std::string> PageFrameFromOutbox(uint64_t seq, std::string_view val
   nlohmann::ordered_json frame;
   frame["type"] = "page";
   frame["seq"] = seq;
-  for (auto& [key, v] : j.items()) frame[key] = std::move(v);
+  for (auto& [key, v] : j.items()) {
+    // The frame's own type and seq win: a value carrying either (a page's full encoding, or a
+    // damaged entry) must not send the device a frame of another type, or under another id
+    // than the entry it acknowledges receipt of.
+    if (key == "type" || key == "seq") continue;
+    frame[key] = std::move(v);
+  }
   std::string out = frame.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   if (auto page = DecodePage(out); !page.ok()) {
     return base::Status::Corruption("outbox entry " + std::to_string(seq) + ": " +

@@ -91,7 +91,8 @@ base::Result<FromDevice> DecodeFromDevice(std::string_view frame);
 base::Result<FromServe> DecodeFromServe(std::string_view frame);
 
 // A page's wire frame from an outbox entry's value (the router's JSON, see
-// engine/layouts.h) and its seq: the value plus "type" and "seq".
+// engine/layouts.h) and its seq: the value plus "type" and "seq", which replace any the value
+// carries.
 // Errors: kCorruption for a value that is not a page.
 base::Result<std::string> PageFrameFromOutbox(uint64_t seq, std::string_view value);
 

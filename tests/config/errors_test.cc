@@ -326,6 +326,10 @@ TEST_CASE("hostile input is one clean error, never an exception") {
       {std::string("targets:\0\x01\x02", 12), "t.yaml:"},
       {"{? [a, b] : c}", "t.yaml:1:4: expected a plain key, got a list"},
       {"targets: {1: [15m]}\n", "targets.1: expected a value, got a list"},
+      // yaml-cpp 0.7's LoadAll looped forever on these (found by fuzzing; config/config.cc).
+      {",", "t.yaml:1:1: invalid YAML: unexpected token"},
+      {std::string(",\x01\0\0\0\0&\0\x01- j@st\n- a list\n", 25), "t.yaml:1:1: invalid YAML"},
+      {"a: 1\n,\n", "t.yaml:"},
   };
   for (const auto& c : cases) {
     config::LoadResult r;

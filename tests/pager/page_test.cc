@@ -95,6 +95,16 @@ TEST_CASE("an outbox entry becomes a page frame with its seq, keeping the router
     CHECK_THAT(no_engineer.status().message(), Catch::Contains("engineer missing"));
     CHECK_FALSE(pager::PageFrameFromOutbox(5, "[]").ok());
   }
+
+  SECTION("the entry's seq and the page type win over the value's own (found by fuzzing)") {
+    auto frame = pager::PageFrameFromOutbox(
+        7, R"({"seq":3,"type":"acked","case":"c","engineer":"e","at":"2026-11-24T03:05:00Z"})");
+    REQUIRE(frame.ok());
+    auto message = pager::DecodeFromServe(*frame);
+    REQUIRE(message.ok());
+    REQUIRE(std::holds_alternative<pager::Page>(*message));
+    CHECK(std::get<pager::Page>(*message).seq == 7);
+  }
 }
 
 TEST_CASE("a page reads as one line for people") {
