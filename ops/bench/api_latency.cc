@@ -324,7 +324,7 @@ int main(int argc, char** argv) {
            "requests per endpoint and connection mode per run (after 50 warm-up ones)", "1000"},
           {"runs", true, false, "runs (a fresh broker and serve each; the log is kept)", "3"},
           {"work", true, false, "scratch directory (emptied first)", "/tmp/escalator-api-latency"},
-          {"keep", false, false, "keep the scratch directory (serve.err, data/)", ""},
+          {"keep", false, false, "keep the scratch directory (serve-N.err, data/)", ""},
           {"serve-wrap", true, false,
            "a command (space-separated) to run serve under, e.g. 'perf record -g -o F --'", ""},
       },
@@ -421,7 +421,9 @@ int main(int argc, char** argv) {
              "--heartbeat-interval-ms", "1000", "--http", "127.0.0.1:0"}) {
       serve_argv.push_back(a);
     }
-    const std::string serve_err = work + "/serve.err";
+    // A file of its own per run: the previous run's address line must not be read as this
+    // one's before the child has truncated the file.
+    const std::string serve_err = work + "/serve-" + std::to_string(run + 1) + ".err";
     const auto serve_start = Clock::now();
     auto serve = Child::Start(serve_argv, serve_err);
     if (!serve) return 1;
