@@ -178,6 +178,13 @@ class Child {
     return true;
   }
 
+  // Waits up to `limit` for it to exit by itself, then Stop(10 s). Returns the exit code.
+  int Wait(milliseconds limit) {
+    const auto deadline = Clock::now() + limit;
+    while (Running() && Clock::now() < deadline) std::this_thread::sleep_for(milliseconds(10));
+    return Stop(seconds(10));
+  }
+
   // SIGTERM, up to `grace`, then SIGKILL. A wrapper (--serve-wrap: perf) is left to end by
   // itself once its program has: the SIGTERM goes to the wrapper's children. Returns the exit
   // code. Idempotent.
@@ -374,7 +381,8 @@ int main(int argc, char** argv) {
                             work + "/simulate.err");
     if (!sim) return 1;
     const auto out = sim->ReadLine(seconds(600));
-    const int code = sim->Stop(seconds(30));
+    // simulate prints its summary before it closes the log: wait for its exit, not a signal.
+    const int code = sim->Wait(seconds(120));
     if (!out || code != 0) {
       std::cerr << "api_latency: simulate failed (exit " << code << "):\n"
                 << Tail(work + "/simulate.err");
