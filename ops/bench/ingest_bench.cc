@@ -7,34 +7,44 @@
 //
 // usage: ingest_bench --bin build/cli/escalator --config ../shared/samples/config.yaml
 //                     [--events 1000000] [--partitions 256] [--runs 3] [--max-batch 1000]
-//                     [--accounts configured|unknown]
+//                     [--accounts configured|unknown] [--http-cost [--http-poll-ms 500]]
+// --http-cost measures serve --http's cost to ingest instead (issue 17): serve alone over one
+// preloaded topic, without and with --http, alternating; see HttpCost below.
 // By default serve's configuration gets a customer for each of the feed's accounts
 // (feed_customers.h), so the cases route through plans, calendars and account engineers.
+#include <arpa/inet.h>
+#include <httplib.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <climits>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/time.h"
 #include "cli/flags.h"
-#include "engine/serve_sink.h"
 #include "engine/layouts.h"
+#include "engine/serve_sink.h"
 #include "feed/feed_parser.h"
 #include "feed/kafka_ingest.h"
 #include "feed/kafka_producer.h"
@@ -180,6 +190,166 @@ double Median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
+// Produces `events` feed-shaped events (bench::FeedEvent over `cases` cases) to the feed topic
+// and waits until the broker has them all. Returns the bytes produced, or nullopt (said on
+// stderr) when it could not.
+std::optional<uint64_t> Preload(const std::string& bootstrap, uint64_t events, int cases) {
+  auto producer =
+      router::KafkaProducer::Create(bootstrap, {{"linger.ms", "20"},
+                                                {"batch.num.messages", "10000"},
+                                                {"queue.buffering.max.messages", "500000"}});
+  if (!producer.ok()) return std::nullopt;
+  uint64_t bytes = 0;
+  const auto base = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  for (uint64_t n = 0; n < events; ++n) {
+    std::string e = bench::FeedEvent(n, cases, base);
+    bytes += e.size();
+    if (!(*producer)->Produce("support.cases", router::FeedPartitionKey(e), e).ok()) {
+      return std::nullopt;
+    }
+    if (n % 1000 == 0) (*producer)->Poll(0);
+  }
+  auto s = (*producer)->Flush(120000);
+  if (!s.ok() || (*producer)->delivered() != events) {
+    std::cerr << "preload failed: " << s.ToString() << "\n";
+    return std::nullopt;
+  }
+  return bytes;
+}
+
+// A free loopback port, for a serve whose port the bench must know before serve logs it
+// (serve runs at --log-level warn here and the address line is info). Another process may
+// take it between this and serve's bind; serve then fails and the bench says so.
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  int port = 0;
+  if (fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
+    port = ntohs(a.sin_port);
+  }
+  if (fd >= 0) close(fd);
+  return port;
+}
+
+// GETs /api/v1/dashboard every `every` on its own thread until destroyed, as a dashboard tab
+// that polls instead of following the event stream would; counts answers and failures.
+class DashboardPoller {
+ public:
+  DashboardPoller(int port, std::chrono::milliseconds every)
+      : thread_([this, port, every] {
+          httplib::Client client("127.0.0.1", port);
+          client.set_keep_alive(true);
+          std::unique_lock lock(mu_);
+          // The wait comes first: serve is not listening yet when the poller starts.
+          while (!wake_.wait_for(lock, every, [this] { return stop_; })) {
+            lock.unlock();
+            auto r = client.Get("/api/v1/dashboard");
+            (r && r->status == 200 ? ok_ : failed_)++;
+            lock.lock();
+          }
+        }) {}
+  ~DashboardPoller() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+  int ok() const { return ok_.load(); }
+  // A poll of a serve still opening, or already stopping, fails too.
+  int failed() const { return failed_.load(); }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::atomic<int> ok_{0}, failed_{0};
+  std::thread thread_;  // last: starts once the rest is built
+};
+
+// --http-cost: serve alone over one preloaded topic, each run once without and once with
+// --http (the live view follows every batch on its own thread; with `poll_ms` > 0 a client
+// also polls /api/v1/dashboard), alternating which goes first; a fresh log and consumer group
+// each time. Prints each serve's rate, CPU and peak RSS, the ratio with / without per run, and
+// the medians.
+int HttpCost(const std::string& bin, const std::string& serve_config, const std::string& work,
+             const std::string& max_batch, const std::vector<std::string>& wrap,
+             const std::string& bootstrap, uint64_t events, int runs, int poll_ms) {
+  std::map<bool, std::vector<double>> rates, cpu, rss;
+  std::vector<double> ratios;
+  int polls = 0, poll_failures = 0;
+  for (int run = 0; run < runs; ++run) {
+    std::vector<bool> order = {false, true};
+    if (run % 2 == 1) std::reverse(order.begin(), order.end());  // who goes first alternates
+    for (const bool http : order) {
+      const std::string data = work + "/data-" + std::to_string(run) + (http ? "-http" : "");
+      std::vector<std::string> argv = wrap;
+      for (std::string a :
+           {bin, std::string("serve"), std::string("--config"), serve_config, std::string("--data"),
+            data, std::string("--brokers"), bootstrap, std::string("--group"),
+            "bench-http-cost-" + std::to_string(run) + (http ? "h" : "n"),
+            std::string("--exit-when-caught-up"), std::string("--max-batch"), max_batch,
+            std::string("--log-level"), std::string("warn"), std::string("--session-timeout-ms"),
+            std::string("6000")}) {
+        argv.push_back(a);
+      }
+      const int port = http && poll_ms > 0 ? FreePort() : 0;
+      if (http) {
+        argv.push_back("--http");
+        argv.push_back("127.0.0.1:" + std::to_string(port));
+      }
+      Child serve = Spawn(argv);
+      std::optional<DashboardPoller> poller;
+      if (port != 0) poller.emplace(port, std::chrono::milliseconds(poll_ms));
+      std::string out = ReadAll(serve.out_fd);
+      Exit exit = Reap(serve.pid);
+      close(serve.out_fd);
+      if (poller) {
+        polls += poller->ok();
+        poll_failures += poller->failed();
+        poller.reset();
+      }
+      std::filesystem::remove_all(data);
+      if (exit.code != 0 || out.empty()) {
+        std::cerr << "serve" << (http ? " --http" : "") << " failed (exit " << exit.code << ")\n";
+        return 1;
+      }
+      auto j = nlohmann::json::parse(out.substr(0, out.find('\n')));
+      if (j["consumed"].get<uint64_t>() != events) {
+        std::cerr << "serve consumed " << j["consumed"] << " of " << events << "\n";
+        return 1;
+      }
+      const double s = j["first_to_last_durable_ms"].get<double>() / 1000.0;
+      rates[http].push_back(events / s);
+      cpu[http].push_back(exit.cpu_s);
+      rss[http].push_back(exit.max_rss_kb / 1024.0);
+      std::printf(
+          "run %d: serve%s %.0f events/s (%.2f s), CPU %.2f s (all threads), peak RSS "
+          "%.0f MiB\n",
+          run + 1, http ? " --http" : "       ", rates[http].back(), s, cpu[http].back(),
+          rss[http].back());
+      std::fflush(stdout);
+    }
+    ratios.push_back(rates[true].back() / rates[false].back());
+    std::printf("run %d: with / without --http %.3f of the rate\n", run + 1, ratios.back());
+  }
+  std::printf(
+      "median of %d pairs: serve %.0f events/s, CPU %.2f s, %.0f MiB; serve --http%s %.0f "
+      "events/s, CPU %.2f s, %.0f MiB; with / without %.3f of the rate (min %.3f, max %.3f)\n",
+      runs, Median(rates[false]), Median(cpu[false]), Median(rss[false]),
+      poll_ms > 0 ? (" + dashboard poll every " + std::to_string(poll_ms) + " ms").c_str() : "",
+      Median(rates[true]), Median(cpu[true]), Median(rss[true]), Median(ratios),
+      *std::min_element(ratios.begin(), ratios.end()),
+      *std::max_element(ratios.begin(), ratios.end()));
+  if (poll_ms > 0) std::printf("dashboard polls: %d answered, %d failed\n", polls, poll_failures);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -202,6 +372,14 @@ int main(int argc, char** argv) {
            ""},
           {"serve-wrap", true, false,
            "a command (space-separated) to run serve under, e.g. 'perf record -g -o F --'", ""},
+          {"http-cost", false, false,
+           "instead: serve alone without and with --http 127.0.0.1:0 (the live view follows "
+           "every batch), alternating, over one preload; --runs pairs",
+           ""},
+          {"http-poll-ms", true, false,
+           "with --http-cost: a client GETs /api/v1/dashboard this often while serve --http "
+           "ingests (on a free port picked first); 0: no client",
+           "0"},
       },
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
@@ -212,7 +390,10 @@ int main(int argc, char** argv) {
   const auto partitions_flag = cli::IntFlag("ingest_bench", f, "partitions", 1, 100000);
   const auto runs_flag = cli::IntFlag("ingest_bench", f, "runs", 1, INT_MAX);
   const auto max_batch_flag = cli::IntFlag("ingest_bench", f, "max-batch", 1);
-  if (!events_flag || !partitions_flag || !runs_flag || !max_batch_flag) return cli::kExitUsage;
+  const auto poll_flag = cli::IntFlag("ingest_bench", f, "http-poll-ms", 0, 3600000);
+  if (!events_flag || !partitions_flag || !runs_flag || !max_batch_flag || !poll_flag) {
+    return cli::kExitUsage;
+  }
   const uint64_t events = *events_flag;
   const int partitions = static_cast<int>(*partitions_flag), runs = static_cast<int>(*runs_flag);
   const size_t max_batch = *max_batch_flag;
@@ -224,25 +405,73 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  std::vector<double> kcat_rates, serve_rates, ratios, rss_mb, parse_rates, log_only_rates,
-      log_only_ratios;
-  for (int run = 0; run < runs; ++run) {
+  std::vector<std::string> wrap;
+  {
+    std::istringstream words(f.Get("serve-wrap").value_or(""));
+    for (std::string w; words >> w;) wrap.push_back(w);
+  }
+  // A fresh scratch directory and serve's configuration in it (or the given one); nullopt
+  // (said on stderr) when it cannot be written.
+  auto fresh_work = [&]() -> std::optional<std::string> {
     std::filesystem::remove_all(work);
     std::filesystem::create_directories(work);
-    std::string serve_config = config;
-    if (accounts == "configured") {
-      auto yaml = bench::ConfigWithFeedCustomers(
-          config, std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
-      if (!yaml.ok()) {
-        std::cerr << "ingest_bench: " << yaml.status().ToString() << "\n";
+    if (accounts != "configured") return config;
+    auto yaml = bench::ConfigWithFeedCustomers(
+        config, std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+    if (!yaml.ok()) {
+      std::cerr << "ingest_bench: " << yaml.status().ToString() << "\n";
+      return std::nullopt;
+    }
+    const std::string path = work + "/config.yaml";
+    if (!(std::ofstream(path) << *yaml)) {
+      std::cerr << "ingest_bench: cannot write " << path << "\n";
+      return std::nullopt;
+    }
+    return path;
+  };
+
+  if (f.Has("http-cost")) {
+    const auto given = fresh_work();
+    if (!given) return 1;
+    // Reads open, so the optional poller reads what a dashboard would (without a token it
+    // would get a cheap 401). Both modes run with this configuration.
+    const std::string serve_config = work + "/config-http.yaml";
+    {
+      std::ifstream in(*given);
+      std::stringstream text;
+      text << in.rdbuf();
+      if (text.str().find("\nhttp:") != std::string::npos) {
+        std::cerr << "ingest_bench: " << *given << " already has an http: section\n";
         return 2;
       }
-      serve_config = work + "/config.yaml";
-      if (!(std::ofstream(serve_config) << *yaml)) {
+      if (!(std::ofstream(serve_config) << text.str() << "\nhttp: {read_open: true}\n")) {
         std::cerr << "ingest_bench: cannot write " << serve_config << "\n";
         return 1;
       }
     }
+    Child broker = Spawn({bin, "dev-broker", "--partitions", std::to_string(partitions)});
+    const std::string bootstrap = ReadLine(broker.out_fd);
+    int code = 1;
+    if (bootstrap.empty()) {
+      std::cerr << "dev-broker did not start\n";
+    } else if (const auto bytes = Preload(bootstrap, events, cases)) {
+      std::cerr << "preloaded " << events << " events, " << *bytes / events
+                << " bytes each on average, " << partitions << " partitions\n";
+      code = HttpCost(bin, serve_config, work, *f.Get("max-batch"), wrap, bootstrap, events, runs,
+                      static_cast<int>(*poll_flag));
+    }
+    kill(broker.pid, SIGTERM);
+    Reap(broker.pid);
+    close(broker.out_fd);
+    if (!f.Has("keep")) std::filesystem::remove_all(work);
+    return code;
+  }
+
+  std::vector<double> kcat_rates, serve_rates, ratios, rss_mb, parse_rates, log_only_rates,
+      log_only_ratios;
+  for (int run = 0; run < runs; ++run) {
+    const auto serve_config = fresh_work();
+    if (!serve_config) return 1;
     Child broker = Spawn({bin, "dev-broker", "--partitions", std::to_string(partitions)});
     auto stop_broker = [&] {
       kill(broker.pid, SIGTERM);
@@ -254,30 +483,10 @@ int main(int argc, char** argv) {
       std::cerr << "dev-broker did not start\n";
       return stop_broker(), 1;
     }
-    {
-      auto producer =
-          router::KafkaProducer::Create(bootstrap, {{"linger.ms", "20"},
-                                                    {"batch.num.messages", "10000"},
-                                                    {"queue.buffering.max.messages", "500000"}});
-      if (!producer.ok()) return stop_broker(), 1;
-      uint64_t bytes = 0;
-      const auto base = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-      for (uint64_t n = 0; n < events; ++n) {
-        std::string e = bench::FeedEvent(n, cases, base);
-        bytes += e.size();
-        if (!(*producer)->Produce("support.cases", router::FeedPartitionKey(e), e).ok()) {
-          return stop_broker(), 1;
-        }
-        if (n % 1000 == 0) (*producer)->Poll(0);
-      }
-      auto s = (*producer)->Flush(120000);
-      if (!s.ok() || (*producer)->delivered() != events) {
-        std::cerr << "preload failed: " << s.ToString() << "\n";
-        return stop_broker(), 1;
-      }
-      std::cerr << "run " << run + 1 << ": preloaded " << events << " events, " << bytes / events
-                << " bytes each on average, " << partitions << " partitions\n";
-    }
+    const auto bytes = Preload(bootstrap, events, cases);
+    if (!bytes) return stop_broker(), 1;
+    std::cerr << "run " << run + 1 << ": preloaded " << events << " events, " << *bytes / events
+              << " bytes each on average, " << partitions << " partitions\n";
 
     auto t0 = Clock::now();
     Child kcat = Spawn({"/usr/bin/kcat", "-C", "-b", bootstrap, "-t", "support.cases", "-o",
@@ -288,13 +497,9 @@ int main(int argc, char** argv) {
     close(kcat.out_fd);
     if (kexit.code != 0) return stop_broker(), 1;
 
-    std::vector<std::string> serve_argv;
-    {
-      std::istringstream wrap(f.Get("serve-wrap").value_or(""));
-      for (std::string w; wrap >> w;) serve_argv.push_back(w);
-    }
+    std::vector<std::string> serve_argv = wrap;
     for (std::string a :
-         {bin, std::string("serve"), std::string("--config"), serve_config, std::string("--data"),
+         {bin, std::string("serve"), std::string("--config"), *serve_config, std::string("--data"),
           work + "/data", std::string("--brokers"), bootstrap, std::string("--exit-when-caught-up"),
           std::string("--max-batch"), *f.Get("max-batch"), std::string("--log-level"),
           std::string("warn"), std::string("--session-timeout-ms"), std::string("6000")}) {
