@@ -228,6 +228,7 @@ base::Status LiveView::LoadStart() {
   cases_.clear();
   order_.clear();
   recent_.clear();
+  open_by_level_.clear();
   for (auto& [id, view] : folded) Place(id, std::move(view));
   for (const auto& [seq, e] : tail) {
     auto it = cases_.find(router::CaseIdOf(e));
@@ -328,9 +329,12 @@ void LiveView::ApplyLocked(uint64_t seq, const router::Event& event) {
     it = cases_.find(case_id);
   } else if (it != cases_.end() && seq > it->second.last_seq) {
     order_.erase(OrderOf(it->second));
+    const int level_before = it->second.state.level;
     FoldIntoCase(it->second, seq, event);
+    if (--open_by_level_[level_before] == 0) open_by_level_.erase(level_before);
     if (IsOpen(it->second.state)) {
       order_.insert(OrderOf(it->second));
+      ++open_by_level_[it->second.state.level];
     } else {
       cases_.erase(it);
       it = cases_.end();
@@ -344,6 +348,7 @@ void LiveView::ApplyLocked(uint64_t seq, const router::Event& event) {
 
 void LiveView::Place(const std::string& case_id, CaseView view) {
   order_.insert(OrderOf(view));
+  ++open_by_level_[view.state.level];
   cases_[case_id] = std::move(view);
 }
 
@@ -421,10 +426,8 @@ std::vector<Activity> LiveView::Recent(size_t limit) const {
 }
 
 std::map<int, int64_t> LiveView::OpenByLevel() const {
-  std::map<int, int64_t> out;
   std::shared_lock<std::shared_mutex> lock(mu_);
-  for (const auto& [id, c] : cases_) ++out[c.state.level];
-  return out;
+  return open_by_level_;
 }
 
 }  // namespace web

@@ -166,7 +166,8 @@ class LiveView {
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, CaseView> cases_;
   std::set<Order> order_;
-  std::deque<Activity> recent_;  // newest at the front
+  std::deque<Activity> recent_;           // newest at the front
+  std::map<int, int64_t> open_by_level_;  // kept as cases are placed and dropped
 
   std::atomic<uint64_t> target_{0};
   std::atomic<uint64_t> followed_{0};
