@@ -66,7 +66,28 @@ class Throttled {
   std::chrono::steady_clock::time_point last_{};
 };
 
+std::atomic<bool> g_reload{false};
+
 void OnStopSignal(int) { g_stop.store(true); }
+void OnReloadSignal(int) { g_reload.store(true); }
+
+// The HTTP side's tokens as the configuration names them (relative to its folder), or none.
+// Errors: the token file's, kInvalidInput.
+base::Result<std::optional<web::Tokens>> LoadHttpTokens(const config::Config& config,
+                                                        const std::string& config_path) {
+  if (config.http.tokens_file.empty()) return std::optional<web::Tokens>();
+  std::filesystem::path path = config.http.tokens_file;
+  if (path.is_relative()) path = std::filesystem::path(config_path).parent_path() / path;
+  const auto& engineers = config.engineers;
+  auto tokens = web::Tokens::Load(path.string(), [&engineers](const std::string& id) {
+    for (const auto& e : engineers) {
+      if (e.id == id) return true;
+    }
+    return false;
+  });
+  if (!tokens.ok()) return tokens.status();
+  return std::optional<web::Tokens>(std::move(*tokens));
+}
 
 }  // namespace
 
@@ -83,7 +104,9 @@ int RunServe(int argc, char** argv) {
       "backoff until a device confirms it (a `delivered` event); acknowledgements may come\n"
       "back the same way. tcp:// endpoints need CURVE keys (config pager:) unless the config\n"
       "says insecure: true. Without --pager-endpoint pages wait in the store's outbox for the\n"
-      "next serve that has one. Logs to stderr.",
+      "next serve that has one. With --http, the dashboard, the JSON API and /metrics\n"
+      "(README: the live dashboard). SIGHUP re-reads the configuration: http.tokens and\n"
+      "http.read_open take effect at once; other changes need a restart. Logs to stderr.",
       {
           {"config", true, true, "configuration file (YAML)", ""},
           {"data", true, true, "data directory (RocksDB log; created if missing)", ""},
@@ -182,18 +205,8 @@ int RunServe(int argc, char** argv) {
       return UsageError(kCommand, a.status().message());
     }
   }
-  if (!http_address.empty() && !loaded.config->http.tokens_file.empty()) {
-    std::filesystem::path tokens_path = loaded.config->http.tokens_file;
-    if (tokens_path.is_relative()) {
-      tokens_path = std::filesystem::path(*f.Get("config")).parent_path() / tokens_path;
-    }
-    const auto& engineers = loaded.config->engineers;
-    auto tokens = web::Tokens::Load(tokens_path.string(), [&engineers](const std::string& id) {
-      for (const auto& e : engineers) {
-        if (e.id == id) return true;
-      }
-      return false;
-    });
+  if (!http_address.empty()) {
+    auto tokens = LoadHttpTokens(*loaded.config, *f.Get("config"));
     if (!tokens.ok()) return UsageError(kCommand, "http.tokens: " + tokens.status().message());
     http_tokens = std::move(*tokens);
   }
@@ -328,6 +341,7 @@ int RunServe(int argc, char** argv) {
     deps.config = loaded.config;
     deps.view = view.get();
     deps.tokens = std::move(http_tokens);
+    deps.read_open = loaded.config->http.read_open;
     deps.acks = &http_acks;
     deps.readiness = &readiness;
     deps.metrics = [m = serve_metrics.get()] { return m->Render(); };
@@ -367,6 +381,31 @@ int RunServe(int argc, char** argv) {
     if (watchdog && started - last_watchdog >= *watchdog) {
       last_watchdog = started;
       service::NotifyWatchdog();
+    }
+    if (g_reload.exchange(false)) {
+      // Only the HTTP access rules change live; routing, schedules and the rest are the
+      // node's, whose running escalations name them: those take a restart.
+      auto reloaded = config::LoadConfigFile(*f.Get("config"));
+      std::string failure;
+      for (const auto& e : reloaded.errors) failure += (failure.empty() ? "" : "; ") + e.ToString();
+      std::optional<web::Tokens> tokens;
+      if (failure.empty() && http) {
+        auto t = LoadHttpTokens(*reloaded.config, *f.Get("config"));
+        if (t.ok()) {
+          tokens = std::move(*t);
+        } else {
+          failure = "http.tokens: " + t.status().message();
+        }
+      }
+      if (!failure.empty()) {
+        spdlog::error("config reload refused, the running configuration stays: {}", failure);
+      } else {
+        if (http) http->SetAccess(std::move(tokens), reloaded.config->http.read_open);
+        spdlog::info(
+            "config reloaded: http.tokens and http.read_open take effect now; other changes "
+            "need a restart");
+      }
+      if (serve_metrics) serve_metrics->OnConfigReload(failure.empty());
     }
     const router::NodeStats before = engine_sink.node().stats();
     auto fired = engine_sink.FireDue();
@@ -417,6 +456,10 @@ int RunServe(int argc, char** argv) {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
+  struct sigaction reload {};
+  reload.sa_handler = OnReloadSignal;
+  sigemptyset(&reload.sa_mask);
+  sigaction(SIGHUP, &reload, nullptr);
 
   std::optional<web::MeteredSink> metered;
   if (serve_metrics) metered.emplace(**sink, *serve_metrics);

@@ -98,6 +98,10 @@ struct HttpServer::ComplianceCache {
 };
 
 base::Result<std::pair<std::string, int>> HttpServer::ParseAddress(const std::string& address) {
+  // A port alone binds loopback: nothing is exposed beyond the machine unless asked.
+  if (!address.empty() && address.find_first_not_of("0123456789") == std::string::npos) {
+    return ParseAddress("127.0.0.1:" + address);
+  }
   const size_t colon = address.rfind(':');
   int port = -1;
   std::string host;
@@ -108,8 +112,8 @@ base::Result<std::pair<std::string, int>> HttpServer::ParseAddress(const std::st
     if (ec != std::errc() || ptr != p.data() + p.size() || port < 0 || port > 65535) port = -1;
   }
   if (host.empty() || port < 0) {
-    return base::Status::InvalidInput("--http must be HOST:PORT (e.g. 127.0.0.1:8080), got '" +
-                                      address + "'");
+    return base::Status::InvalidInput(
+        "--http must be HOST:PORT or PORT (e.g. 127.0.0.1:8080), got '" + address + "'");
   }
   return std::pair(host, port);
 }
@@ -128,6 +132,7 @@ base::Result<std::unique_ptr<HttpServer>> HttpServer::Start(HttpOptions options,
     };
   }
   s->compliance_ = std::make_unique<ComplianceCache>();
+  s->SetAccess(std::move(s->deps_.tokens), s->deps_.read_open);
   s->server_ = std::make_unique<httplib::Server>();
   httplib::Server& svr = *s->server_;
   const int threads = s->options_.threads;
@@ -162,9 +167,23 @@ void HttpServer::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+std::shared_ptr<const HttpServer::Access> HttpServer::access() const {
+  std::lock_guard<std::mutex> lock(access_mu_);
+  return access_;
+}
+
+void HttpServer::SetAccess(std::optional<Tokens> tokens, bool read_open) {
+  auto next = std::make_shared<Access>();
+  next->tokens = std::move(tokens);
+  next->read_open = read_open;
+  std::lock_guard<std::mutex> lock(access_mu_);
+  access_ = std::move(next);
+}
+
 std::optional<TokenRole> HttpServer::Authenticate(const std::string& bearer) const {
-  if (!deps_.tokens || bearer.empty()) return std::nullopt;
-  return deps_.tokens->Find(bearer);
+  auto rules = access();
+  if (!rules->tokens || bearer.empty()) return std::nullopt;
+  return rules->tokens->Find(bearer);
 }
 
 void HttpServer::Routes() {
@@ -218,8 +237,8 @@ void HttpServer::Routes() {
       });
 
   // Reads need a token unless the configuration opens them.
-  auto may_read = [this, &cfg](const httplib::Request& req, httplib::Response& res) {
-    if (cfg.http.read_open) return true;
+  auto may_read = [this](const httplib::Request& req, httplib::Response& res) {
+    if (access()->read_open) return true;
     const std::string bearer = BearerOf(req);
     if (bearer.empty()) {
       SendError(res, 401, "a bearer token is needed to read (http.read_open is false)");

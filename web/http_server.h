@@ -46,6 +46,7 @@ struct HttpDeps {
   std::shared_ptr<const config::Config> config;
   LiveView* view = nullptr;
   std::optional<Tokens> tokens;  // none: every write is refused (401)
+  bool read_open = false;        // reads need no token (config http.read_open)
   AckQueue* acks = nullptr;
   const Readiness* readiness = nullptr;
   std::function<std::string()> metrics;    // the Prometheus exposition
@@ -65,6 +66,11 @@ class HttpServer {
   // "HOST:PORT" actually bound.
   const std::string& address() const { return bound_; }
 
+  // Replaces the access rules (a configuration reload): the tokens (none: every write is
+  // refused) and whether reads need one. Thread-safe; requests already past their check keep
+  // the old rules.
+  void SetAccess(std::optional<Tokens> tokens, bool read_open);
+
  private:
   HttpServer() = default;
   void Routes();
@@ -72,6 +78,14 @@ class HttpServer {
 
   HttpOptions options_;
   HttpDeps deps_;
+  // The access rules, swapped whole by SetAccess.
+  struct Access {
+    std::optional<Tokens> tokens;
+    bool read_open = false;
+  };
+  std::shared_ptr<const Access> access() const;
+  mutable std::mutex access_mu_;
+  std::shared_ptr<const Access> access_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   std::string bound_;

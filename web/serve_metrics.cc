@@ -95,6 +95,11 @@ ServeMetrics::ServeMetrics() {
                   "How far past its due instant the earliest pending timer is (0: none late)");
   refused_keys_ = &r.AddCounter("escalator_pager_refused_keys_total",
                                 "Pager connections refused for an unknown CURVE key");
+  const char* reload_help =
+      "Configuration reloads (SIGHUP): ok took effect, failed left the running one in place";
+  reloads_ok_ = &r.AddCounter("escalator_config_reloads_total", reload_help, {{"result", "ok"}});
+  reloads_failed_ =
+      &r.AddCounter("escalator_config_reloads_total", reload_help, {{"result", "failed"}});
 }
 
 void ServeMetrics::OnBatch(size_t messages, double seconds) {

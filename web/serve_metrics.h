@@ -51,6 +51,8 @@ class ServeMetrics {
   void OnStoreWrite(double seconds) { store_write_->Observe(seconds); }
   // Live view thread: one event followed, with the case's state after it when held.
   void OnEvent(const router::Event& event, const router::CaseState* after);
+  // Main loop: a configuration reload (SIGHUP) that took effect, or was refused.
+  void OnConfigReload(bool ok) { (ok ? reloads_ok_ : reloads_failed_)->Add(); }
   // Main loop, each round: the node's counts (deltas are added), its timers, the pager's.
   void OnRound(const router::NodeStats& stats, size_t pending_timers,
                std::optional<double> oldest_lateness_s, std::optional<size_t> pages_pending,
@@ -74,6 +76,8 @@ class ServeMetrics {
   metrics::Gauge* timers_pending_;
   metrics::Gauge* oldest_lateness_;
   metrics::Counter* refused_keys_;
+  metrics::Counter* reloads_ok_;
+  metrics::Counter* reloads_failed_;
   router::NodeStats last_{};   // main loop only
   uint64_t last_refused_ = 0;  // main loop only
 };

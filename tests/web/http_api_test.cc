@@ -437,8 +437,51 @@ TEST_CASE("/metrics passes promtool and names what operators watch", "[web][http
         "escalator_clocks_breached_total", "escalator_first_response_seconds",
         "escalator_pages_sent_total", "escalator_pages_delivered_total",
         "escalator_pages_failed_total", "escalator_pages_pending", "escalator_timers_pending",
-        "escalator_timer_oldest_lateness_seconds", "escalator_pager_refused_keys_total"}) {
+        "escalator_timer_oldest_lateness_seconds", "escalator_pager_refused_keys_total",
+        "escalator_config_reloads_total"}) {
     CHECK_THAT("\n" + metrics.body, Catch::Contains(std::string("\n# TYPE ") + name + " "));
   }
+  serve_fixture::StopServe(*serve.proc, serve_err);
+}
+
+TEST_CASE("SIGHUP reloads the HTTP access rules; a broken configuration is refused and counted",
+          "[web][http][reload]") {
+  TempDir dir;
+  const std::string broker_err = (dir.path() / "broker.err").string();
+  const std::string serve_err = (dir.path() / "serve.err").string();
+  Broker broker(1, broker_err);
+  const std::string first = web::Tokens::Generate(), second = web::Tokens::Generate();
+  const auto tokens = dir.path() / "tokens.txt";
+  testing_support::WriteFile(tokens, web::Tokens::HashLine(first) + " admin\n");
+  const std::string config =
+      serve_fixture::WriteConfig(dir, 3, 10, "http: {read_open: false, tokens: tokens.txt}\n");
+  const std::string data = (dir.path() / "data").string();
+  HttpServe serve = serve_fixture::StartServeHttp(broker, config, data, serve_err);
+  INFO("serve stderr: " << testing_support::ReadFile(serve_err));
+  const std::string url = serve.base + "/api/v1/dashboard";
+  CHECK(Get(url, first).status == 200);
+  CHECK(Get(url, second).status == 401);
+
+  // The token file rotates: the old token stops working, the new one starts.
+  testing_support::WriteFile(tokens, web::Tokens::HashLine(second) + " admin\n");
+  REQUIRE(kill(serve.proc->pid(), SIGHUP) == 0);
+  CHECK(WaitFor(url, 200, second).status == 200);
+  CHECK(Get(url, first).status == 401);
+
+  // Reads opened by the configuration.
+  const std::string text = testing_support::ReadFile(config);
+  testing_support::WriteFile(
+      config, text.substr(0, text.find("http:")) + "http: {read_open: true, tokens: tokens.txt}\n");
+  REQUIRE(kill(serve.proc->pid(), SIGHUP) == 0);
+  CHECK(WaitFor(url, 200).status == 200);
+
+  // A broken file changes nothing and is counted as refused.
+  testing_support::WriteFile(config, text + "bogus: 1\n");
+  REQUIRE(kill(serve.proc->pid(), SIGHUP) == 0);
+  CHECK(serve_fixture::WaitForText(serve_err, "config reload refused", 20s));
+  CHECK(Get(url).status == 200);
+  const Reply metrics = Get(serve.base + "/metrics");
+  CHECK_THAT(metrics.body, Catch::Contains("escalator_config_reloads_total{result=\"ok\"} 2"));
+  CHECK_THAT(metrics.body, Catch::Contains("escalator_config_reloads_total{result=\"failed\"} 1"));
   serve_fixture::StopServe(*serve.proc, serve_err);
 }
