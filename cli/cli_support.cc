@@ -1,5 +1,6 @@
 #include "cli/cli_support.h"
 
+#include <fstream>
 #include <iostream>
 
 namespace cli {
@@ -27,6 +28,22 @@ std::shared_ptr<const config::Config> LoadConfigOrReport(const std::string& path
   auto loaded = config::LoadConfigFile(path);
   for (const auto& e : loaded.errors) std::cerr << e.ToString() << "\n";
   return loaded.errors.empty() ? loaded.config : nullptr;
+}
+
+bool WriteOutput(const std::string& command, const std::optional<std::string>& out,
+                 const std::string& text) {
+  if (!out) {
+    std::cout << text << std::flush;
+    return true;
+  }
+  std::ofstream file(*out, std::ios::binary | std::ios::trunc);
+  file << text;
+  file.close();
+  if (!file) {
+    std::cerr << "escalator " << command << ": cannot write '" << *out << "'\n";
+    return false;
+  }
+  return true;
 }
 
 }  // namespace cli

@@ -27,4 +27,9 @@ std::optional<bool> JsonFormatFlag(const std::string& command, const Flags& flag
 // as FILE:LINE:COLUMN: message to stderr and returns nullptr (exit with kExitUsage).
 std::shared_ptr<const config::Config> LoadConfigOrReport(const std::string& path);
 
+// Writes `text` to the file `out` names (truncating it), or to stdout when `out` is empty. On
+// a failed write prints "escalator COMMAND: cannot write 'FILE'" and returns false.
+bool WriteOutput(const std::string& command, const std::optional<std::string>& out,
+                 const std::string& text);
+
 }  // namespace cli

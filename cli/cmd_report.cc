@@ -6,7 +6,6 @@
 // need every clock: report/charts.h), or when the rollups do not cover the log. --rebuild
 // rebuilds the rollups from the log first (engine/report_rollups.h), which needs the log to
 // itself.
-#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -191,17 +190,7 @@ int RunReport(int argc, char** argv) {
                            : format == "html"
                                ? report::RenderHtml(r, charts->Finish(), {*goal / 100.0})
                                : report::RenderText(r);
-  if (auto out = f.Get("out")) {
-    std::ofstream file(*out, std::ios::binary | std::ios::trunc);
-    file << text;
-    file.close();
-    if (!file) {
-      std::cerr << "escalator report: cannot write '" << *out << "'\n";
-      return kExitFailure;
-    }
-  } else {
-    std::cout << text << std::flush;
-  }
+  if (!WriteOutput(kCommand, f.Get("out"), text)) return kExitFailure;
   if (!config && r.total.wall_clock > 0) {
     std::cerr << "escalator report: no --config: first responses are measured in wall-clock "
                  "time and engineers' zones taken as UTC\n";

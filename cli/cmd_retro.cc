@@ -4,7 +4,6 @@
 // spans, the SLA summary, the clocks closest to breaching and who worked them
 // (report/retro.h). Opens the log read-only (works while serve writes it) and folds every case
 // (a full scan, as report does).
-#include <fstream>
 #include <iostream>
 #include <string>
 #include <unordered_map>
@@ -85,17 +84,7 @@ int RunRetro(int argc, char** argv) {
   const std::string text =
       format == "html" ? report::RenderRetroHtml(retro, {}) : report::RenderRetroText(retro);
 
-  if (auto out = f.Get("out")) {
-    std::ofstream file(*out, std::ios::binary | std::ios::trunc);
-    file << text;
-    file.close();
-    if (!file) {
-      std::cerr << "escalator retro: cannot write '" << *out << "'\n";
-      return kExitFailure;
-    }
-  } else {
-    std::cout << text << std::flush;
-  }
+  if (!WriteOutput(kCommand, f.Get("out"), text)) return kExitFailure;
   if (!config) {
     std::cerr << "escalator retro: no --config: clocks run in wall-clock time (no pauses) and "
                  "engineers' zones are taken as UTC\n";
