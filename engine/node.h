@@ -183,6 +183,8 @@ class Node {
                                 const std::vector<FailedDelivery>& failures);
 
   const NodeStats& stats() const { return stats_; }
+  // Inputs handed to Apply and held back for event time, not yet applied.
+  size_t held_count() const { return held_count_; }
   size_t pending_timers() const;
   // The earliest pending timer's due instant, or nullopt when none is pending.
   std::optional<base::Timestamp> earliest_timer() const;

@@ -79,8 +79,17 @@ base::Result<ApplyOutcome> StopAfter::Apply(const std::vector<IngestItem>& items
   if (!outcome.ok()) return outcome;
   last_ = std::chrono::steady_clock::now();
   applied_ += items.size();
-  if (limit_ > 0 && applied_ >= limit_) stop_.store(true);
+  if (limit_ > 0 && applied_ >= limit_ && inner_.HeldBack() == 0) stop_.store(true);
   return outcome;
+}
+
+void StopAfter::ReportSources(const std::vector<SourceState>& sources) {
+  inner_.ReportSources(sources);
+  // The inputs held at the last Apply were applied since by the timer loop's write.
+  if (limit_ > 0 && applied_ >= limit_ && !stop_.load() && inner_.HeldBack() == 0) {
+    last_ = std::chrono::steady_clock::now();
+    stop_.store(true);
+  }
 }
 
 int64_t StopAfter::first_to_last_ms() const {

@@ -40,6 +40,7 @@ class ServeSink : public IngestSink {
   base::Result<ApplyOutcome> Apply(const std::vector<IngestItem>& items) override;
   std::optional<int64_t> StoredOffset(const std::string& topic, int32_t partition) override;
   void ReportSources(const std::vector<SourceState>& sources) override;
+  size_t HeldBack() const override { return node_->held_count(); }
   base::Status Flush() override;
   base::Result<std::vector<std::pair<std::string, std::string>>> PendingDeadLetters(
       size_t limit) override;
@@ -74,9 +75,10 @@ class ServeSink : public IngestSink {
   std::function<void(const std::vector<SourceState>&)> on_sources_;
 };
 
-// Forwards to another sink; once `limit` messages (> 0) have been applied, sets
-// *stop so the ingest loop ends. Measures the time from the first batch's
-// arrival to the last successful apply (the last event durably in the log).
+// Forwards to another sink; once `limit` messages (> 0) have been handed over and
+// none of them is still held back for event time (the inner sink's HeldBack), sets
+// *stop so the ingest loop ends: what --stop-after N consumed is in the log. Measures the time from
+// the first batch's arrival to the last successful apply (the last event durably in the log).
 class StopAfter : public IngestSink {
  public:
   StopAfter(IngestSink& inner, uint64_t limit, std::atomic<bool>& stop)
@@ -85,9 +87,10 @@ class StopAfter : public IngestSink {
   std::optional<int64_t> StoredOffset(const std::string& topic, int32_t partition) override {
     return inner_.StoredOffset(topic, partition);
   }
-  void ReportSources(const std::vector<SourceState>& sources) override {
-    inner_.ReportSources(sources);
-  }
+  // Forwards; held inputs apply at the next write, so a stop waiting for them
+  // is checked here, before each poll.
+  void ReportSources(const std::vector<SourceState>& sources) override;
+  size_t HeldBack() const override { return inner_.HeldBack(); }
   // Forwards; a successful flush after applies moves the end of the measurement
   // to it (the last event durable).
   base::Status Flush() override;

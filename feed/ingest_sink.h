@@ -72,6 +72,9 @@ class IngestSink {
   // before every poll once the assignment is known. Event time (engine/node.h)
   // lets no timer fire past what a lagging partition has delivered.
   virtual void ReportSources(const std::vector<SourceState>& /*sources*/) {}
+  // How many inputs handed to Apply are held back, not yet applied (event time,
+  // engine/node.h): a stop now would leave them to be consumed again.
+  virtual size_t HeldBack() const { return 0; }
   // Returns once everything applied is durable (a sink may write behind: its
   // Apply returning means applied in order, not yet on disk). Errors: the store's.
   virtual base::Status Flush() { return base::Status::Ok(); }

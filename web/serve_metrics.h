@@ -93,6 +93,7 @@ class MeteredSink : public router::IngestSink {
   void ReportSources(const std::vector<router::SourceState>& sources) override {
     inner_.ReportSources(sources);
   }
+  size_t HeldBack() const override { return inner_.HeldBack(); }
   base::Status Flush() override { return inner_.Flush(); }
   base::Result<std::vector<std::pair<std::string, std::string>>> PendingDeadLetters(
       size_t limit) override {
