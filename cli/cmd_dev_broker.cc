@@ -23,6 +23,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "cli/commands.h"
@@ -107,8 +108,8 @@ int RunDevBroker(int argc, char** argv) {
           {"brokers", true, false, "number of brokers", "1"},
           {"partitions", true, false, "partitions of each feed topic", "4"},
           {"topic", true, false,
-           "feed topics, comma-separated (escalator.dead-letters and escalator.commands are "
-           "always created too)",
+           "feed topics, comma-separated (escalator.dead-letters with 1 partition, and "
+           "escalator.commands and escalator.changelog with --partitions, are always created too)",
            "support.cases"},
       },
       argc, argv);
@@ -124,10 +125,14 @@ int RunDevBroker(int argc, char** argv) {
     if (t.empty()) return UsageError(kCommand, "--topic has an empty topic name");
     topics.push_back({t, static_cast<int>(*partitions)});
   }
-  for (const char* extra : {"escalator.dead-letters", "escalator.commands"}) {
+  // The commands topic and the changelog are partitioned like the feed (README "Several
+  // instances": an instance owns partition N of each); the dead letters need only one.
+  for (const auto& [extra, count] : {std::pair<const char*, int>{"escalator.dead-letters", 1},
+                                     {"escalator.commands", static_cast<int>(*partitions)},
+                                     {"escalator.changelog", static_cast<int>(*partitions)}}) {
     bool present = false;
     for (const auto& t : topics) present |= t.name == extra;
-    if (!present) topics.push_back({extra, 1});
+    if (!present) topics.push_back({extra, count});
   }
 
   // Block the stop signals before librdkafka starts its threads, so that only

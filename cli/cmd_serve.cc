@@ -135,6 +135,11 @@ int RunServe(int argc, char** argv) {
            "also produce dead letters to this topic (each once its batch is durable; kept in the "
            "log until the topic confirms it)",
            ""},
+          {"changelog-topic", true, false,
+           "produce each write's changes per partition to this topic (partitioned like the feed, "
+           "compacted), from which another instance restores a partition it takes over; see "
+           "README \"Several instances\"",
+           ""},
           {"max-batch", true, false, "messages per batch (one atomic write, one fsync)", "1000"},
           {"max-message-bytes", true, false, "larger messages are dead letters", "65536"},
           {"log-level", true, false, "debug, info, warn or error", "info"},
@@ -250,6 +255,7 @@ int RunServe(int argc, char** argv) {
   options.heartbeat_interval_ms = static_cast<int>(heartbeat);
   options.fetch_wait_ms = static_cast<int>(fetch_wait);
   options.dead_letter_topic = f.Get("dead-letter-topic").value_or("");
+  options.changelog_topic = f.Get("changelog-topic").value_or("");
   options.max_batch = static_cast<size_t>(max_batch);
   options.summary_interval_s = static_cast<int>(summary);
   options.parser.max_message_bytes = static_cast<size_t>(max_bytes);
@@ -259,6 +265,7 @@ int RunServe(int argc, char** argv) {
   router::NodeOptions node_options;
   // Dead letters reach the topic from the store's outbox, once their batch is durable.
   node_options.dead_letter_outbox = !options.dead_letter_topic.empty();
+  node_options.changelog = !options.changelog_topic.empty();
   // The first batch may arrive before the assignment is reported: hold it back till then.
   node_options.hold_until_sources_reported = true;
   if (serve_metrics) {

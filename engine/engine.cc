@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <charconv>
+#include <climits>
+#include <map>
+#include <random>
 #include <unordered_set>
 
 #include "base/check.h"
+#include "engine/changelog.h"
 #include "engine/layouts.h"
 #include "engine/report_rollups.h"
 #include "router/codec.h"
@@ -47,6 +51,21 @@ void AppendHistory(std::vector<HandledCase>& h, HandledCase c) {
   if (h.size() > kMaxHistoryPerAccount) h.erase(h.begin());
 }
 
+// event_partitions_ of an event restored from another log's record: not in this log's own.
+constexpr int32_t kImported = -2;
+
+// The paged_seq an event names (delivered, delivery_failed, page_superseded), or null.
+uint64_t* MutablePagedSeq(Event& e) {
+  if (auto* d = std::get_if<Delivered>(&e)) return &d->paged_seq;
+  if (auto* f = std::get_if<DeliveryFailed>(&e)) return &f->paged_seq;
+  if (auto* s = std::get_if<PageSuperseded>(&e)) return &s->paged_seq;
+  return nullptr;
+}
+uint64_t PagedSeqOf(const Event& e) {
+  auto* seq = MutablePagedSeq(const_cast<Event&>(e));
+  return seq ? *seq : 0;
+}
+
 std::optional<int64_t> ParseDecimal(std::string_view s) {
   int64_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -58,7 +77,7 @@ std::optional<int64_t> ParseDecimal(std::string_view s) {
 
 Engine::Engine(store::EventLog& log, std::shared_ptr<const config::Config> config,
                EngineOptions options)
-    : log_(log), config_(std::move(config)) {
+    : log_(log), config_(std::move(config)), changelog_(options.changelog) {
   if (options.report_rollups) rollups_ = std::make_unique<ReportRollups>(log_, config_);
 }
 
@@ -111,6 +130,10 @@ void Engine::StageEvents(const std::vector<Event>& events, const CaseState* stat
     AppendEvent(e, &out.bytes);
     const std::string& id = CaseIdOf(e);
     if (!id.empty()) out.index_key = CaseKey(id);
+    if (changelog_) {
+      event_partitions_.push_back(importing_ ? kImported : input_partition_);
+      event_page_refs_.push_back(PagedSeqOf(e));
+    }
     if (rollups_ != nullptr) rollups_->Add(seq, e);
     if (const auto* page = std::get_if<Paged>(&e); page != nullptr && state != nullptr) {
       batch_.puts.push_back(
@@ -173,6 +196,9 @@ base::Result<Staged> Engine::Stage(const Input& input, Timestamp now) {
     StageEvents(d.events, nullptr);
     return Staged{d.events.size(), d.rejection};
   }
+  if (changelog_) {
+    if (base::Status s = TiePartition(case_id); !s.ok()) return s;
+  }
   auto entry = Pending(case_id);
   if (!entry.ok()) return entry.status();
   CaseState& state = (*entry)->state;
@@ -190,8 +216,17 @@ base::Result<Staged> Engine::Stage(const Input& input, Timestamp now) {
   ctx.history = *history;
   ctx.open_cases = *loads;
   Decision d = Decide(state, input, ctx);
+  if (base::Status s = EvolveTracked(state, d.events); !s.ok()) return s;
+  CheckInvariant(state);
+  StageEvents(d.events, &state);
+  return Staged{d.events.size(), d.rejection};
+}
+
+base::Status Engine::EvolveTracked(CaseState& state, const std::vector<Event>& events) {
+  auto loads = PendingLoads();
+  if (!loads.ok()) return loads.status();
   const std::string open_owner_before = OpenOwner(state);
-  for (const Event& e : d.events) {
+  for (const Event& e : events) {
     const bool unowned = state.owner.empty();
     EvolveInPlace(state, e);
     if (unowned && !state.owner.empty()) {
@@ -214,9 +249,7 @@ base::Result<Staged> Engine::Stage(const Input& input, Timestamp now) {
     if (!open_owner_before.empty()) put(open_owner_before, -1);
     if (!after.empty()) put(after, +1);
   }
-  CheckInvariant(state);
-  StageEvents(d.events, &state);
-  return Staged{d.events.size(), d.rejection};
+  return base::Status::Ok();
 }
 
 base::Status Engine::StageRejection(const std::string& reason, const std::string& summary,
@@ -224,6 +257,9 @@ base::Status Engine::StageRejection(const std::string& reason, const std::string
   // Refused before Decide (parsing, time order): the ingest's message, quoted.
   std::vector<Event> events{
       InputRejected{case_id, now, Reason{ReasonCode::kIngestRejected, reason}, summary, ""}};
+  if (!case_id.empty() && changelog_) {
+    if (base::Status s = TiePartition(case_id); !s.ok()) return s;
+  }
   if (!case_id.empty()) {
     // Fold it like any event, so the projection keeps counting refusals.
     auto entry = Pending(case_id);
@@ -276,6 +312,9 @@ void Engine::Abort() {
   }
   pending_loads_.reset();
   pending_history_.clear();
+  pending_partitions_.clear();
+  pending_changelog_next_.clear();
+  pending_page_local_.clear();
   ClearBatch();
   offsets_.clear();
   staged_pages_.clear();
@@ -286,6 +325,8 @@ void Engine::ClearBatch() {
   // clear(), not a fresh Batch: the vectors keep their capacity for the next batch.
   batch_.events.clear();
   batch_.puts.clear();
+  event_partitions_.clear();
+  event_page_refs_.clear();
 }
 
 base::Result<uint64_t> Engine::Commit() {
@@ -309,6 +350,12 @@ base::Result<uint64_t> Engine::Commit() {
     batch_.puts.push_back({store::Family::kOffsets, key, std::to_string(next)});
   }
   uint64_t first = log_.next_seq();
+  if (changelog_) {
+    if (base::Status staged = StageChangelog(first); !staged.ok()) {
+      Abort();
+      return staged;
+    }
+  }
   if (rollups_ != nullptr) {
     // In the same batch: the rollups describe exactly the log they are written with.
     base::Status staged = rollups_->Stage(first + batch_.events.size(), &batch_.puts);
@@ -342,9 +389,232 @@ base::Result<uint64_t> Engine::Commit() {
   pending_history_.clear();
   ClearBatch();
   offsets_.clear();
+  if (changelog_) {
+    if (partitions_.size() > kMaxCachedCases) partitions_.clear();  // reread from the store
+    for (auto& [id, p] : pending_partitions_) partitions_.insert_or_assign(id, p);
+    pending_partitions_.clear();
+    for (auto& [p, next] : pending_changelog_next_) changelog_next_[p] = next;
+    pending_changelog_next_.clear();
+    pending_page_local_.clear();
+  }
   for (auto& page : staged_pages_) new_pages_.push_back(std::move(page));
   staged_pages_.clear();
   return first;
+}
+
+base::Result<std::optional<int32_t>> Engine::PartitionOf(const std::string& case_id) {
+  if (auto it = pending_partitions_.find(case_id); it != pending_partitions_.end()) {
+    return std::optional<int32_t>(it->second);
+  }
+  if (auto it = partitions_.find(case_id); it != partitions_.end()) {
+    return std::optional<int32_t>(it->second);
+  }
+  auto stored = log_.Get(store::Family::kProjections, PartitionKey(case_id));
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return std::optional<int32_t>();
+  auto p = ParseDecimal(**stored);
+  if (!p || *p < 0 || *p > INT32_MAX) {
+    return base::Status::Corruption("partition of case '" + case_id +
+                                    "' is not a partition: " + **stored);
+  }
+  partitions_[case_id] = static_cast<int32_t>(*p);
+  return std::optional<int32_t>(static_cast<int32_t>(*p));
+}
+
+base::Status Engine::TiePartition(const std::string& case_id) {
+  if (input_partition_ < 0) return base::Status::Ok();
+  auto known = PartitionOf(case_id);
+  if (!known.ok()) return known.status();
+  if (*known) return base::Status::Ok();
+  pending_partitions_[case_id] = input_partition_;
+  batch_.puts.push_back(
+      {store::Family::kProjections, PartitionKey(case_id), std::to_string(input_partition_)});
+  return base::Status::Ok();
+}
+
+base::Status Engine::StageChangelog(uint64_t first_seq) {
+  std::map<int32_t, ChangelogRecord> records;
+  for (size_t i = 0; i < batch_.events.size(); ++i) {
+    const store::Batch::Event& e = batch_.events[i];
+    int32_t partition = event_partitions_[i];
+    if (partition == kImported) continue;  // its owner's record has it
+    if (!e.index_key.empty()) {
+      auto p = PartitionOf(e.index_key.substr(kCaseKeyPrefix.size()));
+      if (!p.ok()) return p.status();
+      if (*p) partition = **p;
+    }
+    // A case never tied to a partition (only acknowledged by a device, never seen on a topic)
+    // has no owner to hand over to: its events stay local.
+    if (partition < 0) continue;
+    ChangelogRecord::Event out{first_seq + i, e.bytes, 0};
+    if (const uint64_t ref = event_page_refs_[i]; ref != 0) {
+      // A page this log restored: the record names it as the log that wrote it did.
+      auto origin = log_.Get(store::Family::kProjections, PageOriginKey(ref));
+      if (!origin.ok()) return origin.status();
+      if (origin->has_value()) {
+        const size_t slash = (*origin)->find('/');
+        auto w = ParseDecimal(std::string_view(**origin).substr(0, slash));
+        auto s = slash == std::string::npos
+                     ? std::nullopt
+                     : ParseDecimal(std::string_view(**origin).substr(slash + 1));
+        if (!w || !s) return base::Status::Corruption("page origin: " + **origin);
+        Event decoded;
+        if (base::Status d = DecodeEventInto(e.bytes, &decoded); !d.ok()) return d;
+        *MutablePagedSeq(decoded) = static_cast<uint64_t>(*s);
+        out.bytes = EncodeEvent(decoded);
+        out.ref_writer = static_cast<uint64_t>(*w);
+      }
+    }
+    records[partition].events.push_back(std::move(out));
+  }
+  for (const auto& [key, next] : offsets_) {
+    const size_t slash = key.rfind('/');
+    auto p = ParseDecimal(std::string_view(key).substr(slash + 1));
+    if (slash == std::string::npos || !p) continue;
+    records[static_cast<int32_t>(*p)].offsets.emplace_back(key.substr(0, slash), next);
+  }
+  if (records.empty()) return base::Status::Ok();
+  auto writer = WriterId();
+  if (!writer.ok()) return writer.status();
+  for (auto& [partition, record] : records) {
+    auto next = PendingChangelogNext(partition);
+    if (!next.ok()) return next.status();
+    record.partition = partition;
+    record.writer = *writer;
+    record.pseq = (**next)++;
+    batch_.puts.push_back({store::Family::kChangelogOutbox,
+                           ChangelogOutboxKey(partition, record.pseq),
+                           EncodeChangelogRecord(record)});
+    batch_.puts.push_back(
+        {store::Family::kProjections, ChangelogNextKey(partition), std::to_string(**next)});
+  }
+  return base::Status::Ok();
+}
+
+base::Result<uint64_t*> Engine::PendingChangelogNext(int32_t partition) {
+  if (auto it = pending_changelog_next_.find(partition); it != pending_changelog_next_.end()) {
+    return &it->second;
+  }
+  if (auto c = changelog_next_.find(partition); c != changelog_next_.end()) {
+    return &(pending_changelog_next_[partition] = c->second);
+  }
+  auto stored = log_.Get(store::Family::kProjections, ChangelogNextKey(partition));
+  if (!stored.ok()) return stored.status();
+  uint64_t n = 0;
+  if (stored->has_value()) {
+    auto v = ParseDecimal(**stored);
+    if (!v || *v < 0) return base::Status::Corruption("changelog next record: " + **stored);
+    n = static_cast<uint64_t>(*v);
+  }
+  return &(pending_changelog_next_[partition] = n);
+}
+
+base::Result<uint64_t> Engine::ChangelogNext(int32_t partition) {
+  auto next = PendingChangelogNext(partition);
+  if (!next.ok()) return next.status();
+  return **next;
+}
+
+base::Result<uint64_t> Engine::WriterId() {
+  if (writer_) return *writer_;
+  auto stored = log_.Get(store::Family::kProjections, std::string(kChangelogWriterKey));
+  if (!stored.ok()) return stored.status();
+  if (stored->has_value()) {
+    auto v = ParseDecimal(**stored);
+    if (!v || *v <= 0) return base::Status::Corruption("changelog writer id: " + **stored);
+    writer_ = static_cast<uint64_t>(*v);
+    return *writer_;
+  }
+  // Random, not the host's name: a data directory copied to another machine is the same log.
+  std::random_device rd;
+  uint64_t id = 0;
+  while (id == 0) id = (uint64_t{rd()} << 31 ^ rd()) & INT64_MAX;
+  writer_ = id;
+  // In the batch of the first record that names it (rewritten after a failed write: harmless,
+  // nothing durable named the lost one).
+  batch_.puts.push_back(
+      {store::Family::kProjections, std::string(kChangelogWriterKey), std::to_string(id)});
+  return id;
+}
+
+base::Result<std::optional<uint64_t>> Engine::LocalPage(uint64_t writer, uint64_t seq) {
+  const std::string key = PageLocalKey(writer, seq);
+  if (auto it = pending_page_local_.find(key); it != pending_page_local_.end()) {
+    return std::optional<uint64_t>(it->second);
+  }
+  auto stored = log_.Get(store::Family::kProjections, key);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return std::optional<uint64_t>();
+  auto v = ParseDecimal(**stored);
+  if (!v || *v <= 0) return base::Status::Corruption(key + ": " + **stored);
+  return std::optional<uint64_t>(static_cast<uint64_t>(*v));
+}
+
+base::Result<std::vector<std::string>> Engine::StageImported(const ChangelogRecord& record) {
+  struct Importing {
+    Engine* e;
+    ~Importing() { e->importing_ = false; }
+  } importing{this};
+  importing_ = true;
+  input_partition_ = record.partition;
+  std::vector<std::string> touched;
+  Event ev;
+  for (const auto& e : record.events) {
+    if (base::Status s = DecodeEventInto(e.bytes, &ev); !s.ok()) {
+      return base::Status::Corruption("changelog partition " + std::to_string(record.partition) +
+                                      " record " + std::to_string(record.pseq) + ": " +
+                                      s.message());
+    }
+    std::optional<uint64_t> local_page;  // the page this event names, in this log
+    if (uint64_t* ref = MutablePagedSeq(ev); ref != nullptr && *ref != 0) {
+      auto local = LocalPage(e.ref_writer != 0 ? e.ref_writer : record.writer, *ref);
+      if (!local.ok()) return local.status();
+      local_page = *local;
+      *ref = local_page.value_or(0);  // 0: a page this log never had (nothing to point at)
+    }
+    if (std::holds_alternative<Paged>(ev)) {
+      const uint64_t seq = log_.next_seq() + batch_.events.size();
+      const std::string key = PageLocalKey(record.writer, e.seq);
+      pending_page_local_[key] = seq;
+      batch_.puts.push_back({store::Family::kProjections, key, std::to_string(seq)});
+      batch_.puts.push_back({store::Family::kProjections, PageOriginKey(seq),
+                             std::to_string(record.writer) + "/" + std::to_string(e.seq)});
+    }
+    const std::string& id = CaseIdOf(ev);
+    if (id.empty()) {
+      StageEvents({ev}, nullptr);
+    } else {
+      if (base::Status s = TiePartition(id); !s.ok()) return s;
+      auto entry = Pending(id);
+      if (!entry.ok()) return entry.status();
+      if (base::Status s = EvolveTracked((*entry)->state, {ev}); !s.ok()) return s;
+      StageEvents({ev}, &(*entry)->state);
+      if (touched.empty() || touched.back() != id) touched.push_back(id);
+    }
+    if (local_page) {
+      if (const auto* failed = std::get_if<DeliveryFailed>(&ev)) {
+        auto value = log_.Get(store::Family::kOutbox, store::EncodeSeq(*local_page));
+        if (!value.ok()) return value.status();
+        if (value->has_value()) {
+          batch_.puts.push_back({store::Family::kOutbox, store::EncodeSeq(*local_page),
+                                 MarkDeliveryFailed(**value, failed->at)});
+        }
+      } else {
+        batch_.puts.push_back(
+            {store::Family::kOutbox, store::EncodeSeq(*local_page), std::nullopt});
+      }
+    }
+  }
+  for (const auto& [topic, next] : record.offsets) {
+    batch_.puts.push_back(
+        {store::Family::kOffsets, OffsetKey(topic, record.partition), std::to_string(next)});
+  }
+  auto next = PendingChangelogNext(record.partition);
+  if (!next.ok()) return next.status();
+  **next = record.pseq + 1;
+  batch_.puts.push_back(
+      {store::Family::kProjections, ChangelogNextKey(record.partition), std::to_string(**next)});
+  return touched;
 }
 
 base::Result<CaseState> Engine::Load(const std::string& case_id) {

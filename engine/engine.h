@@ -74,6 +74,9 @@ struct EngineOptions {
   // Keep the report rollups (engine/report_rollups.h) in the same batches: serve,
   // simulate and the simulator do; off measures what they cost.
   bool report_rollups = true;
+  // Write each batch's changes per Kafka partition as changelog records into the store's
+  // changelog outbox, in the same batch (engine/changelog.h): serve with a changelog topic.
+  bool changelog = false;
 };
 
 class Engine {
@@ -108,6 +111,22 @@ class Engine {
   // (the entry with "delivery_failed_at" added, so a restart does not log it again).
   void StageDeliveryFailed(const DeliveryFailed& failure, std::string outbox_value);
   void StageOffset(const SourceOffset& source);
+  // With EngineOptions::changelog: the source partition of the inputs staged next, or -1 for
+  // inputs with none (timers, a device's acknowledgement). A case's first input with a
+  // partition ties the case to it (PartitionKey, in the same batch); a case's events go to
+  // its partition's record, and the events of an input with no case to its source's.
+  void SetInputPartition(int32_t partition) { input_partition_ = partition; }
+  // The partition the case is tied to (staged or committed), or nullopt. Errors: the store's.
+  base::Result<std::optional<int32_t>> PartitionOf(const std::string& case_id);
+  // Stages a changelog record another log wrote (engine/changelog.h) as this log's own: its
+  // events appended as they are (decided by the partition's earlier owner: Evolve only, no
+  // Decide), with what they imply (projections, timers, outbox, rollups, the familiar
+  // projections, page references mapped to this log's seqs), the partition's offsets and its
+  // next record number. Writes no changelog record of its own. The caller commits. Returns
+  // the cases it touched. Errors: kCorruption for an event that does not decode; the store's.
+  base::Result<std::vector<std::string>> StageImported(const struct ChangelogRecord& record);
+  // The partition's next changelog record number (staged or committed). Errors: the store's.
+  base::Result<uint64_t> ChangelogNext(int32_t partition);
   void StagePut(store::Put put);
   // Returns the first staged event's sequence number. Errors: the store's; the
   // staged work is dropped then (as by Abort) and nothing was written.
@@ -160,12 +179,21 @@ class Engine {
   void StageEvents(const std::vector<Event>& events, const CaseState* state);
   base::Result<std::map<std::string, int>*> PendingLoads();
   base::Result<std::vector<HandledCase>*> PendingHistory(const std::string& account);
-  void TrackDerived(const std::string& before_owner, const CaseState& after,
-                    const std::vector<Event>& events);
+  // Evolves `state` by `events`, staging what they change of the `familiar` projections
+  // (the account's history at a first owner, the engineers' open-case loads).
+  base::Status EvolveTracked(CaseState& state, const std::vector<Event>& events);
+  base::Status TiePartition(const std::string& case_id);
+  base::Result<uint64_t*> PendingChangelogNext(int32_t partition);
+  base::Result<uint64_t> WriterId();
+  // This log's seq of the page `seq` of log `writer` restored here, or nullopt.
+  base::Result<std::optional<uint64_t>> LocalPage(uint64_t writer, uint64_t seq);
+  // Puts the staged events and offsets, grouped by partition, as changelog records.
+  base::Status StageChangelog(uint64_t first_seq);
 
   store::EventLog& log_;
   std::shared_ptr<const config::Config> config_;
   std::unique_ptr<ReportRollups> rollups_;  // null: off
+  const bool changelog_;
   // The projections in memory: committed ones, and those the staged work changed
   // (Entry::staged; Abort drops them, so their next use reloads the committed
   // state). One map, so an input costs one lookup, not a move between two maps.
@@ -183,6 +211,17 @@ class Engine {
   bool keep_new_pages_ = false;
   std::vector<NewPage> staged_pages_;  // put by the staged work
   std::vector<NewPage> new_pages_;     // committed, not yet taken
+  // The changelog (EngineOptions::changelog): the staged inputs' source partition; per staged
+  // event, that partition when it was staged; cases' partitions, committed and staged; each
+  // partition's next record number, committed and staged.
+  int32_t input_partition_ = -1;
+  bool importing_ = false;
+  std::vector<int32_t> event_partitions_;  // kImported for a restored event
+  std::vector<uint64_t> event_page_refs_;  // the paged_seq an event names, or 0
+  std::optional<uint64_t> writer_;
+  std::unordered_map<std::string, uint64_t> pending_page_local_;  // PageLocalKey -> seq
+  std::unordered_map<std::string, int32_t> partitions_, pending_partitions_;
+  std::unordered_map<int32_t, uint64_t> changelog_next_, pending_changelog_next_;
 };
 
 }  // namespace router

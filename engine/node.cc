@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <variant>
 
+#include "engine/changelog.h"
 #include "engine/engine.h"
 #include "engine/layouts.h"
 #include "engine/timer_index.h"
@@ -36,8 +37,9 @@ base::Result<std::unique_ptr<Node>> Node::Open(store::EventLog& log,
   std::unique_ptr<Node> node(new Node());
   node->log_ = &log;
   node->options_ = options;
-  node->engine_ = std::make_unique<Engine>(log, std::move(config),
-                                           EngineOptions{.report_rollups = options.report_rollups});
+  node->engine_ = std::make_unique<Engine>(
+      log, std::move(config),
+      EngineOptions{.report_rollups = options.report_rollups, .changelog = options.changelog});
   auto timers = TimerIndex::Load(log);
   if (!timers.ok()) return timers.status();
   node->timers_ = std::make_unique<TimerIndex>(std::move(*timers));
@@ -320,6 +322,7 @@ base::Status Node::ApplyItem(const IngestItem& item, Timestamp now, ApplyOutcome
   }
   const auto stage_start = options_.on_decided ? std::chrono::steady_clock::now()
                                                : std::chrono::steady_clock::time_point{};
+  engine_->SetInputPartition(IsDirectChannel(item.topic) ? -1 : item.partition);
   auto staged = engine_->Stage(input_, at);
   if (options_.on_decided) {
     options_.on_decided(
@@ -354,6 +357,7 @@ base::Status Node::Reject(const IngestItem& item, const std::string& reason,
   // When it was refused: the node's event time, or the clock once every source is caught up.
   Timestamp stamp = clock_;
   if (auto w = Watermark(now); w && std::min(*w, now) > stamp) stamp = std::min(*w, now);
+  engine_->SetInputPartition(IsDirectChannel(item.topic) ? -1 : item.partition);
   if (base::Status s = engine_->StageRejection(reason, summary, case_id, stamp); !s.ok()) return s;
   if (!IsDirectChannel(item.topic)) {
     engine_->StageOffset({std::string(item.topic), item.partition, item.offset});
@@ -387,6 +391,7 @@ base::Status Node::FireOne(Timestamp due, const std::string& case_id, Timestamp 
   clock_ = std::max(clock_, due);
   ++stats_.ticks;
   stats_.max_late_ms = std::max<int64_t>(stats_.max_late_ms, (now - due).count());
+  engine_->SetInputPartition(-1);  // a timer has no source: its case's partition counts
   auto staged = engine_->Stage(Tick{case_id, due}, due);
   if (!staged.ok()) return staged.status();
   return SyncTimer(case_id, due, due);
@@ -405,6 +410,11 @@ base::Status Node::SyncTimer(const std::string& case_id, std::optional<Timestamp
     next.reset();
   }
   if (next && *next < floor) next = floor;  // never before the input that set it
+  if (next && owned_) {
+    auto owns = Owns(case_id);
+    if (!owns.ok()) return owns.status();
+    if (!*owns) next.reset();  // its partition's owner fires it
+  }
   timers_->Set(case_id, next);
   return base::Status::Ok();
 }
@@ -417,10 +427,7 @@ base::Status Node::Commit() {
 base::Status Node::Recover(base::Status failure) {
   engine_->Abort();
   // The store is the truth: the timers popped or moved for the lost batch come back from it.
-  if (base::Status s = log_->Flush(); !s.ok()) return s;
-  auto timers = TimerIndex::Load(*log_);
-  if (!timers.ok()) return timers.status();
-  *timers_ = std::move(*timers);
+  if (base::Status s = ReloadTimers(); !s.ok()) return s;
   return failure;
 }
 
@@ -443,6 +450,7 @@ base::Result<std::vector<uint64_t>> Node::SupersedePages(const std::vector<Outbo
   engine_->Abort();
   std::vector<uint64_t> dropped;
   for (const OutboxPage& p : pages) {
+    engine_->SetInputPartition(-1);
     auto staged = engine_->StageSupersededPage(p.seq, p.case_id, p.engineer, p.at);
     if (!staged.ok()) {
       engine_->Abort();
@@ -467,6 +475,7 @@ base::Status Node::RecordDeliveries(const std::vector<Delivered>& receipts,
                                     const std::vector<FailedDelivery>& failures) {
   if (receipts.empty() && failures.empty()) return base::Status::Ok();
   engine_->Abort();
+  engine_->SetInputPartition(-1);
   for (const Delivered& r : receipts) engine_->StageDelivered(r);
   for (const FailedDelivery& f : failures) engine_->StageDeliveryFailed(f.event, f.outbox_value);
   if (base::Status s = Commit(); !s.ok()) return s;
@@ -508,6 +517,105 @@ base::Result<std::vector<std::pair<std::string, std::string>>> Node::PendingDead
     if (base::Status s = ConfirmDeadLetters(orphans); !s.ok()) return s;
   }
   return pending;
+}
+
+base::Result<bool> Node::Owns(const std::string& case_id) {
+  if (!owned_) return true;
+  auto p = engine_->PartitionOf(case_id);
+  if (!p.ok()) return p.status();
+  return !*p || owned_->count(**p) > 0;
+}
+
+base::Status Node::SetOwnedPartitions(const std::vector<int32_t>& partitions) {
+  owned_ = std::set<int32_t>(partitions.begin(), partitions.end());
+  // Held inputs of a partition given up were never applied, and their offsets never stored:
+  // the next owner consumes them again. Its source starts afresh if it comes back.
+  for (auto it = held_.begin(); it != held_.end();) {
+    if (!IsDirectChannel(it->first.first) && owned_->count(it->first.second) == 0) {
+      held_count_ -= it->second.size();
+      released_.erase(it->first);
+      it = held_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (auto it = sources_.begin(); it != sources_.end();) {
+    it = owned_->count(it->first.second) == 0 ? sources_.erase(it) : std::next(it);
+  }
+  return ReloadTimers();
+}
+
+base::Status Node::ReloadTimers() {
+  if (base::Status s = log_->Flush(); !s.ok()) return s;  // the timers as written
+  base::Status bad;
+  auto keep = [&](std::string_view case_id) {
+    auto owns = Owns(std::string(case_id));
+    if (!owns.ok()) {
+      bad = owns.status();
+      return false;
+    }
+    return *owns;
+  };
+  auto timers = owned_ ? TimerIndex::Load(*log_, keep) : TimerIndex::Load(*log_);
+  if (!timers.ok()) return timers.status();
+  if (!bad.ok()) return bad;
+  *timers_ = std::move(*timers);
+  return base::Status::Ok();
+}
+
+base::Result<uint64_t> Node::ChangelogNext(int32_t partition) {
+  return engine_->ChangelogNext(partition);
+}
+
+base::Status Node::ImportChangelog(const std::vector<ChangelogRecord>& records) {
+  engine_->Abort();
+  std::vector<std::string> touched;
+  for (const ChangelogRecord& r : records) {
+    auto cases = engine_->StageImported(r);
+    if (!cases.ok()) {
+      engine_->Abort();
+      return cases.status();
+    }
+    touched.insert(touched.end(), cases->begin(), cases->end());
+  }
+  std::sort(touched.begin(), touched.end());
+  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+  for (const std::string& id : touched) {
+    // Overdue steps fire at the next FireDue: the earlier owner did not get to them.
+    if (base::Status s = SyncTimer(id, std::nullopt, Timestamp{}); !s.ok()) return Recover(s);
+  }
+  if (base::Status s = Commit(); !s.ok()) return Recover(s);
+  return base::Status::Ok();
+}
+
+base::Result<std::vector<ChangelogEntry>> Node::PendingChangelog(size_t limit) {
+  if (base::Status s = log_->Flush(); !s.ok()) return s;  // none leaves before it is durable
+  std::vector<ChangelogEntry> pending;
+  base::Status bad;
+  base::Status scan = log_->Scan(
+      store::Family::kChangelogOutbox, "", [&](std::string_view key, std::string_view value) {
+        auto decoded = DecodeChangelogOutboxKey(key);
+        if (!decoded.ok()) {
+          bad = decoded.status();
+          return false;
+        }
+        pending.push_back({std::string(key), decoded->first,
+                           ChangelogTopicKey(decoded->first, decoded->second), std::string(value)});
+        return pending.size() < limit;
+      });
+  if (!scan.ok()) return scan;
+  if (!bad.ok()) return bad;
+  return pending;
+}
+
+base::Status Node::ConfirmChangelog(const std::vector<std::string>& outbox_keys) {
+  if (outbox_keys.empty()) return base::Status::Ok();
+  store::Batch batch;
+  for (const std::string& key : outbox_keys) {
+    batch.puts.push_back({store::Family::kChangelogOutbox, key, std::nullopt});
+  }
+  auto appended = log_->Append(std::move(batch));
+  return appended.ok() ? base::Status::Ok() : appended.status();
 }
 
 base::Status Node::ConfirmDeadLetters(const std::vector<std::string>& keys) {

@@ -41,6 +41,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -56,6 +57,7 @@ namespace router {
 
 class Engine;
 class TimerIndex;
+struct ChangelogRecord;
 
 struct NodeOptions {
   // Every dead letter also enters the dead-letter topic's outbox
@@ -79,6 +81,9 @@ struct NodeOptions {
   size_t max_held = 200'000;
   // Keep the report rollups in every batch (engine/report_rollups.h, EngineOptions).
   bool report_rollups = true;
+  // Write changelog records with every batch (engine/changelog.h, EngineOptions): serve with
+  // a changelog topic.
+  bool changelog = false;
   // Called with the seconds each input's Engine::Stage took (load, Decide, Evolve, staging):
   // serve's decide-latency metric. Null: the clock is not read.
   std::function<void(double seconds)> on_decided;
@@ -157,12 +162,32 @@ class Node {
   // Returns once everything applied is durable. Errors: the store's.
   base::Status Flush();
 
+  // Scale-out (NodeOptions::changelog; README "Several instances").
+  // The partitions this node owns: only their cases' timers fire (a case tied to no
+  // partition counts as owned). Drops what was handed over from other partitions and is
+  // still held back (never applied: their next owner consumes it again), forgets those
+  // sources, and reloads the timers from the store for the owned partitions. Until the
+  // first call every partition counts as owned. Errors: the store's.
+  base::Status SetOwnedPartitions(const std::vector<int32_t>& partitions);
+  // The partition's next changelog record number here. Errors: the store's.
+  base::Result<uint64_t> ChangelogNext(int32_t partition);
+  // Applies changelog records of one partition, restored from the topic, in ONE atomic
+  // write (Engine::StageImported); the cases they touch get their timers (when owned).
+  // REQUIRES: consecutive records starting at ChangelogNext(partition). Errors: the store's;
+  // kCorruption for a record that does not decode.
+  base::Status ImportChangelog(const std::vector<ChangelogRecord>& records);
+
   // The dead-letter outbox: dead letters written and not yet confirmed on the
   // topic, in key order, at most `limit`, as (DeadLetterKey, EncodeDeadLetter).
   // Flushes first, so none leaves before its batch is durable. Errors: the store's.
   base::Result<std::vector<std::pair<std::string, std::string>>> PendingDeadLetters(size_t limit);
   // Forgets the pending dead letters under `keys`. Errors: the store's.
   base::Status ConfirmDeadLetters(const std::vector<std::string>& keys);
+  // The changelog outbox (NodeOptions::changelog), as IngestSink::PendingChangelog. Flushes
+  // first. Errors: the store's; kCorruption for a bad outbox key.
+  base::Result<std::vector<ChangelogEntry>> PendingChangelog(size_t limit);
+  // Forgets the records under `outbox_keys`. Errors: the store's.
+  base::Status ConfirmChangelog(const std::vector<std::string>& outbox_keys);
 
   // Drops from the outbox, in one write, every page whose case was answered or resolved
   // before it could leave, each with a page_superseded event (router::SupersedePage): a
@@ -249,7 +274,12 @@ class Node {
   base::Timestamp clock_{};
   NodeStats stats_;
 
-  Input input_;  // assigned per item, so its strings keep their buffers
+  Input input_;                             // assigned per item, so its strings keep their buffers
+  std::optional<std::set<int32_t>> owned_;  // SetOwnedPartitions; nullopt: all
+  // Whether the case's timer may fire here (its partition is owned). Errors: the store's.
+  base::Result<bool> Owns(const std::string& case_id);
+  // The timers of the owned cases, from the store.
+  base::Status ReloadTimers();
 };
 
 }  // namespace router

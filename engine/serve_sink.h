@@ -45,6 +45,17 @@ class ServeSink : public IngestSink {
   base::Result<std::vector<std::pair<std::string, std::string>>> PendingDeadLetters(
       size_t limit) override;
   base::Status ConfirmDeadLetters(const std::vector<std::string>& keys) override;
+  base::Result<std::vector<ChangelogEntry>> PendingChangelog(size_t limit) override {
+    return node_->PendingChangelog(limit);
+  }
+  base::Status SetOwnedPartitions(const std::vector<int32_t>& partitions) override {
+    return node_->SetOwnedPartitions(partitions);
+  }
+  base::Result<uint64_t> RestorePartition(int32_t partition,
+                                          const std::vector<std::string>& records) override;
+  base::Status ConfirmChangelog(const std::vector<std::string>& outbox_keys) override {
+    return node_->ConfirmChangelog(outbox_keys);
+  }
 
   // Reads the clock and fires every timer the watermark allows, in one atomic
   // write. Returns how many fired. Errors: the node's (the timers stay due).
@@ -100,6 +111,19 @@ class StopAfter : public IngestSink {
   }
   base::Status ConfirmDeadLetters(const std::vector<std::string>& keys) override {
     return inner_.ConfirmDeadLetters(keys);
+  }
+  base::Result<std::vector<ChangelogEntry>> PendingChangelog(size_t limit) override {
+    return inner_.PendingChangelog(limit);
+  }
+  base::Status SetOwnedPartitions(const std::vector<int32_t>& partitions) override {
+    return inner_.SetOwnedPartitions(partitions);
+  }
+  base::Result<uint64_t> RestorePartition(int32_t partition,
+                                          const std::vector<std::string>& records) override {
+    return inner_.RestorePartition(partition, records);
+  }
+  base::Status ConfirmChangelog(const std::vector<std::string>& outbox_keys) override {
+    return inner_.ConfirmChangelog(outbox_keys);
   }
   // Milliseconds from the first Apply call to the end of the last successful
   // one, or of the flush after it.

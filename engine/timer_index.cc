@@ -6,7 +6,8 @@
 
 namespace router {
 
-base::Result<TimerIndex> TimerIndex::Load(const store::EventLog& log) {
+base::Result<TimerIndex> TimerIndex::Load(
+    const store::EventLog& log, const std::function<bool(std::string_view case_id)>& keep) {
   TimerIndex index;
   base::Status bad;
   // The store yields keys in (due, case id) order: appended in that order the
@@ -22,6 +23,7 @@ base::Result<TimerIndex> TimerIndex::Load(const store::EventLog& log) {
           bad = base::Status::Corruption("timer key without a case id");
           return false;
         }
+        if (keep && !keep(id)) return true;
         uint32_t slot = index.SlotOf(id);
         if (index.due_[slot] != kNone) {
           bad = base::Status::Corruption("two timers for case '" + std::string(id) + "'");

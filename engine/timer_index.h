@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,7 +31,10 @@ class TimerIndex {
   // Rebuilds the index from every key of the store's kTimers family.
   // Errors: the store's; kCorruption for a key the engine never writes (shorter
   // than 8 bytes, no case id) or two timers for one case.
-  static base::Result<TimerIndex> Load(const store::EventLog& log);
+  // With `keep`, only the timers of the cases it returns true for (serve's owned partitions).
+  static base::Result<TimerIndex> Load(
+      const store::EventLog& log,
+      const std::function<bool(std::string_view case_id)>& keep = nullptr);
 
   // Sets (or with nullopt clears) the case's timer, replacing any earlier one.
   void Set(std::string_view case_id, std::optional<base::Timestamp> due);

@@ -49,6 +49,15 @@ struct ApplyOutcome {
   std::vector<DeadLetter> dead_letters;  // everything written as a dead letter
 };
 
+// A changelog record waiting in the store's outbox (engine/changelog.h), as the relay produces
+// it: to `partition` of the changelog topic, under `topic_key`.
+struct ChangelogEntry {
+  std::string outbox_key;  // what ConfirmChangelog takes
+  int32_t partition = 0;
+  std::string topic_key;
+  std::string value;
+};
+
 // One source of inputs (a topic partition) as its consumer sees it.
 struct SourceState {
   std::string topic;
@@ -91,6 +100,30 @@ class IngestSink {
   // Errors: the store's (they stay pending and are sent again).
   virtual base::Status ConfirmDeadLetters(const std::vector<std::string>& /*keys*/) {
     return base::Status::Ok();
+  }
+  // The changelog's outbox (kept only by a sink told there is a changelog topic): records
+  // written and not yet confirmed on the topic, in partition then record order, at most
+  // `limit`. Makes everything applied durable first. Errors: the store's.
+  virtual base::Result<std::vector<ChangelogEntry>> PendingChangelog(size_t /*limit*/) {
+    return std::vector<ChangelogEntry>();
+  }
+  // Forgets the records under these outbox keys: the topic has confirmed them. Errors: the
+  // store's (they stay pending and are produced again; readers drop a record seen twice).
+  virtual base::Status ConfirmChangelog(const std::vector<std::string>& /*outbox_keys*/) {
+    return base::Status::Ok();
+  }
+  // Scale-out (README "Several instances"): the partition numbers this instance now owns,
+  // at each assignment and revocation; only their cases' timers fire. Errors: the store's.
+  virtual base::Status SetOwnedPartitions(const std::vector<int32_t>& /*partitions*/) {
+    return base::Status::Ok();
+  }
+  // Restores a partition from its changelog records (`records`: the topic's values, in topic
+  // order; those already here are skipped). Returns how many it applied. Errors: kCorruption
+  // when a record is missing (the changelog was truncated or deleted) or does not decode: the
+  // partition's state cannot be restored, and it must not be served; the store's.
+  virtual base::Result<uint64_t> RestorePartition(int32_t /*partition*/,
+                                                  const std::vector<std::string>& /*records*/) {
+    return uint64_t{0};
   }
 };
 

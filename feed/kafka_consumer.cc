@@ -68,6 +68,14 @@ struct KafkaConsumer::State {
   void Rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts) {
     std::string what;
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+      std::set<std::pair<std::string, int32_t>> refused;
+      if (options.on_assign) {
+        KafkaConsumerOptions::Partitions assigned;
+        for (int i = 0; i < parts->cnt; ++i) {
+          assigned.emplace_back(parts->elems[i].topic, parts->elems[i].partition);
+        }
+        refused = options.on_assign(assigned);
+      }
       int resumed = 0;
       std::string detail;
       for (int i = 0; i < parts->cnt; ++i) {
@@ -93,8 +101,27 @@ struct KafkaConsumer::State {
       rd_kafka_assign(rk, parts);
       what = "assigned " + std::to_string(parts->cnt) + " partitions (" + std::to_string(resumed) +
              " resumed from stored offsets):" + detail;
+      if (!refused.empty()) {
+        rd_kafka_topic_partition_list_t* paused =
+            rd_kafka_topic_partition_list_new(static_cast<int>(refused.size()));
+        for (const auto& [topic, partition] : refused) {
+          rd_kafka_topic_partition_list_add(paused, topic.c_str(), partition);
+        }
+        rd_kafka_pause_partitions(rk, paused);
+        rd_kafka_topic_partition_list_destroy(paused);
+        what += "; " + std::to_string(refused.size()) + " refused (paused)";
+      }
     } else {
       what = "revoked " + std::to_string(parts->cnt) + " partitions";
+      if (options.on_revoke) {
+        KafkaConsumerOptions::Partitions revoked;
+        for (int i = 0; i < parts->cnt; ++i) {
+          revoked.emplace_back(parts->elems[i].topic, parts->elems[i].partition);
+          auto t = handed_next.find(std::string_view(parts->elems[i].topic));
+          if (t != handed_next.end()) t->second.erase(parts->elems[i].partition);
+        }
+        options.on_revoke(revoked);
+      }
       if (err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
         what += std::string(" (") + rd_kafka_err2str(err) + ")";
       }

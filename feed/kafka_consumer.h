@@ -10,8 +10,10 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -51,6 +53,16 @@ struct KafkaConsumerOptions {
   std::function<void(const std::string& what)> on_error;
   // Told about each assignment change: "assigned topic[p]@offset ..." / "revoked ...".
   std::function<void(const std::string& what)> on_rebalance;
+  // Scale-out (README "Several instances"), both optional. Called in each assignment, before
+  // stored_offset, with the partitions assigned: prepares them (restores their state) and
+  // returns those it refuses, which stay assigned but paused (nobody consumes them until the
+  // next assignment).
+  using Partitions = std::vector<std::pair<std::string, int32_t>>;
+  std::function<std::set<std::pair<std::string, int32_t>>(const Partitions&)> on_assign;
+  // Called in each revocation, before the assignment is dropped. With it set, offsets handed
+  // out from a revoked partition are forgotten: what was handed out and not persisted is the
+  // next owner's to consume (the caller drops it too).
+  std::function<void(const Partitions&)> on_revoke;
   std::map<std::string, std::string> extra;  // more librdkafka properties
 };
 

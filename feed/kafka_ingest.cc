@@ -8,11 +8,13 @@
 #include <cstdio>
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "feed/kafka_commands.h"
 #include "feed/kafka_consumer.h"
 #include "feed/kafka_producer.h"
+#include "feed/kafka_topic_reader.h"
 
 namespace router {
 
@@ -49,6 +51,94 @@ base::Status ExportDeadLetters(IngestSink& sink, KafkaProducer& dlq, const std::
   if (base::Status s = sink.ConfirmDeadLetters(keys); !s.ok()) return s;
   pending = keys.size() == kExportBatch;  // a full round: more may wait
   return base::Status::Ok();
+}
+
+// Produces the sink's pending changelog records to `topic` (after their batches are durable),
+// each to its partition, in order; once the topic has confirmed every one, has the sink
+// forget them. A failure in between produces them again (readers drop a record seen twice);
+// the producer's idempotence keeps each partition's records in order across retries. Sets
+// `pending` when a full round suggests more wait. Errors: the sink's, or kUnavailable when
+// the topic did not confirm them all (they stay pending).
+base::Status ExportChangelog(IngestSink& sink, KafkaProducer& producer, const std::string& topic,
+                             bool& pending) {
+  auto records = sink.PendingChangelog(kExportBatch);
+  if (!records.ok()) return records.status();
+  pending = false;
+  if (records->empty()) return base::Status::Ok();
+  const uint64_t failed_before = producer.failed();
+  for (const auto& r : *records) {
+    if (base::Status s = producer.Produce(topic, r.topic_key, r.value, r.partition); !s.ok()) {
+      return s;
+    }
+  }
+  if (base::Status s = producer.Flush(kExportConfirmMs); !s.ok()) return s;
+  if (producer.failed() != failed_before) {
+    return base::Status::Unavailable("not delivered: " + producer.last_error());
+  }
+  std::vector<std::string> keys;
+  keys.reserve(records->size());
+  for (auto& r : *records) keys.push_back(std::move(r.outbox_key));
+  if (base::Status s = sink.ConfirmChangelog(keys); !s.ok()) return s;
+  pending = keys.size() == kExportBatch;
+  return base::Status::Ok();
+}
+
+// In an assignment: the partition numbers of the feed's partitions become the owned ones, and
+// each is restored from its changelog partition before anything is consumed from it. Returns
+// the partitions refused (the feed's and the commands topic's of that number): those whose
+// changelog cannot be read or misses records. They are not served: no state, no paging.
+std::set<std::pair<std::string, int32_t>> RestoreAssigned(
+    const IngestOptions& options, IngestSink& sink,
+    const KafkaConsumerOptions::Partitions& assigned) {
+  std::vector<int32_t> numbers;
+  for (const auto& [topic, partition] : assigned) {
+    if (topic == options.topic) numbers.push_back(partition);
+  }
+  std::set<std::pair<std::string, int32_t>> refused;
+  auto refuse = [&](int32_t p, const std::string& why) {
+    spdlog::error("partition {}: refused, not served: {}", p, why);
+    refused.insert({options.topic, p});
+    if (!options.commands_topic.empty()) refused.insert({options.commands_topic, p});
+  };
+  if (base::Status s = sink.SetOwnedPartitions(numbers); !s.ok()) {
+    for (int32_t p : numbers) refuse(p, s.ToString());
+    return refused;
+  }
+  std::vector<int32_t> served;
+  for (int32_t p : numbers) {
+    const auto started = std::chrono::steady_clock::now();
+    std::vector<std::string> records;
+    TopicReadOptions read;
+    read.brokers = options.brokers;
+    read.topic = options.changelog_topic;
+    read.partitions = {p};
+    auto extents =
+        ReadTopicToEnd(read, [&](int32_t, int64_t, std::string_view, std::string_view v) {
+          records.emplace_back(v);
+          return true;
+        });
+    if (!extents.ok()) {
+      refuse(p, "cannot read its changelog: " + extents.status().ToString());
+      continue;
+    }
+    auto applied = sink.RestorePartition(p, records);
+    if (!applied.ok()) {
+      refuse(p, applied.status().ToString());
+      continue;
+    }
+    served.push_back(p);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+    spdlog::info("partition {}: restored {} changelog records ({} read) in {} ms", p, *applied,
+                 records.size(), ms);
+  }
+  if (served.size() != numbers.size()) {
+    if (base::Status s = sink.SetOwnedPartitions(served); !s.ok()) {
+      spdlog::error("partitions: {}", s.ToString());
+    }
+  }
+  return refused;
 }
 
 }  // namespace
@@ -102,6 +192,30 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
   };
   co.on_error = [&kafka_log](const std::string& what) { kafka_log.Warn(what); };
   co.on_rebalance = [](const std::string& what) { spdlog::info("kafka: {}", what); };
+  // The changelog's producer: made before the consumer, whose revocations flush it.
+  std::unique_ptr<KafkaProducer> changelog;
+  if (!options.changelog_topic.empty()) {
+    auto p = KafkaProducer::Create(options.brokers, {{"linger.ms", "5"}});
+    if (!p.ok()) return p.status();
+    changelog = std::move(*p);
+    co.on_assign = [&](const KafkaConsumerOptions::Partitions& assigned) {
+      return RestoreAssigned(options, sink, assigned);
+    };
+    co.on_revoke = [&](const KafkaConsumerOptions::Partitions&) {
+      // The next owner restores from the changelog: leave it current first (a clean
+      // handover loses nothing; what cannot be produced now stays in the outbox).
+      for (bool more = true; more;) {
+        if (base::Status s = ExportChangelog(sink, *changelog, options.changelog_topic, more);
+            !s.ok()) {
+          spdlog::warn("changelog topic: {} (kept; produced later)", s.message());
+          break;
+        }
+      }
+      if (base::Status s = sink.SetOwnedPartitions({}); !s.ok()) {
+        spdlog::error("partitions: cannot give them up: {}", s.ToString());
+      }
+    };
+  }
   auto consumer = KafkaConsumer::Create(std::move(co));
   if (!consumer.ok()) return consumer.status();
 
@@ -113,6 +227,10 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
   }
   // Leftovers of an earlier run (written, not confirmed) go first.
   bool dead_letters_pending = dlq != nullptr;
+  // Records come from batches and from the timer loop's writes alike: look every interval
+  // (each look makes the store durable first, so not after every batch).
+  auto next_changelog = Clock::now();
+  bool changelog_pending = false;
   auto next_export = Clock::now();
 
   FeedParser parser(options.parser);
@@ -231,6 +349,16 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
         next_export = Clock::now() + std::chrono::seconds(1);
       }
     }
+    if (changelog && (changelog_pending || Clock::now() >= next_changelog)) {
+      next_changelog = Clock::now() + std::chrono::milliseconds(100);
+      if (base::Status s =
+              ExportChangelog(sink, *changelog, options.changelog_topic, changelog_pending);
+          !s.ok()) {
+        kafka_log.Warn("changelog topic: " + s.message() + " (kept; retried)");
+        changelog_pending = false;
+        next_changelog = Clock::now() + std::chrono::seconds(1);
+      }
+    }
     if (Clock::now() - last_summary >= std::chrono::seconds(options.summary_interval_s)) {
       last_summary = Clock::now();
       spdlog::info("ingest: consumed {}, appended {}, duplicates {}, dead-lettered {}, lag {}",
@@ -242,6 +370,15 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
   // Durable before leaving the group: the next owner resumes from the stored offsets.
   if (base::Status flushed = sink.Flush(); !flushed.ok()) {
     spdlog::error("store: cannot flush: {}", flushed.ToString());
+  }
+  // The next owner restores from the changelog: leave it current (what cannot be produced now
+  // stays in the outbox for the next start).
+  for (bool more = changelog != nullptr; more;) {
+    if (base::Status s = ExportChangelog(sink, *changelog, options.changelog_topic, more);
+        !s.ok()) {
+      spdlog::warn("changelog topic: {} (kept for the next start)", s.message());
+      break;
+    }
   }
   (*consumer)->Close();
   // Inputs the sink held back and applied since the last round may have added dead letters.

@@ -36,6 +36,9 @@ struct IngestOptions {
   // second between a case event and its page. 10 ms costs ~100 empty fetches a second.
   int fetch_wait_ms = 10;
   std::string dead_letter_topic;  // empty: dead letters only in the store
+  // The changelog topic (engine/changelog.h), partitioned like the feed: the sink's changelog
+  // outbox is produced to it, each record to its partition's number. Empty: none.
+  std::string changelog_topic;
   // Smaller batches measured faster (their working set stays in cache) and page
   // sooner; 1,000 (BENCHMARKS.md "Ingest": 42k vs 35-38k events/s at 5,000).
   size_t max_batch = 1000;

@@ -61,12 +61,14 @@ base::Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(
 KafkaProducer::~KafkaProducer() = default;
 
 base::Status KafkaProducer::Produce(const std::string& topic, std::string_view key,
-                                    std::string_view value) {
+                                    std::string_view value, int32_t partition) {
   while (true) {
-    auto err = rd_kafka_producev(state_->rk, RD_KAFKA_V_TOPIC(topic.c_str()),
-                                 RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
-                                 RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-                                 RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+    auto err =
+        rd_kafka_producev(state_->rk, RD_KAFKA_V_TOPIC(topic.c_str()),
+                          RD_KAFKA_V_PARTITION(partition < 0 ? RD_KAFKA_PARTITION_UA : partition),
+                          RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
+                          RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return base::Status::Ok();
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       rd_kafka_poll(state_->rk, 10);  // delivery reports free queue space

@@ -25,10 +25,11 @@ class KafkaProducer {
   KafkaProducer(const KafkaProducer&) = delete;
   KafkaProducer& operator=(const KafkaProducer&) = delete;
 
-  // Queues one message; the partition is chosen by hashing `key` (empty key:
-  // librdkafka's partitioner spreads them). Waits while the local queue is
+  // Queues one message; the partition is `partition` when >= 0, else chosen by hashing `key`
+  // (empty key: librdkafka's partitioner spreads them). Waits while the local queue is
   // full. Errors: kInvalidInput for an unknown topic or a too-large message.
-  base::Status Produce(const std::string& topic, std::string_view key, std::string_view value);
+  base::Status Produce(const std::string& topic, std::string_view key, std::string_view value,
+                       int32_t partition = -1);
 
   // Serves delivery reports without blocking longer than timeout_ms.
   void Poll(int timeout_ms);

@@ -27,6 +27,8 @@ std::string_view FamilyName(Family family) {
       return "dead_letter_outbox";
     case Family::kMeta:
       return "meta";
+    case Family::kChangelogOutbox:
+      return "changelog_outbox";
   }
   return "";
 }

@@ -30,13 +30,15 @@ enum class Family {
   kDeadLetterOutbox,  // "dead_letter_outbox": a kDeadLetters key -> "": not yet confirmed
                       // on the dead-letter topic (written only when there is one)
   kMeta,              // "meta": small bookkeeping values
+  kChangelogOutbox,   // "changelog_outbox": changelog records not yet confirmed on the
+                      // changelog topic (engine/changelog.h; written only when there is one)
 };
 
 // Every family, in enum order: what Open opens (or creates).
-inline constexpr std::array<Family, 9> kFamilies = {
-    Family::kLog,    Family::kIndex,   Family::kProjections, Family::kTimers,
-    Family::kOutbox, Family::kOffsets, Family::kDeadLetters, Family::kDeadLetterOutbox,
-    Family::kMeta,
+inline constexpr std::array<Family, 10> kFamilies = {
+    Family::kLog,    Family::kIndex,           Family::kProjections, Family::kTimers,
+    Family::kOutbox, Family::kOffsets,         Family::kDeadLetters, Family::kDeadLetterOutbox,
+    Family::kMeta,   Family::kChangelogOutbox,
 };
 
 // How much of the log Open reads to prove it has no gap.

@@ -102,6 +102,19 @@ class MeteredSink : public router::IngestSink {
   base::Status ConfirmDeadLetters(const std::vector<std::string>& keys) override {
     return inner_.ConfirmDeadLetters(keys);
   }
+  base::Result<std::vector<router::ChangelogEntry>> PendingChangelog(size_t limit) override {
+    return inner_.PendingChangelog(limit);
+  }
+  base::Status SetOwnedPartitions(const std::vector<int32_t>& partitions) override {
+    return inner_.SetOwnedPartitions(partitions);
+  }
+  base::Result<uint64_t> RestorePartition(int32_t partition,
+                                          const std::vector<std::string>& records) override {
+    return inner_.RestorePartition(partition, records);
+  }
+  base::Status ConfirmChangelog(const std::vector<std::string>& outbox_keys) override {
+    return inner_.ConfirmChangelog(outbox_keys);
+  }
 
  private:
   router::IngestSink& inner_;

@@ -91,7 +91,7 @@ inline KeyValues ScanAll(const store::EventLog& log, store::Family family) {
 // The families a Put may write: all but kLog.
 using F = store::Family;
 inline constexpr store::Family kPutFamilies[] = {
-    F::kIndex,   F::kProjections, F::kTimers,           F::kOutbox,
-    F::kOffsets, F::kDeadLetters, F::kDeadLetterOutbox, F::kMeta};
+    F::kIndex,       F::kProjections,      F::kTimers, F::kOutbox,         F::kOffsets,
+    F::kDeadLetters, F::kDeadLetterOutbox, F::kMeta,   F::kChangelogOutbox};
 
 }  // namespace log_test

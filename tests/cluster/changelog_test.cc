@@ -1,0 +1,327 @@
+// Proves the changelog (engine/changelog.h) with a real serve on the embedded broker, read back
+// by kcat and by `escalator log --brokers`: every event of the instance's log reaches the
+// changelog partition of the same number as the feed partition its case came from, in records
+// numbered without gaps, and the changelog read back lists exactly the instance's log.
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/cli/serve_fixture.h"
+
+namespace {
+
+using ingest_test::Broker;
+using ingest_test::ChildProcess;
+using nlohmann::json;
+using testing_support::TempDir;
+
+// A level-1 CreateCase of `account` (serve_fixture's event, re-keyed).
+std::string CaseOf(const std::string& case_id, const std::string& account, base::Timestamp at) {
+  json j = json::parse(serve_fixture::CreateCase(case_id, at));
+  j["account"] = account;
+  return j.dump();
+}
+
+// serve_fixture's configuration with five more customers like Northwind (annual, 24x7), so
+// that cases of six accounts all take the fast level-1 policy.
+std::string WriteConfig(const TempDir& dir, int bob_s = 1, int gus_s = 2) {
+  const std::string path = serve_fixture::WriteConfig(dir, bob_s, gus_s);
+  std::string text = testing_support::ReadFile(path);
+  std::string more;
+  for (int i = 1; i < 6; ++i) {
+    more += "  - account: \"" + std::to_string(210000000000LL + i) + "\"\n    name: Customer " +
+            std::to_string(i) +
+            "\n    plan: annual\n    addons: [oncall_24x7]\n    calendar: us-east-business\n"
+            "    eae: alice\n    edm: femi\n    workflows: [live-linear]\n"
+            "    engagement: {start: 2026-07-01, end: 2027-06-30}\n";
+  }
+  const size_t at = text.find("customers:\n");
+  REQUIRE(at != std::string::npos);
+  text.insert(at + std::string("customers:\n").size(), more);
+  testing_support::WriteFile(path, text);
+  return path;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) out.push_back(line);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("serve's changelog holds its whole log, each case in its feed partition's records") {
+  TempDir dir;
+  const std::string err = (dir.path() / "serve.err").string();
+  Broker broker(4, (dir.path() / "broker.err").string());
+  const std::string config = WriteConfig(dir);
+  const std::string data = (dir.path() / "data").string();
+
+  // Twelve cases of six accounts: spread over the partitions.
+  std::string feed;
+  std::vector<std::string> cases;
+  const auto now = serve_fixture::Now();
+  for (int i = 0; i < 12; ++i) {
+    const std::string account =
+        i % 6 == 0 ? serve_fixture::kAccount : std::to_string(210000000000LL + i % 6);
+    cases.push_back("case-cl-" + std::to_string(i));
+    feed += CaseOf(cases.back(), account, now) + "\n";
+  }
+  testing_support::WriteFile(dir.path() / "feed.jsonl", feed);
+  auto published = ingest_test::Run({serve_fixture::Bin(), "publish", "--brokers", broker.bootstrap,
+                                     (dir.path() / "feed.jsonl").string()});
+  INFO(published.err);
+  REQUIRE(published.exit_code == 0);
+
+  auto args = serve_fixture::ServeArgs(broker, config, data);
+  args.insert(args.end(), {"--changelog-topic", "escalator.changelog"});
+  ChildProcess serve(args, err);
+  // Each case pages alice, bob (1 s) and gus (2 s): timer writes as well as input writes.
+  for (const auto& c : cases) {
+    INFO(c);
+    REQUIRE(serve_fixture::WaitForEvents(data, c, "paged", 3).size() == 3);
+  }
+  serve_fixture::StopServe(serve, err);
+
+  // Where kcat saw each case arrive.
+  auto feed_read = ingest_test::Run({"/usr/bin/kcat", "-C", "-b", broker.bootstrap, "-t",
+                                     "support.cases", "-e", "-q", "-f", "%p %s\\n"});
+  REQUIRE(feed_read.exit_code == 0);
+  std::map<std::string, int> feed_partition;
+  std::set<int> partitions_used;
+  for (const auto& line : Lines(feed_read.out)) {
+    const int p = std::stoi(line.substr(0, line.find(' ')));
+    const json j = json::parse(line.substr(line.find(' ') + 1));
+    feed_partition[j["detail"]["case-id"].get<std::string>()] = p;
+    partitions_used.insert(p);
+  }
+  REQUIRE(feed_partition.size() == cases.size());
+  CHECK(partitions_used.size() >= 2);  // the test means something only when spread
+
+  // The changelog's keys: "<partition>/<record>", in the partition they name, numbered from 0.
+  auto changelog = ingest_test::Run({"/usr/bin/kcat", "-C", "-b", broker.bootstrap, "-t",
+                                     "escalator.changelog", "-e", "-q", "-f", "%p %k\\n"});
+  REQUIRE(changelog.exit_code == 0);
+  std::map<int, std::vector<uint64_t>> records;
+  for (const auto& line : Lines(changelog.out)) {
+    std::smatch m;
+    REQUIRE(std::regex_match(line, m, std::regex(R"((\d+) (\d+)/(\d+))")));
+    CHECK(m[1] == m[2]);
+    records[std::stoi(m[1])].push_back(std::stoull(m[3]));
+  }
+  for (const auto& [p, pseqs] : records) {
+    INFO("partition " << p);
+    for (size_t i = 0; i < pseqs.size(); ++i) CHECK(pseqs[i] == i);
+  }
+
+  // Read back: exactly the instance's log, each case's events in its feed partition.
+  auto local = ingest_test::Run({serve_fixture::Bin(), "log", "--data", data});
+  REQUIRE(local.exit_code == 0);
+  auto from_changelog =
+      ingest_test::Run({serve_fixture::Bin(), "log", "--brokers", broker.bootstrap});
+  INFO(from_changelog.err);
+  REQUIRE(from_changelog.exit_code == 0);
+  std::map<uint64_t, json> local_by_seq, changelog_by_seq;
+  for (const auto& line : Lines(local.out)) {
+    json j = json::parse(line);
+    local_by_seq[j["seq"].get<uint64_t>()] = j;
+  }
+  for (const auto& line : Lines(from_changelog.out)) {
+    json j = json::parse(line);
+    const int p = j["partition"].get<int>();
+    j.erase("partition");
+    if (j.contains("case") && feed_partition.count(j["case"].get<std::string>())) {
+      CHECK(p == feed_partition[j["case"].get<std::string>()]);
+    }
+    changelog_by_seq[j["seq"].get<uint64_t>()] = j;
+  }
+  CHECK(local_by_seq.size() > cases.size() * 4);
+  CHECK(changelog_by_seq == local_by_seq);
+}
+
+TEST_CASE("log --brokers: bad usage and a missing topic are clear errors") {
+  TempDir dir;
+  Broker broker(2, (dir.path() / "broker.err").string());
+  auto both = ingest_test::Run(
+      {serve_fixture::Bin(), "log", "--brokers", broker.bootstrap, "--data", dir.str()});
+  CHECK(both.exit_code == 2);
+  CHECK_THAT(both.err, Catch::Contains("exactly one of --data"));
+  auto none = ingest_test::Run({serve_fixture::Bin(), "log"});
+  CHECK(none.exit_code == 2);
+  auto missing = ingest_test::Run({serve_fixture::Bin(), "log", "--brokers", broker.bootstrap,
+                                   "--changelog-topic", "no.such.topic"});
+  CHECK(missing.exit_code != 0);
+  CHECK_THAT(missing.err, Catch::Contains("no.such.topic"));
+}
+
+namespace {
+
+// The paged events of each case in an instance's log, as "engineer@step".
+// Empty while serve has not created the log yet.
+std::map<std::string, std::vector<std::string>> PagesByCase(const std::string& data) {
+  std::map<std::string, std::vector<std::string>> out;
+  if (!std::filesystem::exists(data)) return out;
+  auto log = ingest_test::Run({serve_fixture::Bin(), "log", "--data", data});
+  INFO(log.err);
+  REQUIRE(log.exit_code == 0);
+  for (const auto& line : Lines(log.out)) {
+    json j = json::parse(line);
+    if (j["type"] == "paged") {
+      out[j["case"].get<std::string>()].push_back(j["engineer"].get<std::string>());
+    }
+  }
+  return out;
+}
+
+// The case_opened events per case in an instance's log.
+std::map<std::string, int> OpenedByCase(const std::string& data) {
+  auto log = ingest_test::Run({serve_fixture::Bin(), "log", "--data", data});
+  REQUIRE(log.exit_code == 0);
+  std::map<std::string, int> out;
+  for (const auto& line : Lines(log.out)) {
+    json j = json::parse(line);
+    if (j["type"] == "case_opened") ++out[j["case"].get<std::string>()];
+  }
+  return out;
+}
+
+// Publishes `n` level-1 cases of six accounts (spread over the partitions); returns their ids.
+std::vector<std::string> PublishCases(const Broker& broker, const TempDir& dir,
+                                      const std::string& prefix, int n) {
+  std::string feed;
+  std::vector<std::string> cases;
+  const auto now = serve_fixture::Now();
+  for (int i = 0; i < n; ++i) {
+    const std::string account =
+        i % 6 == 0 ? serve_fixture::kAccount : std::to_string(210000000000LL + i % 6);
+    cases.push_back(prefix + std::to_string(i));
+    feed += CaseOf(cases.back(), account, now) + "\n";
+  }
+  testing_support::WriteFile(dir.path() / (prefix + "feed.jsonl"), feed);
+  auto published = ingest_test::Run({serve_fixture::Bin(), "publish", "--brokers", broker.bootstrap,
+                                     (dir.path() / (prefix + "feed.jsonl")).string()});
+  INFO(published.err);
+  REQUIRE(published.exit_code == 0);
+  return cases;
+}
+
+std::vector<std::string> ClusterArgs(const Broker& broker, const std::string& config,
+                                     const std::string& data) {
+  auto args = serve_fixture::ServeArgs(broker, config, data);
+  args.insert(args.end(), {"--changelog-topic", "escalator.changelog"});
+  return args;
+}
+
+// Polls until every case has `n` pages in the instance's log, or 60 s pass.
+bool WaitForPages(const std::string& data, const std::vector<std::string>& cases, size_t n) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto pages = PagesByCase(data);
+    bool all = true;
+    for (const auto& c : cases) all = all && pages[c].size() >= n;
+    if (all) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("a new instance restores the partitions of one stopped cleanly, and pages on") {
+  TempDir dir;
+  Broker broker(4, (dir.path() / "broker.err").string());
+  const std::string config = WriteConfig(dir, 1, 12);
+  const std::string first = (dir.path() / "first").string();
+  const std::string second = (dir.path() / "second").string();
+  const auto cases = PublishCases(broker, dir, "case-ho-", 12);
+
+  {
+    const std::string err = (dir.path() / "first.err").string();
+    ChildProcess serve(ClusterArgs(broker, config, first), err);
+    REQUIRE(WaitForPages(first, cases, 2));  // alice at once, bob after 1 s
+    serve_fixture::StopServe(serve, err);
+  }
+  // The second instance starts from nothing: everything it knows comes from the changelog.
+  const std::string err = (dir.path() / "second.err").string();
+  ChildProcess serve(ClusterArgs(broker, config, second), err);
+  REQUIRE(WaitForPages(second, cases, 3));  // gus after 12 s: from the new owner
+  serve_fixture::StopServe(serve, err);
+  const std::string log = testing_support::ReadFile(err);
+  CHECK_THAT(log, Catch::Contains("restored"));
+
+  auto pages = PagesByCase(second);
+  auto opened = OpenedByCase(second);
+  for (const auto& c : cases) {
+    INFO(c);
+    CHECK(opened[c] == 1);
+    CHECK(pages[c] == std::vector<std::string>{"alice", "bob", "gus"});
+  }
+  // The first instance paged no one after it stopped.
+  for (const auto& [c, p] : PagesByCase(first)) CHECK(p.size() == 2);
+}
+
+TEST_CASE("an instance SIGKILLed mid-stream: the other takes its partitions and fires the rest") {
+  TempDir dir;
+  Broker broker(4, (dir.path() / "broker.err").string());
+  const std::string config = WriteConfig(dir, 1, 20);
+  const std::string a = (dir.path() / "a").string();
+  const std::string b = (dir.path() / "b").string();
+  const std::string a_err = (dir.path() / "a.err").string();
+  const std::string b_err = (dir.path() / "b.err").string();
+
+  // Both instances first, so that each owns some partitions.
+  ChildProcess serve_a(ClusterArgs(broker, config, a), a_err);
+  REQUIRE(serve_fixture::WaitForText(a_err, "assigned", std::chrono::seconds(30)));
+  ChildProcess serve_b(ClusterArgs(broker, config, b), b_err);
+  REQUIRE(serve_fixture::WaitForText(b_err, "assigned", std::chrono::seconds(30)));
+  const auto cases = PublishCases(broker, dir, "case-kill-", 24);
+  // alice and bob paged, each case by the instance that owns its partition.
+  auto both_paged = [&] {
+    auto pa = PagesByCase(a), pb = PagesByCase(b);
+    for (const auto& c : cases) {
+      if (pa[c].size() < 2 && pb[c].size() < 2) return false;
+    }
+    return true;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!both_paged()) {
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  const auto before_kill = PagesByCase(a);
+  size_t a_cases = 0;
+  for (const auto& c : cases) a_cases += before_kill.count(c) ? 1 : 0;
+  CHECK(a_cases > 0);  // the kill means something only when the victim owned cases
+  CHECK(a_cases < cases.size());
+  serve_a.Signal(SIGKILL);
+  serve_a.Wait(std::chrono::seconds(10));
+
+  // gus (20 s after opening) comes from b for every case, once.
+  REQUIRE(WaitForPages(b, cases, 3));
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // a second gus would show by now
+  serve_fixture::StopServe(serve_b, b_err);
+  auto pages = PagesByCase(b);
+  auto opened = OpenedByCase(b);
+  for (const auto& c : cases) {
+    INFO(c);
+    CHECK(opened[c] == 1);
+    CHECK(pages[c] == std::vector<std::string>{"alice", "bob", "gus"});
+  }
+  for (const auto& [c, p] : PagesByCase(a)) {
+    INFO(c);
+    CHECK(p.size() == 2);  // no gus from the killed instance
+  }
+}
