@@ -114,6 +114,10 @@ int RunServe(int argc, char** argv) {
           {"topic", true, false, "feed topic", "support.cases"},
           {"commands-topic", true, false, "acknowledgements topic (escalator ack); '' for none",
            router::kDefaultCommandsTopic},
+          {"snapshot-topic", true, false,
+           "reconciliation snapshots topic: per account, what DescribeCases returns, to catch "
+           "events the feed missed (README: Reconciliation); default: none",
+           ""},
           {"pager-endpoint", true, false,
            "ZeroMQ endpoint devices connect to (tcp://HOST:PORT or ipc://PATH); default: "
            "none, pages stay in the outbox",
@@ -177,6 +181,12 @@ int RunServe(int argc, char** argv) {
   auto level = spdlog::level::from_str(*f.Get("log-level"));
   if (level == spdlog::level::off && *f.Get("log-level") != "off") {
     return UsageError(kCommand, "unknown --log-level '" + *f.Get("log-level") + "'");
+  }
+  const std::string snapshot_topic = f.Get("snapshot-topic").value_or("");
+  if (!snapshot_topic.empty() && (snapshot_topic == *f.Get("topic") ||
+                                  snapshot_topic == f.Get("commands-topic").value_or(""))) {
+    return UsageError(kCommand, "--snapshot-topic '" + snapshot_topic +
+                                    "' must differ from --topic and --commands-topic");
   }
   spdlog::set_default_logger(spdlog::stderr_color_mt("serve"));
   spdlog::set_level(level);
@@ -250,6 +260,7 @@ int RunServe(int argc, char** argv) {
   options.brokers = *f.Get("brokers");
   options.topic = *f.Get("topic");
   options.commands_topic = f.Get("commands-topic").value_or("");
+  options.snapshot_topic = snapshot_topic;
   options.group = *f.Get("group");
   options.session_timeout_ms = static_cast<int>(session);
   options.heartbeat_interval_ms = static_cast<int>(heartbeat);
@@ -472,9 +483,9 @@ int RunServe(int argc, char** argv) {
   if (serve_metrics) metered.emplace(**sink, *serve_metrics);
   router::StopAfter stop_after_sink(metered ? static_cast<router::IngestSink&>(*metered) : **sink,
                                     static_cast<uint64_t>(stop_after), g_stop);
-  spdlog::info("serve: consuming {} (commands: {}) as group {} from {}", options.topic,
-               options.commands_topic.empty() ? "none" : options.commands_topic, options.group,
-               options.brokers);
+  spdlog::info("serve: consuming {} (commands: {}, snapshots: {}) as group {} from {}",
+               options.topic, options.commands_topic.empty() ? "none" : options.commands_topic,
+               snapshot_topic.empty() ? "none" : snapshot_topic, options.group, options.brokers);
   auto stats = router::RunIngest(options, stop_after_sink, g_stop);
   service::NotifyStopping();
   if (http) {

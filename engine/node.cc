@@ -97,6 +97,7 @@ struct Node::Owned {
   std::string topic, payload, rejection, rejected_case, where;
   std::optional<FeedEvent> event;
   std::optional<Acknowledge> ack;
+  std::optional<Snapshot> snapshot;
 };
 
 bool Node::Admit(const SourceKey& key, const IngestItem& item, Timestamp now,
@@ -110,6 +111,7 @@ bool Node::Admit(const SourceKey& key, const IngestItem& item, Timestamp now,
   source.admitted_next = item.offset + 1;
   if (item.event) *at = item.event->at;
   if (item.ack) *at = item.ack->at;
+  if (item.snapshot) *at = item.snapshot->taken_at;
   if (*at && (!source.progress || **at > *source.progress)) {
     source.progress = **at;
     source.moved_at = now;
@@ -256,6 +258,7 @@ void Node::KeepHeld() {
       o->where = item.where;
       if (item.event) o->event = *item.event;
       if (item.ack) o->ack = *item.ack;
+      if (item.snapshot) o->snapshot = *item.snapshot;
       item.topic = o->topic;
       item.payload = o->payload;
       item.rejection = o->rejection;
@@ -263,6 +266,7 @@ void Node::KeepHeld() {
       item.where = o->where;
       item.event = o->event ? &*o->event : nullptr;
       item.ack = o->ack ? &*o->ack : nullptr;
+      item.snapshot = o->snapshot ? &*o->snapshot : nullptr;
       p->owned = std::move(o);
     }
     it = queue.empty() ? held_.erase(it) : std::next(it);
@@ -291,6 +295,8 @@ base::Status Node::ApplyItem(const IngestItem& item, Timestamp now, ApplyOutcome
     input_ = *item.event;
   } else if (item.ack) {
     input_ = *item.ack;
+  } else if (item.snapshot) {
+    return ApplySnapshot(item, now, outcome);
   } else {
     return Reject(item, std::string(item.rejection), std::string(item.rejected_case),
                   Where(item) + ", " + std::to_string(item.payload.size()) + " bytes", now,
@@ -305,6 +311,76 @@ base::Status Node::ApplyItem(const IngestItem& item, Timestamp now, ApplyOutcome
                       " is before the simulated clock " + base::FormatInstant(clock_),
                   case_id, Where(item), now, outcome);
   }
+  std::optional<std::string> refused;
+  if (base::Status s = StageInput(now, outcome, &refused); !s.ok()) return s;
+  if (refused) KeepDeadLetter(item, *refused, outcome);
+  if (!IsDirectChannel(item.topic)) {
+    engine_->StageOffset({std::string(item.topic), item.partition, item.offset});
+  }
+  return base::Status::Ok();
+}
+
+// A snapshot's cases apply one after another, each as the feed event it is (a case refused by
+// the parser or the core does not stop the others), under the one offset of the message. Every
+// refused case has its input_rejected event; the message is ONE dead letter naming them all.
+base::Status Node::ApplySnapshot(const IngestItem& item, Timestamp now, ApplyOutcome& outcome) {
+  const Snapshot& snap = *item.snapshot;
+  ++stats_.snapshots;
+  if (options_.refuse_out_of_order && snap.taken_at < clock_) {
+    ++stats_.out_of_order;
+    return Reject(item,
+                  "out of time order: " + base::FormatInstant(snap.taken_at) +
+                      " is before the simulated clock " + base::FormatInstant(clock_),
+                  "", Where(item), now, outcome);
+  }
+  std::vector<std::string> refusals;
+  for (const FeedEvent& fe : snap.cases) {
+    input_ = fe;
+    std::optional<std::string> refused;
+    if (base::Status s = StageInput(now, outcome, &refused); !s.ok()) return s;
+    if (refused) refusals.push_back(fe.case_id + ": " + *refused);
+  }
+  for (const Snapshot::BadCase& bad : snap.bad_cases) {
+    // Stamped like every refusal: the node's event time (Reject).
+    Timestamp stamp = std::max(clock_, snap.taken_at);
+    if (base::Status s =
+            engine_->StageRejection(bad.reason, "snapshot " + Where(item), bad.case_id, stamp);
+        !s.ok()) {
+      return s;
+    }
+    if (base::Status s = SyncTimer(bad.case_id, std::nullopt, stamp); !s.ok()) return s;
+    refusals.push_back(bad.reason);
+  }
+  if (!refusals.empty()) {
+    std::string reason = "snapshot of account " + snap.account + ": " +
+                         std::to_string(refusals.size()) + " of " + std::to_string(snap.listed) +
+                         " case(s) refused, the others applied:";
+    for (const std::string& r : refusals) reason += " [" + r + "]";
+    KeepDeadLetter(item, reason, outcome);
+  }
+  if (!IsDirectChannel(item.topic)) {
+    engine_->StageOffset({std::string(item.topic), item.partition, item.offset});
+  }
+  return base::Status::Ok();
+}
+
+void Node::KeepDeadLetter(const IngestItem& item, const std::string& reason,
+                          ApplyOutcome& outcome) {
+  ++stats_.dead_letters;
+  DeadLetter d{reason, std::string(item.topic), item.partition, item.offset,
+               std::string(item.payload)};
+  std::string key = DeadLetterKey(d.topic, d.partition, d.offset);
+  if (options_.dead_letter_outbox) engine_->StagePut({store::Family::kDeadLetterOutbox, key, ""});
+  engine_->StagePut({store::Family::kDeadLetters, std::move(key), EncodeDeadLetter(d)});
+  outcome.dead_letters.push_back(std::move(d));
+}
+
+// Fires what is due before input_, stages it, counts it and follows its case's timer; a refusal
+// by the core goes to *refused (its input_rejected event is staged), for the caller to keep.
+base::Status Node::StageInput(Timestamp now, ApplyOutcome& outcome,
+                              std::optional<std::string>* refused) {
+  const Timestamp at = InstantOf(input_);
+  const std::string& case_id = CaseOf(input_);
   // Most inputs find no timer due: the watermark (a look at every source) only when one may be.
   if (auto next = timers_->Next(); next && next->first <= at) {
     if (auto w = Watermark(now)) {
@@ -315,7 +391,7 @@ base::Status Node::ApplyItem(const IngestItem& item, Timestamp now, ApplyOutcome
   clock_ = std::max(clock_, at);
 
   ++stats_.inputs;
-  if (item.event) {
+  if (std::holds_alternative<FeedEvent>(input_)) {
     ++stats_.feed_events;
   } else {
     ++stats_.acks;
@@ -330,13 +406,7 @@ base::Status Node::ApplyItem(const IngestItem& item, Timestamp now, ApplyOutcome
   }
   if (!staged.ok()) return staged.status();
   if (staged->rejection) {
-    ++stats_.dead_letters;
-    DeadLetter d{*staged->rejection, std::string(item.topic), item.partition, item.offset,
-                 std::string(item.payload)};
-    std::string key = DeadLetterKey(d.topic, d.partition, d.offset);
-    if (options_.dead_letter_outbox) engine_->StagePut({store::Family::kDeadLetterOutbox, key, ""});
-    engine_->StagePut({store::Family::kDeadLetters, std::move(key), EncodeDeadLetter(d)});
-    outcome.dead_letters.push_back(std::move(d));
+    *refused = std::move(*staged->rejection);
   } else if (staged->duplicate()) {
     ++stats_.duplicates;
     ++outcome.duplicates;
@@ -344,16 +414,12 @@ base::Status Node::ApplyItem(const IngestItem& item, Timestamp now, ApplyOutcome
     ++stats_.appended;
     ++outcome.appended;
   }
-  if (!IsDirectChannel(item.topic)) {
-    engine_->StageOffset({std::string(item.topic), item.partition, item.offset});
-  }
   return SyncTimer(case_id, std::nullopt, at);
 }
 
 base::Status Node::Reject(const IngestItem& item, const std::string& reason,
                           const std::string& case_id, const std::string& summary, Timestamp now,
                           ApplyOutcome& outcome) {
-  ++stats_.dead_letters;
   // When it was refused: the node's event time, or the clock once every source is caught up.
   Timestamp stamp = clock_;
   if (auto w = Watermark(now); w && std::min(*w, now) > stamp) stamp = std::min(*w, now);
@@ -362,12 +428,7 @@ base::Status Node::Reject(const IngestItem& item, const std::string& reason,
   if (!IsDirectChannel(item.topic)) {
     engine_->StageOffset({std::string(item.topic), item.partition, item.offset});
   }
-  DeadLetter d{reason, std::string(item.topic), item.partition, item.offset,
-               std::string(item.payload)};
-  std::string key = DeadLetterKey(d.topic, d.partition, d.offset);
-  if (options_.dead_letter_outbox) engine_->StagePut({store::Family::kDeadLetterOutbox, key, ""});
-  engine_->StagePut({store::Family::kDeadLetters, std::move(key), EncodeDeadLetter(d)});
-  outcome.dead_letters.push_back(std::move(d));
+  KeepDeadLetter(item, reason, outcome);
   return SyncTimer(case_id, std::nullopt, stamp);
 }
 

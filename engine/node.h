@@ -92,7 +92,8 @@ struct NodeOptions {
 // What the node has done since it opened.
 struct NodeStats {
   uint64_t inputs = 0;        // feed events and acknowledgements applied (duplicates too)
-  uint64_t feed_events = 0;   // of the inputs
+  uint64_t feed_events = 0;   // of the inputs (each case of a snapshot is one)
+  uint64_t snapshots = 0;     // reconciliation snapshots handed over (their cases are inputs)
   uint64_t acks = 0;          // of the inputs
   uint64_t appended = 0;      // inputs that changed something (not refused, not duplicates)
   uint64_t duplicates = 0;    // inputs that changed nothing
@@ -248,6 +249,10 @@ class Node {
   base::Status Release(base::Timestamp now, ApplyOutcome& outcome);
   void KeepHeld();
   base::Status ApplyItem(const IngestItem& item, base::Timestamp now, ApplyOutcome& outcome);
+  base::Status ApplySnapshot(const IngestItem& item, base::Timestamp now, ApplyOutcome& outcome);
+  base::Status StageInput(base::Timestamp now, ApplyOutcome& outcome,
+                          std::optional<std::string>* refused);
+  void KeepDeadLetter(const IngestItem& item, const std::string& reason, ApplyOutcome& outcome);
   base::Status Rollback(base::Status failure, Saved& saved,
                         const std::map<SourceKey, size_t>& held_before);
   base::Status Reject(const IngestItem& item, const std::string& reason, const std::string& case_id,

@@ -31,6 +31,7 @@ struct PendingBatch {
   std::deque<std::string> lines, reasons, cases, wheres;
   std::deque<FeedEvent> events;
   std::deque<Acknowledge> acks;
+  std::deque<Snapshot> snapshots;
   std::vector<IngestItem> items;
   uint64_t bytes = 0;
   void Clear() {
@@ -40,6 +41,7 @@ struct PendingBatch {
     wheres.clear();
     events.clear();
     acks.clear();
+    snapshots.clear();
     items.clear();
     bytes = 0;
   }
@@ -132,6 +134,14 @@ class Run {
       } else {
         item.rejection = batch_.reasons.emplace_back(ack.status().message());
         item.rejected_case = case_id;
+      }
+    } else if (LooksLikeSnapshot(line)) {
+      SnapshotParseResult r = parser_.ParseSnapshot(line);
+      if (auto* snap = std::get_if<Snapshot>(&r)) {
+        item.snapshot = &batch_.snapshots.emplace_back(std::move(*snap));
+        at = item.snapshot->taken_at;
+      } else {
+        item.rejection = batch_.reasons.emplace_back(std::get<FeedRejection>(r).reason);
       }
     } else {
       FeedParseResult r = parser_.Parse(line);

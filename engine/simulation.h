@@ -6,8 +6,10 @@
 // log (nothing here reads the wall clock).
 //
 // Input: JSON lines, each either a support feed message (anything
-// router::FeedParser accepts) or an acknowledgement
-// {"type":"ack","case":ID,"engineer":ID,"at":INSTANT}. Blank lines are skipped.
+// router::FeedParser accepts), an acknowledgement
+// {"type":"ack","case":ID,"engineer":ID,"at":INSTANT}, or a reconciliation snapshot
+// {"account":…,"taken_at":…,"cases":[…]} (FeedParser::ParseSnapshot; applied at taken_at, as
+// serve applies one from --snapshot-topic). Blank lines are skipped.
 //
 // Rules (the simulated clock never runs backwards):
 //  - Before an input at instant T is applied, every timer due at or before T

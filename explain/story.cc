@@ -41,6 +41,16 @@ struct Teller {
                    e.subject + "\"");
     Detail("account " + e.account + ", service " + e.service + ", severity " + e.severity_code +
            " -> level " + std::to_string(e.level));
+    if (e.reconciled_at) {
+      Detail(
+          "from reconciliation: the feed never delivered this case's opening; the snapshot "
+          "taken at " +
+          At(*e.reconciled_at) + " listed it open, " + Elapsed(e.at, *e.reconciled_at) +
+          " after it was created");
+      Detail(
+          "its response clock counts from its creation; its escalation policy from the "
+          "snapshot (nothing could be paged before)");
+    }
   }
   void operator()(const router::Routed& e) {
     if (e.clock_start) clock_start = e.clock_start;
@@ -163,10 +173,21 @@ struct Teller {
     Line(e.at, "SEVERITY " + e.from_code + " -> " + e.to_code + " (level " +
                    std::to_string(e.from_level) + " -> " + std::to_string(e.to_level) +
                    "): due re-targeted to " + At(e.due));
+    Reconciled(e.reconciled_at, "severity change");
   }
-  void operator()(const router::CaseResolved& e) { Line(e.at, "RESOLVED"); }
+  void operator()(const router::CaseResolved& e) {
+    Line(e.at, "RESOLVED");
+    Reconciled(e.reconciled_at, "resolution");
+  }
   void operator()(const router::CaseReopened& e) {
     Line(e.at, "REOPENED a new response clock starts");
+    Reconciled(e.reconciled_at, "reopening");
+  }
+  // A fact the feed missed and a reconciliation snapshot told.
+  void Reconciled(const std::optional<Timestamp>& taken_at, const std::string& what) {
+    if (!taken_at) return;
+    Detail("from reconciliation: the snapshot taken at " + At(*taken_at) + " told this " + what +
+           ", which the feed never delivered");
   }
   void operator()(const router::InputRejected& e) {
     Line(e.at, "REFUSED input: " + router::ReasonText(e) + " (" + e.raw_summary + ")");

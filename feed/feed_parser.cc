@@ -153,6 +153,12 @@ struct FeedParser::Impl {
   simdjson::dom::parser parser;
   std::vector<char> padded;  // the message plus simdjson's padding, reused
 
+  // Checks size and encoding, parses, and sets *root to the top-level object; else why not.
+  std::optional<FeedRejection> Load(std::string_view bytes, size_t limit, object* root);
+  // One entry of a snapshot's `cases` at index i, into *ev; false and *error when it is bad.
+  bool ReadSnapshotCase(element entry, size_t i, const Snapshot& snap,
+                        const FeedParserOptions& opts, FeedEvent* ev, std::string* error);
+
   // Reads a CaseDetails object found at `path` ("detail.case" or "" for bare).
   bool ReadDetails(Reader& r, object obj, const std::string& prefix, const FeedParserOptions& opts,
                    CaseDetails* d) {
@@ -187,30 +193,35 @@ FeedParser::FeedParser(FeedParserOptions options)
 
 FeedParser::~FeedParser() = default;
 
-FeedParseResult FeedParser::Parse(std::string_view bytes) {
+std::optional<FeedRejection> FeedParser::Impl::Load(std::string_view bytes, size_t limit,
+                                                    object* root) {
   if (bytes.empty()) return FeedRejection{"empty message"};
-  if (bytes.size() > options_.max_message_bytes) {
+  if (bytes.size() > limit) {
     return FeedRejection{"message too large (" + std::to_string(bytes.size()) + " bytes > " +
-                         std::to_string(options_.max_message_bytes) + ")"};
+                         std::to_string(limit) + ")"};
   }
   if (!simdjson::validate_utf8(bytes.data(), bytes.size())) return FeedRejection{"not UTF-8"};
 
-  auto& padded = impl_->padded;
   if (padded.size() < bytes.size() + simdjson::SIMDJSON_PADDING) {
     padded.resize(bytes.size() + simdjson::SIMDJSON_PADDING);
   }
   std::memcpy(padded.data(), bytes.data(), bytes.size());
   std::memset(padded.data() + bytes.size(), 0, simdjson::SIMDJSON_PADDING);
   element doc;
-  auto err = impl_->parser.parse(padded.data(), bytes.size(), false).get(doc);
+  auto err = parser.parse(padded.data(), bytes.size(), false).get(doc);
   if (err != simdjson::SUCCESS) {
     return FeedRejection{std::string("invalid JSON (") + simdjson::error_message(err) + ")"};
   }
   if (doc.type() != element_type::OBJECT) {
     return FeedRejection{std::string("expected a JSON object, got ") + TypeName(doc.type())};
   }
+  if (doc.get_object().get(*root) != simdjson::SUCCESS) return FeedRejection{"unreadable object"};
+  return std::nullopt;
+}
+
+FeedParseResult FeedParser::Parse(std::string_view bytes) {
   object root;
-  if (doc.get_object().get(root) != simdjson::SUCCESS) return FeedRejection{"unreadable object"};
+  if (auto rejected = impl_->Load(bytes, options_.max_message_bytes, &root)) return *rejected;
 
   std::string error;
   Reader r(&error);
@@ -295,6 +306,110 @@ FeedParseResult FeedParser::Parse(std::string_view bytes) {
   }
   if (ev.display_id.empty() && ev.details) ev.display_id = ev.details->display_id;
   return ev;
+}
+
+bool IsCaseStatus(std::string_view status) {
+  return status == "opened" || status == "pending-customer-action" || status == "reopened" ||
+         status == "resolved" || status == "unassigned" || status == "work-in-progress" ||
+         status == "customer-action-completed";
+}
+
+bool FeedParser::Impl::ReadSnapshotCase(element entry, size_t i, const Snapshot& snap,
+                                        const FeedParserOptions& opts, FeedEvent* ev,
+                                        std::string* error) {
+  Reader r(error);
+  const std::string path = "cases[" + std::to_string(i) + "]";
+  if (entry.type() != element_type::OBJECT) {
+    return r.Fail("field " + path + ": expected object, got " + TypeName(entry.type()));
+  }
+  object obj;
+  if (entry.get_object().get(obj) != simdjson::SUCCESS) return r.Fail(path + " unreadable");
+  // The case id first, so that a refusal can name the case.
+  std::optional<std::string_view> id;
+  if (!r.String(obj, "caseId", path + ".caseId", false, &id)) return false;
+  if (id) ev->case_id = std::string(*id);
+  CaseDetails d;
+  if (!ReadDetails(r, obj, path, opts, &d)) return false;
+  if (d.status.empty()) return r.Fail("field " + path + ".status missing");
+  if (!IsCaseStatus(d.status)) {
+    return r.Fail("unknown status " + Quote(d.status) + " in " + path + ".status");
+  }
+  if (!d.time_created) return r.Fail("field " + path + ".timeCreated missing");
+  if (*d.time_created > snap.taken_at) {
+    return r.Fail(path + ".timeCreated " + base::FormatInstant(*d.time_created) +
+                  " is after taken_at " + base::FormatInstant(snap.taken_at));
+  }
+  const std::string owner = AccountFromCaseId(d.case_id);
+  if (!owner.empty() && owner != snap.account) {
+    return r.Fail(path + ".caseId " + Quote(d.case_id) + " belongs to account " + owner +
+                  ", not the snapshot's " + snap.account);
+  }
+  ev->display_id = d.display_id;
+  ev->account = snap.account;
+  ev->action = FeedAction::kReconcile;
+  ev->at = snap.taken_at;
+  ev->details = std::move(d);
+  return true;
+}
+
+SnapshotParseResult FeedParser::ParseSnapshot(std::string_view bytes) {
+  object root;
+  if (auto rejected = impl_->Load(bytes, options_.max_snapshot_bytes, &root)) return *rejected;
+  std::string error;
+  Reader r(&error);
+  Snapshot snap;
+  if (!r.NonEmpty(root, "account", "account", &snap.account)) return FeedRejection{error};
+  std::optional<std::string_view> taken_at;
+  if (!r.String(root, "taken_at", "taken_at", true, &taken_at)) return FeedRejection{error};
+  if (!r.Instant(*taken_at, "taken_at", &snap.taken_at)) return FeedRejection{error};
+  element cases_el;
+  if (root.at_key("cases").get(cases_el) != simdjson::SUCCESS ||
+      cases_el.type() == element_type::NULL_VALUE) {
+    return FeedRejection{"field cases missing"};
+  }
+  simdjson::dom::array cases;
+  if (cases_el.get_array().get(cases) != simdjson::SUCCESS) {
+    return FeedRejection{std::string("field cases: expected array, got ") +
+                         TypeName(cases_el.type())};
+  }
+  char hash[17];
+  std::snprintf(hash, sizeof hash, "%016llx",
+                static_cast<unsigned long long>(base::Fnv1a64(bytes)));
+  const std::string event_id =
+      "snapshot/" + snap.account + "/" + base::FormatInstant(snap.taken_at) + "/" + hash;
+  std::map<std::string, size_t> seen;  // case id -> its index
+  for (element entry : cases) {
+    const size_t i = snap.listed++;
+    FeedEvent ev;
+    std::string why;
+    if (!impl_->ReadSnapshotCase(entry, i, snap, options_, &ev, &why)) {
+      snap.bad_cases.push_back({ev.case_id, std::move(why)});
+      continue;
+    }
+    auto [first, fresh] = seen.emplace(ev.case_id, i);
+    if (!fresh) {
+      snap.bad_cases.push_back({ev.case_id, "cases[" + std::to_string(i) + "].caseId " +
+                                                Quote(ev.case_id) + " repeats cases[" +
+                                                std::to_string(first->second) + "]"});
+      continue;
+    }
+    ev.event_id = event_id;
+    snap.cases.push_back(std::move(ev));
+  }
+  return snap;
+}
+
+bool LooksLikeSnapshot(std::string_view bytes) {
+  if (bytes.find("\"taken_at\"") == std::string_view::npos) return false;
+  thread_local simdjson::dom::parser parser;
+  element doc;
+  if (parser.parse(bytes.data(), bytes.size()).get(doc) != simdjson::SUCCESS) {
+    return false;
+  }
+  element unused;
+  return doc.type() == element_type::OBJECT &&
+         doc.at_key("taken_at").get(unused) == simdjson::SUCCESS &&
+         doc.at_key("cases").get(unused) == simdjson::SUCCESS;
 }
 
 std::string FeedPartitionKey(std::string_view bytes) {

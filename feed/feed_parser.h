@@ -15,6 +15,9 @@
 //     in the case id (`case-<account>-...`), else empty; its event id is
 //     "casedetails/<caseId>/<16 hex digits of FNV-1a of the bytes>", so a
 //     redelivery of the same bytes is a duplicate and a changed snapshot is not.
+//
+// Reconciliation snapshots (serve --snapshot-topic; README "Reconciliation") have their own
+// shape, read by ParseSnapshot: {"account":"…","taken_at":"…Z","cases":[CaseDetails…]}.
 #pragma once
 
 #include <cstddef>
@@ -23,6 +26,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "router/inputs.h"
 
@@ -34,6 +38,9 @@ struct FeedParserOptions {
   // severityCode -> level (config::Config::severity_map). A severityCode not in
   // it is rejected. Empty: every severityCode is accepted.
   std::map<std::string, int> severity_map;
+  // The longest snapshot accepted (ParseSnapshot): it lists every case of an account, ~500
+  // bytes each.
+  size_t max_snapshot_bytes = 1024 * 1024;
 };
 
 // Why a message was rejected: one line, names the field and the offending
@@ -43,6 +50,30 @@ struct FeedRejection {
 };
 
 using FeedParseResult = std::variant<FeedEvent, FeedRejection>;
+
+// A reconciliation snapshot: what the support API's DescribeCases returned for one account at
+// one instant. Each case that reads well becomes one FeedAction::kReconcile FeedEvent (at =
+// taken_at, account = the snapshot's, details = the case with its status; event id
+// "snapshot/<account>/<taken_at>/<16 hex digits of FNV-1a of the bytes>", so the same snapshot
+// again is a redelivery). A case that does not read well is refused on its own, with a reason
+// naming its field ("field cases[2].severityCode missing"): one bad case must not keep the
+// others (a missed opening among them) from being reconciled.
+struct Snapshot {
+  std::string account;
+  Timestamp taken_at{};
+  size_t listed = 0;             // entries in `cases`
+  std::vector<FeedEvent> cases;  // the cases that read well, in the message's order
+  struct BadCase {
+    std::string case_id;  // when it could be read, else ""
+    std::string reason;
+  };
+  std::vector<BadCase> bad_cases;
+};
+
+using SnapshotParseResult = std::variant<Snapshot, FeedRejection>;
+
+// The support API's case statuses; "resolved" is a resolved case, every other an open one.
+bool IsCaseStatus(std::string_view status);
 
 // Parses feed messages. Keeps simdjson's buffers between calls, so reuse one
 // parser per thread; not thread-safe.
@@ -61,15 +92,29 @@ class FeedParser {
   // "CreateCase without case details (detail.case missing)".
   FeedParseResult Parse(std::string_view bytes);
 
+  // Parses one reconciliation snapshot. Never throws. The whole message is refused (a
+  // FeedRejection) when it is not a snapshot at all: the reasons above, "field account
+  // missing", "bad timestamp in taken_at: '...'", "field cases: expected array, got object".
+  // A case is refused on its own (Snapshot::bad_cases) when it is not an object, a CaseDetails
+  // field is wrong (as Parse words it, under "cases[N]."), its status is missing or unknown
+  // ("unknown status 'x' in cases[N].status"), timeCreated is missing or after taken_at, its
+  // case id names another account, or it repeats an earlier case id.
+  SnapshotParseResult ParseSnapshot(std::string_view bytes);
+
  private:
   struct Impl;
   FeedParserOptions options_;
   std::unique_ptr<Impl> impl_;
 };
 
+// Whether a JSON line is a reconciliation snapshot rather than a feed message: an object with
+// top-level "taken_at" and "cases" (simulate's input mixes both). Cheap for feed lines.
+bool LooksLikeSnapshot(std::string_view bytes);
+
 // The Kafka key a feed message is published under, so that every event of a
 // case reaches one partition: the envelope's `account`; else the account in the
-// case id (`detail.case-id` or a bare `caseId`); else the case id; else "".
+// case id (`detail.case-id` or a bare `caseId`); else the case id; else "". A snapshot's key
+// is its `account`, so it reaches the partition of the account's feed events.
 // Never fails: malformed messages get "" (any partition).
 std::string FeedPartitionKey(std::string_view bytes);
 

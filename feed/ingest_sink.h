@@ -12,6 +12,7 @@
 
 #include "base/status.h"
 #include "feed/dead_letter.h"
+#include "feed/feed_parser.h"
 #include "router/inputs.h"
 
 namespace router {
@@ -35,10 +36,12 @@ struct IngestItem {
   int32_t partition = 0;
   int64_t offset = 0;
   std::string_view payload;
-  const FeedEvent* event = nullptr;  // a feed message, parsed
-  const Acknowledge* ack = nullptr;  // a command (feed/commands.h), parsed
-  std::string_view rejection;        // neither: why the parser refused it
-  std::string_view rejected_case;    // with a rejection: the case it names, when known
+  const FeedEvent* event = nullptr;    // a feed message, parsed
+  const Acknowledge* ack = nullptr;    // a command (feed/commands.h), parsed
+  const Snapshot* snapshot = nullptr;  // a reconciliation snapshot, parsed (its cases apply
+                                       // one after another, as one input at taken_at)
+  std::string_view rejection;          // neither: why the parser refused it
+  std::string_view rejected_case;      // with a rejection: the case it names, when known
   // Where it came from, for people ("line 3"); empty: "<topic>[<partition>]@<offset>".
   std::string_view where;
 };

@@ -184,6 +184,7 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
   if (!options.commands_topic.empty() && options.commands_topic != options.topic) {
     co.topics.push_back(options.commands_topic);
   }
+  if (!options.snapshot_topic.empty()) co.topics.push_back(options.snapshot_topic);
   co.session_timeout_ms = options.session_timeout_ms;
   co.heartbeat_interval_ms = options.heartbeat_interval_ms;
   co.extra["fetch.wait.max.ms"] = std::to_string(options.fetch_wait_ms);
@@ -237,6 +238,7 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
   IngestStats stats;
   std::vector<KafkaMessage> messages;
   std::vector<FeedParseResult> parsed;
+  std::vector<SnapshotParseResult> snapshots;  // one per message (a rejection off that topic)
   std::vector<base::Result<Acknowledge>> commands;
   std::vector<std::string> command_cases;  // the case a refused command names, if any
   std::vector<IngestItem> items;
@@ -264,16 +266,26 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
     }
     if (!messages.empty()) {
       parsed.clear();
+      snapshots.clear();
       commands.clear();
       command_cases.clear();
       items.clear();
       parsed.reserve(messages.size());
+      snapshots.reserve(messages.size());
       commands.reserve(messages.size());
       command_cases.resize(messages.size());
+      auto is_snapshot = [&](const KafkaMessage& m) {
+        return !options.snapshot_topic.empty() && m.topic() == options.snapshot_topic;
+      };
       for (const auto& m : messages) {
+        snapshots.push_back(FeedRejection{});
         if (!options.commands_topic.empty() && m.topic() == options.commands_topic) {
           parsed.push_back(FeedRejection{});
           commands.push_back(ParseCommand(m.payload(), &command_cases[commands.size()]));
+        } else if (is_snapshot(m)) {
+          parsed.push_back(FeedRejection{});
+          snapshots.back() = parser.ParseSnapshot(m.payload());
+          commands.push_back(base::Status::InvalidInput("not a command"));
         } else {
           parsed.push_back(parser.Parse(m.payload()));
           commands.push_back(base::Status::InvalidInput("not a command"));
@@ -294,6 +306,12 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
           } else {
             item.rejection = commands[i].status().message();
             item.rejected_case = command_cases[i];
+          }
+        } else if (is_snapshot(m)) {
+          if (const auto* snap = std::get_if<Snapshot>(&snapshots[i])) {
+            item.snapshot = snap;
+          } else {
+            item.rejection = std::get<FeedRejection>(snapshots[i]).reason;
           }
         } else if (const auto* ev = std::get_if<FeedEvent>(&parsed[i])) {
           item.event = ev;

@@ -27,6 +27,9 @@ struct IngestOptions {
   std::string topic = "support.cases";
   // Also consumed, messages parsed as commands (feed/commands.h); empty: none.
   std::string commands_topic;
+  // Also consumed, messages parsed as reconciliation snapshots (FeedParser::ParseSnapshot);
+  // empty: none.
+  std::string snapshot_topic;
   std::string group = "escalator";
   int session_timeout_ms = 45000;
   int heartbeat_interval_ms = 3000;

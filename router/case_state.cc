@@ -29,6 +29,12 @@ void AddDistinct(std::vector<std::string>& v, const std::string& x) {
   if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
 }
 
+// A fact about the case told at `at` (learned from a snapshot taken at `reconciled_at`).
+void Told(CaseState& s, Timestamp at, const std::optional<Timestamp>& reconciled_at) {
+  Timestamp known = reconciled_at ? std::max(at, *reconciled_at) : at;
+  if (!s.last_fact_at || known > *s.last_fact_at) s.last_fact_at = known;
+}
+
 // A new response clock: everything measured against the previous one is over.
 void StartClock(CaseState& s, Timestamp at) {
   s.clock_start = at;
@@ -100,16 +106,19 @@ struct Folder {
     s.severity_code = e.severity_code;
     s.level = e.level;
     s.opened_at = e.at;
+    s.opened_by_reconciliation = e.reconciled_at.has_value();
     s.first_response_at.reset();
     s.escalation.reset();
     StartClock(s, e.at);
     Remember(s, e.event_id);
+    Told(s, e.at, e.reconciled_at);
   }
   void operator()(const CommunicationAdded& e) {
     // The due of the clock it starts is the escalation's, from the routed that follows.
     if (e.starts_clock) StartClock(s, e.at);
     s.next_action_at = e.next_action_at;
     Remember(s, e.event_id);
+    Told(s, e.at, std::nullopt);
   }
   void operator()(const SeverityChanged& e) {
     s.severity_code = e.to_code;
@@ -117,6 +126,7 @@ struct Folder {
     // The new due and policy are the escalation's, from the routed that follows.
     s.next_action_at = e.next_action_at;
     Remember(s, e.event_id);
+    Told(s, e.at, e.reconciled_at);
   }
   void operator()(const CaseResolved& e) {
     s.status = CaseStatus::kResolved;
@@ -125,6 +135,7 @@ struct Folder {
     s.next_action_at.reset();
     StopEscalation(e.at);
     Remember(s, e.event_id);
+    Told(s, e.at, e.reconciled_at);
   }
   void operator()(const CaseReopened& e) {
     s.status = CaseStatus::kOpen;
@@ -135,6 +146,7 @@ struct Folder {
     StartClock(s, e.at);
     s.next_action_at = e.next_action_at;
     Remember(s, e.event_id);
+    Told(s, e.at, e.reconciled_at);
   }
   void operator()(const Routed& e) {
     if (e.level != 0) s.level = e.level;
@@ -414,6 +426,8 @@ std::string EncodeCaseState(const CaseState& s) {
     EncodeEscalation(*s.escalation, &nested);
     w.Bytes(33, nested);
   }
+  w.OptTime(35, s.last_fact_at);
+  w.Bool(36, s.opened_by_reconciliation);
   return out;
 }
 
@@ -538,6 +552,12 @@ base::Result<CaseState> DecodeCaseState(std::string_view bytes) {
         }
         break;
       }
+      case 35:
+        r.OptTime(w, &s.last_fact_at);
+        break;
+      case 36:
+        r.Bool(w, &s.opened_by_reconciliation);
+        break;
       default:
         r.Skip(w);
     }

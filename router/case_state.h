@@ -69,6 +69,16 @@ struct CaseState {
   std::vector<uint64_t> seen_event_ids;
   int rejected_inputs = 0;
 
+  // The latest instant the case's facts are known as of: the latest opening, communication,
+  // severity change, resolution or reopening folded (its `at`, or for a fact learned from a
+  // reconciliation snapshot the snapshot's taken_at when later). A snapshot taken before it
+  // cannot overrule what the log knows (Decide's reconciliation rules). nullopt: no such fact
+  // yet, or a projection written before the field existed (until the case's next event).
+  std::optional<Timestamp> last_fact_at;
+  // The case was opened by a reconciliation snapshot (its case_opened has reconciled_at): a
+  // CreateCase the feed delivers late for it is no news.
+  bool opened_by_reconciliation = false;
+
   // The escalation state machine of the running (or last) clock, rebuilt by
   // the fold from routed / escalated / paged / handoff_checked / sla_warning /
   // breached / responded / case_resolved events alone: the clock's due,
@@ -107,10 +117,10 @@ void EvolveInPlace(CaseState& state, const Event& event);
 // 19 current_step + 1, 20 step_schedule (repeated), 21 step_paged (repeated),
 // 22 watch_at, 23 due, 24 warning_at, 25 warned, 26 breached, 27 stopped,
 // 28 stopped_at, 29 owner), 34 seen_event_ids (bytes: 8 little-endian bytes per
-// EventIdHash). A RETIRED field repeated what field 33 holds (33's warned also
-// counts a warning made moot by a breach at a severity change). Projections
-// written before carry them; the reader skips them, so an old projection loads
-// the state that folding its events gives today.
+// EventIdHash), 35 last_fact_at, 36 opened_by_reconciliation. A RETIRED field repeated what field
+// 33 holds (33's warned also counts a warning made moot by a breach at a severity change).
+// Projections written before carry them; the reader skips them, so an old projection loads the
+// state that folding its events gives today.
 std::string EncodeCaseState(const CaseState& state);
 // Errors: kCorruption naming the problem.
 base::Result<CaseState> DecodeCaseState(std::string_view bytes);

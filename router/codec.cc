@@ -238,6 +238,7 @@ void Fields(Writer& w, const CaseOpened& e) {
   w.OptTime(11, e.time_created);
   w.String(12, e.language);
   w.String(13, e.event_id);
+  w.OptTime(14, e.reconciled_at);
 }
 
 void Fields(Writer& w, const CommunicationAdded& e) {
@@ -257,13 +258,18 @@ void Fields(Writer& w, const SeverityChanged& e) {
   w.String(7, e.event_id);
   w.OptTime(8, e.due);
   w.OptTime(9, e.next_action_at);
+  w.OptTime(10, e.reconciled_at);
 }
 
-void Fields(Writer& w, const CaseResolved& e) { w.String(3, e.event_id); }
+void Fields(Writer& w, const CaseResolved& e) {
+  w.String(3, e.event_id);
+  w.OptTime(4, e.reconciled_at);
+}
 
 void Fields(Writer& w, const CaseReopened& e) {
   w.String(3, e.event_id);
   w.OptTime(4, e.next_action_at);
+  w.OptTime(5, e.reconciled_at);
 }
 
 void WriteCandidates(Writer& w, uint32_t field, const std::vector<Candidate>& candidates) {
@@ -461,6 +467,9 @@ bool Field(Reader& r, uint32_t f, Wire w, CaseOpened& e) {
     case 13:
       r.String(w, &e.event_id);
       return true;
+    case 14:
+      r.OptTime(w, &e.reconciled_at);
+      return true;
   }
   return false;
 }
@@ -512,14 +521,23 @@ bool Field(Reader& r, uint32_t f, Wire w, SeverityChanged& e) {
     case 9:
       r.OptTime(w, &e.next_action_at);
       return true;
+    case 10:
+      r.OptTime(w, &e.reconciled_at);
+      return true;
   }
   return false;
 }
 
 bool Field(Reader& r, uint32_t f, Wire w, CaseResolved& e) {
-  if (f != 3) return false;
-  r.String(w, &e.event_id);
-  return true;
+  switch (f) {
+    case 3:
+      r.String(w, &e.event_id);
+      return true;
+    case 4:
+      r.OptTime(w, &e.reconciled_at);
+      return true;
+  }
+  return false;
 }
 
 bool Field(Reader& r, uint32_t f, Wire w, CaseReopened& e) {
@@ -529,6 +547,9 @@ bool Field(Reader& r, uint32_t f, Wire w, CaseReopened& e) {
       return true;
     case 4:
       r.OptTime(w, &e.next_action_at);
+      return true;
+    case 5:
+      r.OptTime(w, &e.reconciled_at);
       return true;
   }
   return false;

@@ -37,13 +37,14 @@
 //   case_opened (1)         3 display_id, 4 account, 5 subject, 6 service,
 //                           7 category, 8 severity_code, 9 level (int),
 //                           10 submitted_by, 11 time_created (instant),
-//                           12 language, 13 event_id
+//                           12 language, 13 event_id, 14 reconciled_at
 //   communication_added (2) 3 origin (enum), 4 communication_id, 5 event_id,
 //                           6 starts_clock (bool), 7 due, 8 next_action_at
 //   severity_changed (3)    3 from_code, 4 to_code, 5 from_level (int),
-//                           6 to_level (int), 7 event_id, 8 due, 9 next_action_at
-//   case_resolved (4)       3 event_id
-//   case_reopened (5)       3 event_id, 4 next_action_at
+//                           6 to_level (int), 7 event_id, 8 due, 9 next_action_at,
+//                           10 reconciled_at
+//   case_resolved (4)       3 event_id, 4 reconciled_at
+//   case_reopened (5)       3 event_id, 4 next_action_at, 5 reconciled_at
 //   routed (6)              3 level (int), 4 coverage, 5 business, 6 plan,
 //                           7 fallback (bool), 8 RETIRED reason sentence,
 //                           9 clock_start, 10 due, 11 candidate (repeated
@@ -91,7 +92,9 @@
 // A record written before field 24 (routed), 12 (paged), 8 (target) or 6
 // (input_rejected) existed decodes to a reason of code kProse whose text is
 // the retired sentence field, rendered as-is; new records carry no sentence.
-// Instants not marked otherwise are optional instants: absent = nullopt.
+// Instants not marked otherwise are optional instants: absent = nullopt. reconciled_at (the
+// snapshot instant of a fact learned from a reconciliation snapshot) is absent from every fact
+// the feed told, so records written before it existed read as the feed's.
 #pragma once
 
 #include <cstdint>

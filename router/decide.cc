@@ -78,9 +78,20 @@ std::string_view ActionName(FeedAction a) {
       return "ResolveCase";
     case FeedAction::kReopenCase:
       return "ReopenCase";
+    case FeedAction::kReconcile:
+      return "Reconcile";
   }
   return "unknown";
 }
+
+// The snapshot instant of a reconciled case (FeedAction::kReconcile), else nullopt.
+std::optional<Timestamp> ReconciledAt(const FeedEvent& fe) {
+  if (fe.action != FeedAction::kReconcile) return std::nullopt;
+  return fe.at;
+}
+
+// The support API's status of a resolved case (every other status is an open case).
+constexpr std::string_view kResolvedStatus = "resolved";
 
 std::string Summary(const FeedEvent& fe) {
   std::string s(ActionName(fe.action));
@@ -182,10 +193,12 @@ void FillPlan(Routed& r, const EscalationState& x) {
   r.owner = x.owner;
 }
 
-// Starts a response clock at `at` with `started` (Start / StartFollowUp's
-// result): routed, then whatever fires at `at`.
+// Starts a response clock at `at` with `started` (Start / StartFollowUp / StartLate's
+// result): routed, then whatever fires up to `fire_until` (default: `at`; StartLate's case:
+// the instant the router learned of it).
 void StartClock(Emitter& out, const Call& ctx, Timestamp at,
-                const base::Result<EscalationState>& started, ReasonCode why) {
+                const base::Result<EscalationState>& started, ReasonCode why,
+                std::optional<Timestamp> fire_until = std::nullopt) {
   Routed r = BaseRouted(out.state(), ctx, at);
   r.clock_start = at;
   r.reason.code = why;
@@ -196,7 +209,7 @@ void StartClock(Emitter& out, const Call& ctx, Timestamp at,
   }
   FillPlan(r, *started);
   out.Emit(std::move(r));
-  AdvanceResult fired = Advance(*started, at, ECtx(ctx, out.state().case_id));
+  AdvanceResult fired = Advance(*started, fire_until.value_or(at), ECtx(ctx, out.state().case_id));
   EmitFired(out, fired, 0, fired.events.size());
   Verify(out, fired.state);
 }
@@ -234,8 +247,8 @@ void OnSeverityChanged(Emitter& out, const Call& ctx, const FeedEvent& fe,
   const CaseState& s = out.state();
   // Copied: emitting severity_changed below moves the state to the new code.
   const std::string from_code = s.severity_code;
-  SeverityChanged ev{fe.case_id, fe.at,       from_code,    to_code,     s.level,
-                     to_level,   fe.event_id, std::nullopt, std::nullopt};
+  SeverityChanged ev{fe.case_id, fe.at,       from_code,    to_code,      s.level,
+                     to_level,   fe.event_id, std::nullopt, std::nullopt, ReconciledAt(fe)};
   if (!s.escalation) {
     out.Emit(std::move(ev));
     return;
@@ -289,6 +302,54 @@ Decision DecideCreate(const CaseState& state, const FeedEvent& fe, int level, co
   return out.Finish();
 }
 
+// One case of a reconciliation snapshot taken at fe.at (DecideFeed has checked that its
+// details name the case and that their severity, if any, is levelled). What the snapshot says
+// against what the log holds:
+//  - a case the log never opened: opened if the snapshot has it open (from its timeCreated:
+//    StartLate), ignored if resolved (nobody needs paging for it);
+//  - else nothing when the log knows facts of the case as of fe.at or later (last_fact_at): an
+//    older snapshot never overrules newer facts, and the same snapshot twice changes nothing;
+//  - else, as the feed events it stands for would: another severityCode is a severity change,
+//    resolved in the snapshot but open in the log is a resolution, open in the snapshot but
+//    resolved in the log is a reopening, each at fe.at and marked reconciled_at = fe.at.
+Decision DecideReconcile(const CaseState& state, const FeedEvent& fe, std::optional<int> level,
+                         const Call& ctx) {
+  Emitter out(state);
+  const CaseDetails& d = *fe.details;
+  const bool open = d.status != kResolvedStatus;
+  if (!state.opened) {
+    if (!open) return {};
+    if (!level) {
+      return out.Reject(fe.case_id, ctx.now, {ReasonCode::kCreateWithoutSeverity}, Summary(fe),
+                        fe.event_id);
+    }
+    // The parser refuses a timeCreated after taken_at; a missing one opens the case when learned.
+    const Timestamp opened = d.time_created ? std::min(*d.time_created, fe.at) : fe.at;
+    out.Reserve(8);
+    out.Emit(CaseOpened{fe.case_id, opened, d.display_id.empty() ? fe.display_id : d.display_id,
+                        fe.account, d.subject, d.service_code, d.category_code, d.severity_code,
+                        *level, d.submitted_by, d.time_created, d.language, fe.event_id, fe.at});
+    const CaseState& s = out.state();
+    StartClock(out, ctx, opened,
+               StartLate(ctx.config, s.account, s.service, s.level, opened, fe.at),
+               ReasonCode::kOpened, fe.at);
+    return out.Finish();
+  }
+  if (state.last_fact_at && *state.last_fact_at >= fe.at) return {};
+  if (level && d.severity_code != state.severity_code) {
+    OnSeverityChanged(out, ctx, fe, d.severity_code, *level);
+  }
+  if (!open && out.state().status == CaseStatus::kOpen) {
+    auto stopped = FireBeforeStop(out, ctx, fe.at);
+    out.Emit(CaseResolved{fe.case_id, fe.at, fe.event_id, fe.at});
+    VerifyStopped(out, stopped);
+  } else if (open && out.state().status == CaseStatus::kResolved) {
+    out.Emit(CaseReopened{fe.case_id, fe.at, fe.event_id, std::nullopt, fe.at});
+    OnCaseReopened(out, ctx, fe.at);
+  }
+  return out.Finish();
+}
+
 Decision DecideFeed(const CaseState& state, const FeedEvent& fe, const Call& ctx) {
   Emitter out(state);
   auto reject = [&](Reason reason) {
@@ -315,9 +376,16 @@ Decision DecideFeed(const CaseState& state, const FeedEvent& fe, const Call& ctx
     }
   }
 
+  if (fe.action == FeedAction::kReconcile) {
+    if (details == nullptr) return reject({ReasonCode::kCreateWithoutDetails});
+    return DecideReconcile(state, fe, level, ctx);
+  }
+
   if (fe.action == FeedAction::kCreateCase) {
     if (details == nullptr) return reject({ReasonCode::kCreateWithoutDetails});
     if (!level) return reject({ReasonCode::kCreateWithoutSeverity});
+    // A snapshot opened the case before its CreateCase came (late, not lost): nothing new.
+    if (state.opened && state.opened_by_reconciliation) return {};
     if (state.opened) return reject({ReasonCode::kAlreadyOpened});
     return DecideCreate(state, fe, *level, ctx);
   }
@@ -334,6 +402,7 @@ Decision DecideFeed(const CaseState& state, const FeedEvent& fe, const Call& ctx
 
   switch (fe.action) {
     case FeedAction::kCreateCase:
+    case FeedAction::kReconcile:
       break;  // handled above
     case FeedAction::kAddCommunication: {
       const CaseState& s = out.state();

@@ -122,6 +122,11 @@ base::Status Configure(EscalationState& s, const config::Config& config, int lev
   return base::Status::Ok();
 }
 
+// When the fallback page of a deferred case fires: at the opening, or, for a case learned of
+// late (StartLate), when it was learned. Start and ChangeSeverity leave the policy base at or
+// before it while the page is pending, so for them this is the opening.
+Timestamp DeferredPageAt(const EscalationState& s) { return std::max(s.opened, s.policy_base); }
+
 // The next instant after `from` at which the current step's schedules may
 // have someone new to page: a shift ends while the clock runs, or the closed
 // clock opens (a change of on-call while closed is seen at the opening).
@@ -293,7 +298,7 @@ void Run(EscalationState& s, Timestamp now, const EscalationContext& ctx, Advanc
         t = at;
       }
     };
-    consider(s.deferred_page_pending, s.opened, Kind::kDeferred);
+    consider(s.deferred_page_pending, DeferredPageAt(s), Kind::kDeferred);
     consider(!s.warned, s.warning_at, Kind::kWarn);
     consider(!s.breached, s.due, Kind::kBreach);
     consider(!s.exhausted, s.next_step_at, Kind::kStep);
@@ -360,6 +365,22 @@ base::Result<EscalationState> Start(const config::Config& config, const std::str
   return s;
 }
 
+base::Result<EscalationState> StartLate(const config::Config& config, const std::string& account,
+                                        const std::string& service, int level, Timestamp opened,
+                                        Timestamp learned) {
+  CHECK(learned >= opened, "StartLate: a case is learned of at or after its opening");
+  schedules::CaseCalendars cals;
+  auto s = Start(config, account, service, level, opened, &cals);
+  if (!s.ok() || learned == opened) return s;
+  // Configure keeps `opened`, so the due and the warning still count from it.
+  if (auto status = Configure(*s, config, level, learned); !status.ok()) return status;
+  if (!s->fallback) {
+    s->deferred = !schedules::IsOpen(*cals.coverage, learned);
+    s->deferred_page_pending = s->deferred && !config.services.fallback_schedule.empty();
+  }
+  return s;
+}
+
 std::vector<config::Target> FirstTargets(const EscalationState& state,
                                          const config::Config& config) {
   CHECK(state.current_step == -1 && state.cycle == 0 && state.next_step == 0,
@@ -397,7 +418,7 @@ std::optional<Timestamp> NextActionAt(const EscalationState& s) {
   auto consider = [&](bool live, Timestamp at) {
     if (live && (!best || at < *best)) best = at;
   };
-  consider(s.deferred_page_pending, s.opened);
+  consider(s.deferred_page_pending, DeferredPageAt(s));
   consider(!s.warned, s.warning_at);
   consider(!s.breached, s.due);
   consider(!s.exhausted, s.next_step_at);

@@ -107,6 +107,20 @@ base::Result<EscalationState> Start(const config::Config& config, const std::str
                                     const std::string& service, int level, Timestamp opened,
                                     schedules::CaseCalendars* cals_out = nullptr);
 
+// Starts the escalation of a case opened at `opened` that the router learns of only at
+// `learned` (a reconciliation snapshot found it; the feed missed its CreateCase). The
+// customer's clock runs from the opening: the due and the warning count from `opened`, so a
+// case learned of after its due is breached (Advance fires the warning and the breach at their
+// own instants, as facts). Nothing could be paged before anyone knew of the case, so the
+// policy starts over from `learned`, as at a severity change (step k of cycle c at
+// add(learned, c x target + after_k)), and a case learned of outside its coverage pages the
+// fallback schedule at `learned`. Call Advance(state, learned, ...) to fire what is due then.
+// Equals Start when learned == opened.
+// REQUIRES: learned >= opened. Errors as Start.
+base::Result<EscalationState> StartLate(const config::Config& config, const std::string& account,
+                                        const std::string& service, int level, Timestamp opened,
+                                        Timestamp learned);
+
 // The targets of the first page of a state fresh from Start, as Advance will
 // fire them: the fallback schedule for a deferred case (paged at the opening),
 // else the first step of the steps the case runs (for a fallback case one step

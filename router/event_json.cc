@@ -21,6 +21,12 @@ struct Out {
     if (t) Time(k, *t);
   }
   void Bool(const char* k, bool v) { j[k] = v; }
+  // A fact learned from a reconciliation snapshot says so, and when the snapshot was taken.
+  void Reconciled(const std::optional<Timestamp>& taken_at) {
+    if (!taken_at) return;
+    j["origin"] = "reconciliation";
+    Time("snapshot_taken_at", taken_at);
+  }
 };
 
 Json CandidatesJson(const std::vector<Candidate>& candidates) {
@@ -87,6 +93,7 @@ struct Fields {
     o.Time("time_created", e.time_created);
     o.Str("language", e.language);
     o.Str("event_id", e.event_id);
+    o.Reconciled(e.reconciled_at);
   }
   void operator()(const CommunicationAdded& e) {
     o.Str("origin", std::string(OriginName(e.origin)));
@@ -104,11 +111,16 @@ struct Fields {
     o.Str("event_id", e.event_id);
     o.Time("due", e.due);
     o.Time("next_action_at", e.next_action_at);
+    o.Reconciled(e.reconciled_at);
   }
-  void operator()(const CaseResolved& e) { o.Str("event_id", e.event_id); }
+  void operator()(const CaseResolved& e) {
+    o.Str("event_id", e.event_id);
+    o.Reconciled(e.reconciled_at);
+  }
   void operator()(const CaseReopened& e) {
     o.Str("event_id", e.event_id);
     o.Time("next_action_at", e.next_action_at);
+    o.Reconciled(e.reconciled_at);
   }
   void operator()(const Routed& e) {
     o.Int("level", e.level);

@@ -28,10 +28,11 @@ namespace router {
 
 using base::Timestamp;
 
-// The support feed opened a case (CreateCase with its CaseDetails).
+// The support feed opened a case (CreateCase with its CaseDetails), or a reconciliation
+// snapshot listed an open case the log did not know.
 struct CaseOpened {
   std::string case_id{};
-  Timestamp at{};  // the envelope's time
+  Timestamp at{};  // the envelope's time (reconciled: the case's timeCreated)
   std::string display_id{};
   std::string account{};
   std::string subject{};
@@ -43,6 +44,9 @@ struct CaseOpened {
   std::optional<Timestamp> time_created{};
   std::string language{};
   std::string event_id{};  // the envelope id, remembered for idempotency
+  // Set: the fact came from a reconciliation snapshot (feed/snapshot_parser.h) taken at this
+  // instant, not from the feed ("origin": "reconciliation" in the log's JSON).
+  std::optional<Timestamp> reconciled_at{};
   friend bool operator==(const CaseOpened&, const CaseOpened&) = default;
 };
 
@@ -71,6 +75,9 @@ struct SeverityChanged {
   std::string event_id{};
   std::optional<Timestamp> due{};  // re-targeted from the opening, when known
   std::optional<Timestamp> next_action_at{};
+  // Set: the fact came from a reconciliation snapshot (feed/snapshot_parser.h) taken at this
+  // instant, not from the feed ("origin": "reconciliation" in the log's JSON).
+  std::optional<Timestamp> reconciled_at{};
   friend bool operator==(const SeverityChanged&, const SeverityChanged&) = default;
 };
 
@@ -78,6 +85,9 @@ struct CaseResolved {
   std::string case_id{};
   Timestamp at{};
   std::string event_id{};
+  // Set: the fact came from a reconciliation snapshot (feed/snapshot_parser.h) taken at this
+  // instant, not from the feed ("origin": "reconciliation" in the log's JSON).
+  std::optional<Timestamp> reconciled_at{};
   friend bool operator==(const CaseResolved&, const CaseResolved&) = default;
 };
 
@@ -87,6 +97,9 @@ struct CaseReopened {
   Timestamp at{};
   std::string event_id{};
   std::optional<Timestamp> next_action_at{};
+  // Set: the fact came from a reconciliation snapshot (feed/snapshot_parser.h) taken at this
+  // instant, not from the feed ("origin": "reconciliation" in the log's JSON).
+  std::optional<Timestamp> reconciled_at{};
   friend bool operator==(const CaseReopened&, const CaseReopened&) = default;
 };
 

@@ -34,6 +34,10 @@ enum class FeedAction : uint8_t {
   kAddCommunication = 2,
   kResolveCase = 3,
   kReopenCase = 4,
+  // Not a feed event: one case of a reconciliation snapshot (feed/snapshot_parser.h). `at` is
+  // the snapshot's taken_at; `details` (required) hold the case as DescribeCases returned it,
+  // with its `status` and `timeCreated`. Decide compares it with the case's state.
+  kReconcile = 5,
 };
 
 // Persisted (inside events): never renumber.
@@ -48,8 +52,8 @@ struct FeedEvent {
   FeedAction action = FeedAction::kCreateCase;
   Origin origin = Origin::kNone;
   std::string communication_id;
-  Timestamp at;                        // envelope `time`
-  std::optional<CaseDetails> details;  // present on CreateCase; may be on others
+  Timestamp at;                        // envelope `time` (kReconcile: the snapshot's taken_at)
+  std::optional<CaseDetails> details;  // present on CreateCase and kReconcile; may be on others
 };
 
 // The clock reached `at`: fire whatever is due at or before it.

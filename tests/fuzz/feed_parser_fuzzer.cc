@@ -1,6 +1,7 @@
 // Fuzzes the support feed's parser (feed/feed_parser.h): any bytes give an event or a
-// rejection, never a crash; and the parser, which keeps simdjson's buffers between calls, gives
-// the same answer for the same bytes after parsing something else in between.
+// rejection (and, read as a reconciliation snapshot, a snapshot or a rejection), never a crash; and
+// the parser, which keeps simdjson's buffers between calls, gives the same answer for the same
+// bytes after parsing something else in between.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -43,5 +44,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   router::FeedPartitionKey(bytes);  // never fails, whatever the bytes
   router::AccountFromCaseId(bytes);
+
+  // The same bytes as a reconciliation snapshot: a snapshot or a rejection that says why; every
+  // case accepted names its case and carries its details, every case refused says why.
+  router::LooksLikeSnapshot(bytes);
+  router::SnapshotParseResult snap = parser.ParseSnapshot(bytes);
+  if (const auto* s = std::get_if<router::Snapshot>(&snap)) {
+    if (s->account.empty() || s->cases.size() + s->bad_cases.size() != s->listed) abort();
+    for (const auto& c : s->cases) {
+      if (c.case_id.empty() || !c.details || c.at != s->taken_at) abort();
+    }
+    for (const auto& b : s->bad_cases) {
+      if (b.reason.empty()) abort();
+    }
+  } else if (std::get<router::FeedRejection>(snap).reason.empty()) {
+    abort();
+  }
   return 0;
 }
