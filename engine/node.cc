@@ -16,6 +16,15 @@ namespace router {
 
 namespace {
 
+// The partition an input ties its case to (engine changelog): none for a device's.
+int32_t SourcePartition(const IngestItem& item) {
+  return IsDirectChannel(item.topic) ? -1 : item.partition;
+}
+
+}  // namespace
+
+namespace {
+
 Timestamp InstantOf(const Input& input) {
   return std::visit([](const auto& i) { return i.at; }, input);
 }
@@ -312,7 +321,7 @@ base::Status Node::ApplyItem(const IngestItem& item, Timestamp now, ApplyOutcome
                   case_id, Where(item), now, outcome);
   }
   std::optional<std::string> refused;
-  if (base::Status s = StageInput(now, outcome, &refused); !s.ok()) return s;
+  if (base::Status s = StageInput(SourcePartition(item), now, outcome, &refused); !s.ok()) return s;
   if (refused) KeepDeadLetter(item, *refused, outcome);
   if (!IsDirectChannel(item.topic)) {
     engine_->StageOffset({std::string(item.topic), item.partition, item.offset});
@@ -337,12 +346,14 @@ base::Status Node::ApplySnapshot(const IngestItem& item, Timestamp now, ApplyOut
   for (const FeedEvent& fe : snap.cases) {
     input_ = fe;
     std::optional<std::string> refused;
-    if (base::Status s = StageInput(now, outcome, &refused); !s.ok()) return s;
+    if (base::Status s = StageInput(SourcePartition(item), now, outcome, &refused); !s.ok())
+      return s;
     if (refused) refusals.push_back(fe.case_id + ": " + *refused);
   }
   for (const Snapshot::BadCase& bad : snap.bad_cases) {
     // Stamped like every refusal: the node's event time (Reject).
     Timestamp stamp = std::max(clock_, snap.taken_at);
+    engine_->SetInputPartition(SourcePartition(item));
     if (base::Status s =
             engine_->StageRejection(bad.reason, "snapshot " + Where(item), bad.case_id, stamp);
         !s.ok()) {
@@ -377,7 +388,7 @@ void Node::KeepDeadLetter(const IngestItem& item, const std::string& reason,
 
 // Fires what is due before input_, stages it, counts it and follows its case's timer; a refusal
 // by the core goes to *refused (its input_rejected event is staged), for the caller to keep.
-base::Status Node::StageInput(Timestamp now, ApplyOutcome& outcome,
+base::Status Node::StageInput(int32_t partition, Timestamp now, ApplyOutcome& outcome,
                               std::optional<std::string>* refused) {
   const Timestamp at = InstantOf(input_);
   const std::string& case_id = CaseOf(input_);
@@ -398,7 +409,7 @@ base::Status Node::StageInput(Timestamp now, ApplyOutcome& outcome,
   }
   const auto stage_start = options_.on_decided ? std::chrono::steady_clock::now()
                                                : std::chrono::steady_clock::time_point{};
-  engine_->SetInputPartition(IsDirectChannel(item.topic) ? -1 : item.partition);
+  engine_->SetInputPartition(partition);
   auto staged = engine_->Stage(input_, at);
   if (options_.on_decided) {
     options_.on_decided(
@@ -423,7 +434,7 @@ base::Status Node::Reject(const IngestItem& item, const std::string& reason,
   // When it was refused: the node's event time, or the clock once every source is caught up.
   Timestamp stamp = clock_;
   if (auto w = Watermark(now); w && std::min(*w, now) > stamp) stamp = std::min(*w, now);
-  engine_->SetInputPartition(IsDirectChannel(item.topic) ? -1 : item.partition);
+  engine_->SetInputPartition(SourcePartition(item));
   if (base::Status s = engine_->StageRejection(reason, summary, case_id, stamp); !s.ok()) return s;
   if (!IsDirectChannel(item.topic)) {
     engine_->StageOffset({std::string(item.topic), item.partition, item.offset});

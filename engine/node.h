@@ -250,7 +250,8 @@ class Node {
   void KeepHeld();
   base::Status ApplyItem(const IngestItem& item, base::Timestamp now, ApplyOutcome& outcome);
   base::Status ApplySnapshot(const IngestItem& item, base::Timestamp now, ApplyOutcome& outcome);
-  base::Status StageInput(base::Timestamp now, ApplyOutcome& outcome,
+  // `partition`: the input's source partition (Engine::SetInputPartition), or -1.
+  base::Status StageInput(int32_t partition, base::Timestamp now, ApplyOutcome& outcome,
                           std::optional<std::string>* refused);
   void KeepDeadLetter(const IngestItem& item, const std::string& reason, ApplyOutcome& outcome);
   base::Status Rollback(base::Status failure, Saved& saved,
