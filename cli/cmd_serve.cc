@@ -289,6 +289,14 @@ int RunServe(int argc, char** argv) {
   }
 
   router::ServeSink& engine_sink = **sink;
+  if (node_options.changelog) {
+    // One of several instances: nothing is owned (no timer fires, no page leaves) until the
+    // group assigns partitions and they are restored.
+    if (base::Status s = engine_sink.SetOwnedPartitions({}); !s.ok()) {
+      std::cerr << "escalator serve: " << s.ToString() << "\n";
+      return kExitFailure;
+    }
+  }
   if (!engine_sink.node().engine().report_rollups_kept()) {
     spdlog::warn(
         "the report rollups do not cover this log (written without them): not keeping them; "
@@ -424,6 +432,11 @@ int RunServe(int argc, char** argv) {
             "need a restart");
       }
       if (serve_metrics) serve_metrics->OnConfigReload(failure.empty());
+    }
+    if (engine_sink.TakeOwnershipChanged() && desk) {
+      if (base::Status s = desk->Reown(); !s.ok()) {
+        pager_errors.Error("pager: cannot take up the owned partitions' pages: {}", s.ToString());
+      }
     }
     const router::NodeStats before = engine_sink.node().stats();
     auto fired = engine_sink.FireDue();

@@ -138,7 +138,11 @@ void Engine::StageEvents(const std::vector<Event>& events, const CaseState* stat
     if (const auto* page = std::get_if<Paged>(&e); page != nullptr && state != nullptr) {
       batch_.puts.push_back(
           {store::Family::kOutbox, store::EncodeSeq(seq), OutboxValue(*page, *state)});
-      if (keep_new_pages_) staged_pages_.push_back({seq, *batch_.puts.back().value});
+      // A restored page may be delivered already (its receipt comes in a later record): the
+      // pager takes restored pages from the outbox once the restore is done (pager::Desk).
+      if (keep_new_pages_ && !importing_) {
+        staged_pages_.push_back({seq, *batch_.puts.back().value});
+      }
     }
   }
 }

@@ -170,6 +170,8 @@ class Node {
   // sources, and reloads the timers from the store for the owned partitions. Until the
   // first call every partition counts as owned. Errors: the store's.
   base::Status SetOwnedPartitions(const std::vector<int32_t>& partitions);
+  // Whether the case's partition is owned here (a case tied to none is). Errors: the store's.
+  base::Result<bool> Owns(const std::string& case_id);
   // The partition's next changelog record number here. Errors: the store's.
   base::Result<uint64_t> ChangelogNext(int32_t partition);
   // Applies changelog records of one partition, restored from the topic, in ONE atomic
@@ -282,8 +284,6 @@ class Node {
 
   Input input_;                             // assigned per item, so its strings keep their buffers
   std::optional<std::set<int32_t>> owned_;  // SetOwnedPartitions; nullopt: all
-  // Whether the case's timer may fire here (its partition is owned). Errors: the store's.
-  base::Result<bool> Owns(const std::string& case_id);
   // The timers of the owned cases, from the store.
   base::Status ReloadTimers();
 };

@@ -94,6 +94,7 @@ base::Result<uint64_t> ServeSink::RestorePartition(int32_t partition,
     if (base::Status s = node_->ImportChangelog(chunk); !s.ok()) return s;
     applied += chunk.size();
   }
+  if (applied > 0) ownership_changed_ = true;
   return applied;
 }
 

@@ -49,8 +49,12 @@ class ServeSink : public IngestSink {
     return node_->PendingChangelog(limit);
   }
   base::Status SetOwnedPartitions(const std::vector<int32_t>& partitions) override {
+    ownership_changed_ = true;
     return node_->SetOwnedPartitions(partitions);
   }
+  // Whether the owned partitions changed (or one was restored) since the last call: serve's
+  // pager then takes up the pages it now owns (pager::Desk::Reown).
+  bool TakeOwnershipChanged() { return std::exchange(ownership_changed_, false); }
   base::Result<uint64_t> RestorePartition(int32_t partition,
                                           const std::vector<std::string>& records) override;
   base::Status ConfirmChangelog(const std::vector<std::string>& outbox_keys) override {
@@ -80,6 +84,7 @@ class ServeSink : public IngestSink {
   base::Timestamp ReadNow();
 
   std::unique_ptr<Node> node_;
+  bool ownership_changed_ = false;
   ReadClock clock_;
   base::Timestamp now_{};
   std::function<void()> after_write_;

@@ -21,13 +21,10 @@ base::Status Desk::Start() {
   next_direct_ = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                            std::chrono::system_clock::now().time_since_epoch())
                                            .count());
-  auto pages = node_.OutboxPages();  // flushes: everything in the store is durable
-  if (!pages.ok()) return pages.status();
+  // Reown flushes the store first: everything in it is durable.
+  if (base::Status s = log_.Flush(); !s.ok()) return s;
   hub_.Written(log_.next_seq());
-  if (!pages->empty()) {
-    info_("pager: " + std::to_string(pages->size()) + " page(s) in the outbox from before");
-  }
-  return Offer(std::move(*pages));
+  return Reown();
 }
 
 base::Status Desk::Offer(std::vector<router::OutboxPage> pages) {
@@ -55,6 +52,38 @@ base::Status Desk::Offer(std::vector<router::OutboxPage> pages) {
   stats_.offered += offered.size();
   hub_.Offer(std::move(offered));
   return base::Status::Ok();
+}
+
+base::Status Desk::Reown() {
+  auto pages = node_.OutboxPages();
+  if (!pages.ok()) return pages.status();
+  std::set<uint64_t> owned;
+  std::vector<router::OutboxPage> fresh;
+  for (router::OutboxPage& p : *pages) {
+    auto owns = node_.Owns(p.case_id);
+    if (!owns.ok()) return owns.status();
+    if (!*owns) continue;
+    owned.insert(p.seq);
+    if (pending_.count(p.seq) == 0) fresh.push_back(std::move(p));
+  }
+  std::vector<uint64_t> gone;
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    if (owned.count(it->first) == 0) {
+      gone.push_back(it->first);
+      it = pending_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  if (!gone.empty()) {
+    hub_.Forget(gone);
+    info_("pager: " + std::to_string(gone.size()) +
+          " page(s) left to the new owner of their partition");
+  }
+  if (!fresh.empty()) {
+    info_("pager: " + std::to_string(fresh.size()) + " page(s) in the outbox offered");
+  }
+  return Offer(std::move(fresh));
 }
 
 base::Status Desk::AfterWrite() {

@@ -44,9 +44,9 @@ class Desk {
   // REQUIRES: node, log and hub outlive the desk; nothing else writes the outbox.
   Desk(router::Node& node, store::EventLog& log, Hub& hub, Logger info, Logger warn);
 
-  // Loads the outbox's pages, drops the answered ones and offers the rest (all durable:
-  // the log reports its next seq to the hub). Makes the engine keep new pages for
-  // AfterWrite. Errors: the store's.
+  // Loads the outbox's pages (of the owned partitions: Reown), drops the answered ones and
+  // offers the rest (all durable: the log reports its next seq to the hub). Makes the engine
+  // keep new pages for AfterWrite. Errors: the store's.
   base::Status Start();
 
   // Offers the pages the node's last write decided (see above). Errors: the store's
@@ -57,6 +57,11 @@ class Desk {
   // nothing the hub dated itself; it is the clock for superseding. Errors: the store's;
   // what was not written is kept and retried at the next round.
   base::Status Round();
+
+  // Scale-out: after the node's owned partitions changed (an assignment, a revocation, a
+  // restore), stops sending the pages of cases it no longer owns and offers the outbox's pages
+  // of those it owns and does not hold yet (restored from the changelog). Errors: the store's.
+  base::Status Reown();
 
   // Pages in the outbox not yet confirmed.
   size_t pending() const { return pending_.size(); }
