@@ -51,6 +51,10 @@ void AppendHistory(std::vector<HandledCase>& h, HandledCase c) {
   if (h.size() > kMaxHistoryPerAccount) h.erase(h.begin());
 }
 
+// Changelog records stay under this many bytes of events (Kafka's default message.max.bytes
+// is 1 MB; an event is at most the feed's 64 KiB message and what the core adds to it).
+constexpr size_t kMaxChangelogRecordBytes = 256 * 1024;
+
 // event_partitions_ of an event restored from another log's record: not in this log's own.
 constexpr int32_t kImported = -2;
 
@@ -480,15 +484,30 @@ base::Status Engine::StageChangelog(uint64_t first_seq) {
   if (records.empty()) return base::Status::Ok();
   auto writer = WriterId();
   if (!writer.ok()) return writer.status();
-  for (auto& [partition, record] : records) {
+  for (auto& [partition, whole] : records) {
     auto next = PendingChangelogNext(partition);
     if (!next.ok()) return next.status();
-    record.partition = partition;
-    record.writer = *writer;
-    record.pseq = (**next)++;
-    batch_.puts.push_back({store::Family::kChangelogOutbox,
-                           ChangelogOutboxKey(partition, record.pseq),
-                           EncodeChangelogRecord(record)});
+    // A big write (a batch of a thousand new cases) is cut into records under the topic's
+    // message size; the offsets ride in the last, so a restore that stops between them
+    // consumes the inputs again rather than skipping them.
+    size_t from = 0;
+    do {
+      ChangelogRecord record;
+      record.partition = partition;
+      record.writer = *writer;
+      record.pseq = (**next)++;
+      size_t bytes = 0;
+      while (from < whole.events.size() &&
+             (record.events.empty() ||
+              bytes + whole.events[from].bytes.size() <= kMaxChangelogRecordBytes)) {
+        bytes += whole.events[from].bytes.size() + 16;
+        record.events.push_back(std::move(whole.events[from++]));
+      }
+      if (from == whole.events.size()) record.offsets = std::move(whole.offsets);
+      batch_.puts.push_back({store::Family::kChangelogOutbox,
+                             ChangelogOutboxKey(partition, record.pseq),
+                             EncodeChangelogRecord(record)});
+    } while (from < whole.events.size());
     batch_.puts.push_back(
         {store::Family::kProjections, ChangelogNextKey(partition), std::to_string(**next)});
   }

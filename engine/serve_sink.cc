@@ -66,8 +66,9 @@ base::Result<uint64_t> ServeSink::RestorePartition(int32_t partition,
   uint64_t applied = 0;
   // Records per write: a restore of many records is many writes, each atomic, so a crash
   // halfway resumes from the last one written.
-  constexpr size_t kPerWrite = 256;
+  constexpr size_t kPerWrite = 256, kBytesPerWrite = 8 << 20;
   std::vector<ChangelogRecord> chunk;
+  size_t chunk_bytes = 0;
   for (size_t i = 0; i < records.size(); ++i) {
     auto record = DecodeChangelogRecord(records[i]);
     if (!record.ok()) {
@@ -84,10 +85,12 @@ base::Result<uint64_t> ServeSink::RestorePartition(int32_t partition,
     }
     ++*next;
     chunk.push_back(std::move(*record));
-    if (chunk.size() == kPerWrite) {
+    chunk_bytes += records[i].size();
+    if (chunk.size() == kPerWrite || chunk_bytes >= kBytesPerWrite) {
       if (base::Status s = node_->ImportChangelog(chunk); !s.ok()) return s;
       applied += chunk.size();
       chunk.clear();
+      chunk_bytes = 0;
     }
   }
   if (!chunk.empty()) {
