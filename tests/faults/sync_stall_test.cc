@@ -55,14 +55,18 @@ TEST_CASE(
   const std::string paged_case = "case-111122223333-stall-paged";
   const base::Timestamp opened = serve_fixture::Now();
   serve_fixture::Publish(broker, dir, serve_fixture::CreateCase(paged_case, opened));
-  // More feed while the steps run, one case per publish: batch after batch waits on a sync.
-  ChildProcess feeder(
-      {"/bin/sh", "-c",
-       "for i in 1 2 3 4 5 6 7 8; do echo \"$0\" | sed \"s/STALLN/$i/g\" > " + d + "/one.jsonl; " +
-           serve_fixture::Bin() + " publish --brokers " + broker.bootstrap + " " + d +
-           "/one.jsonl || exit 1; sleep 0.5; done",
-       serve_fixture::CreateCase("case-111122223333-stall-STALLN", serve_fixture::Now())},
-      d + "/feeder.err");
+  // More feed while the steps run, one case per publish, each dated when it is published (event
+  // time follows the feed, as a live feed's does): batch after batch waits on a sync.
+  const base::Timestamp placeholder{std::chrono::milliseconds(978307200123)};
+  const std::string stamp = base::FormatInstant(placeholder);
+  ChildProcess feeder({"/bin/sh", "-c",
+                       "for i in 1 2 3 4 5 6 7 8; do now=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ); "
+                       "echo \"$0\" | sed \"s/STALLN/$i/g; s/" +
+                           stamp + "/$now/g\" > " + d + "/one.jsonl; " + serve_fixture::Bin() +
+                           " publish --brokers " + broker.bootstrap + " " + d +
+                           "/one.jsonl || exit 1; sleep 0.5; done",
+                       serve_fixture::CreateCase("case-111122223333-stall-STALLN", placeholder)},
+                      d + "/feeder.err");
 
   struct Arrival {
     std::string who;
