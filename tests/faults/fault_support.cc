@@ -143,6 +143,45 @@ int64_t CommittedOffset(const std::string& bootstrap, const std::string& group,
   return offset < 0 ? -1 : offset;
 }
 
+Producer::Producer(const std::string& bootstrap) {
+  char errstr[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  for (const auto& [k, v] :
+       std::vector<std::pair<std::string, std::string>>{{"bootstrap.servers", bootstrap},
+                                                        {"message.timeout.ms", "180000"},
+                                                        {"log_level", "0"}}) {
+    REQUIRE(rd_kafka_conf_set(conf, k.c_str(), v.c_str(), errstr, sizeof errstr) ==
+            RD_KAFKA_CONF_OK);
+  }
+  rd_kafka_conf_set_opaque(conf, &failed_);
+  rd_kafka_conf_set_dr_msg_cb(conf, [](rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+    if (m->err) ++*static_cast<int*>(opaque);
+  });
+  rk_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+  REQUIRE(rk_ != nullptr);
+}
+
+Producer::~Producer() {
+  if (rk_) rd_kafka_destroy(static_cast<rd_kafka_t*>(rk_));
+}
+
+void Producer::Produce(const std::string& value) {
+  const rd_kafka_resp_err_t err = rd_kafka_producev(
+      static_cast<rd_kafka_t*>(rk_), RD_KAFKA_V_TOPIC("support.cases"),
+      RD_KAFKA_V_KEY(serve_fixture::kAccount, std::strlen(serve_fixture::kAccount)),
+      RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+  REQUIRE(err == RD_KAFKA_RESP_ERR_NO_ERROR);
+}
+
+int Producer::Flush(std::chrono::seconds limit) {
+  const rd_kafka_resp_err_t err =
+      rd_kafka_flush(static_cast<rd_kafka_t*>(rk_), static_cast<int>(limit.count() * 1000));
+  INFO("flush: " << rd_kafka_err2str(err));
+  REQUIRE(err == RD_KAFKA_RESP_ERR_NO_ERROR);
+  return failed_;
+}
+
 size_t CountLines(const std::string& text, const std::string& what) {
   size_t n = 0;
   std::istringstream in(text);

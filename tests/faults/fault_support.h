@@ -47,6 +47,22 @@ void CheckExactlyOnce(const std::map<std::string, int>& opened,
 int64_t CommittedOffset(const std::string& bootstrap, const std::string& group,
                         const std::string& topic, int32_t partition);
 
+// A librdkafka producer of the test's own (independent of escalator's), which keeps messages
+// produced while the broker is down until it is back (message.timeout.ms 180 s).
+class Producer {
+ public:
+  explicit Producer(const std::string& bootstrap);
+  ~Producer();
+  // Queues `value` for support.cases.
+  void Produce(const std::string& value);
+  // Waits (at most `limit`) until every queued message is delivered or failed; the failures.
+  int Flush(std::chrono::seconds limit);
+
+ private:
+  void* rk_ = nullptr;  // rd_kafka_t*
+  int failed_ = 0;
+};
+
 // How many lines of `text` contain `what`.
 size_t CountLines(const std::string& text, const std::string& what);
 
