@@ -54,7 +54,7 @@ struct FaultOptions {
   std::chrono::milliseconds sync_delay{0};
   // Non-empty: while a file exists at this path, every append to or sync of a file in the
   // log's directory fails with "No space left on device", as on a full disk.
-  std::string full_flag;
+  std::string full_flag = {};
   bool any() const { return sync_delay.count() > 0 || !full_flag.empty(); }
 };
 
@@ -89,7 +89,7 @@ struct Options {
   // timed (it goes to on_write_error); the attempt that succeeds is. For serve's metrics: keep
   // it cheap, it runs on the write path. RocksDB log only (SimLog ignores it).
   std::function<void(double seconds, size_t bytes)> on_write_timed = nullptr;
-  FaultOptions faults;  // testing only; RocksDB log only
+  FaultOptions faults = {};  // testing only; RocksDB log only
 };
 
 // One key update in a column family other than kLog. `value` nullopt deletes.

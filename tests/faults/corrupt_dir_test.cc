@@ -126,6 +126,37 @@ TEST_CASE(
     CheckRefused(broker, config, damaged, wal.string(), "Corruption");
   }
   {
+    INFO("recovery: the damaged directory moved aside, serve rebuilds an empty one from Kafka");
+    // An acknowledgement on the commands topic: the rebuild knows that case was answered.
+    const std::string acked = "case-111122223333-first-0";
+    auto ack = ingest_test::Run({serve_fixture::Bin(), "ack", "--brokers", broker.bootstrap,
+                                 "--case", acked, "--engineer", "alice"});
+    INFO(ack.err);
+    REQUIRE(ack.exit_code == 0);
+    // First without a pager: every page the history decided waits in the outbox.
+    const std::string rebuilt = d + "/rebuilt";
+    auto r = ServeToEnd(broker, config, rebuilt);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.err, Catch::Contains("support.cases[0]@beginning"));
+    auto opened = faults::OpenedInLog(rebuilt);
+    REQUIRE(opened);
+    faults::CheckExactlyOnce(*opened, faults::TopicCases(broker));
+    CHECK(serve_fixture::OfType(serve_fixture::LogOf(rebuilt, acked), "acknowledged").size() == 1);
+    // Then with one: the answered case's page is dropped, not sent; the others go out.
+    const std::string err = d + "/rebuilt.err";
+    auto serve =
+        serve_fixture::StartServe(broker, config, rebuilt, "ipc://" + d + "/rebuilt.sock", err);
+    CHECK(serve_fixture::WaitForText(err, "1 page(s) not sent: their case was answered", 10s));
+    serve_fixture::StopServe(*serve, err);
+    auto log = serve_fixture::LogOf(rebuilt, acked);
+    INFO(serve_fixture::Dump(log));
+    CHECK(serve_fixture::OfType(log, "page_superseded").size() == 1);
+    CHECK(serve_fixture::OfType(serve_fixture::LogOf(rebuilt, "case-111122223333-first-1"),
+                                "page_superseded")
+              .empty());
+  }
+  {
     INFO("a torn last write after a crash opens; the batch it held comes again from Kafka");
     const std::string crashed = copy("crashed");
     auto serve = serve_fixture::StartServe(broker, config, crashed, "ipc://" + d + "/pager.sock",
