@@ -67,7 +67,8 @@ class Producer {
 size_t CountLines(const std::string& text, const std::string& what);
 
 // A small filesystem at `dir`: tmpfs of `mib` MiB when mounting works (root), else nothing
-// is mounted and Fill/Free toggle serve's --fault-disk-full-flag file instead (see mounted()).
+// is mounted and Fill/Free toggle serve's --fault-disk-full-flag file instead (see mounted();
+// ESCALATOR_FAULTS_NO_MOUNT=1 takes that way on purpose).
 // Unmounts on destruction.
 class SmallDisk {
  public:
