@@ -46,6 +46,9 @@ void CheckExactlyOnce(const std::map<std::string, int>& opened,
 // joining the group), or -1 when none is.
 int64_t CommittedOffset(const std::string& bootstrap, const std::string& group,
                         const std::string& topic, int32_t partition);
+// The same without Catch's macros (for a thread of the test's own): nullopt on any error.
+std::optional<int64_t> TryCommittedOffset(const std::string& bootstrap, const std::string& group,
+                                          const std::string& topic, int32_t partition);
 
 // A librdkafka producer of the test's own (independent of escalator's), which keeps messages
 // produced while the broker is down until it is back (message.timeout.ms 180 s).

@@ -3,6 +3,7 @@
 // decided it is durable: SIGKILLed the moment a page arrives, serve has that page in its log.
 #include <signal.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -68,6 +69,24 @@ TEST_CASE(
                        serve_fixture::CreateCase("case-111122223333-stall-STALLN", placeholder)},
                       d + "/feeder.err");
 
+  // Meanwhile, on a thread of its own (the pages' arrival times are read on this one): the
+  // group's committed offset, then what the log holds durably. An offset committed before its
+  // batch is durable shows as more committed than the log holds, a sync stall long.
+  struct Sample {
+    int64_t committed;
+    size_t durable;
+  };
+  std::vector<Sample> samples;
+  std::atomic<bool> sampling{true};
+  std::thread sampler([&] {
+    const auto until = Clock::now() + 15s;
+    while (sampling.load() && Clock::now() < until) {
+      const auto committed =
+          faults::TryCommittedOffset(broker.bootstrap, "escalator", "support.cases", 0);
+      const auto durable = faults::OpenedInLog(data);
+      if (committed && durable) samples.push_back({*committed, durable->size()});
+    }
+  });
   struct Arrival {
     std::string who;
     json page;
@@ -83,6 +102,7 @@ TEST_CASE(
     const auto late = serve_fixture::Now() - (opened + std::chrono::seconds(step_s));
     arrivals.push_back({who, json::parse(*line), std::chrono::duration<double>(late).count()});
   }
+  sampling.store(false);
   // The moment gus's page is here, before anything else: the group's committed offset, then a
   // SIGKILL. Whatever a crash keeps, the page and the offset must be within it.
   const int64_t committed =
@@ -94,6 +114,14 @@ TEST_CASE(
   REQUIRE(fed);
   REQUIRE(*fed == 0);
 
+  sampler.join();
+  std::printf("fsync stall: %zu samples of (committed offset, cases durable) during the stalls\n",
+              samples.size());
+  CHECK(samples.size() >= 3);
+  for (const Sample& s : samples) {
+    INFO("committed " << s.committed << ", durable " << s.durable);
+    CHECK(s.committed <= static_cast<int64_t>(s.durable));
+  }
   for (const auto& a : arrivals) {
     std::printf("fsync stall %d ms: %s's page (step %d) arrived %.2f s after its instant\n",
                 kStallMs, a.who.c_str(), a.page.at("step").get<int>(), a.late_s);
