@@ -24,6 +24,7 @@
 
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "cli/store_faults.h"
 #include "config/config.h"
 #include "engine/engine.h"
 #include "engine/serve_sink.h"
@@ -152,12 +153,21 @@ int RunServe(int argc, char** argv) {
            "exit 0 once every assigned partition is consumed to its end (tests, demos)", ""},
           {"stop-after", true, false,
            "exit 0 once this many messages are consumed and persisted (benchmarks); 0: never", "0"},
+          // Fault injection for tests/faults (README: Failure modes); never in production.
+          {"fault-sync-delay-ms", true, false,
+           "FOR FAULT TESTS ONLY: stall every fsync of the write-ahead log this long (a slow "
+           "disk)",
+           "0"},
+          {"fault-disk-full-flag", true, false,
+           "FOR FAULT TESTS ONLY: while this file exists, every write to the data directory "
+           "fails as on a full disk",
+           ""},
       },
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   const auto& f = parsed.flags;
   int64_t session = 0, heartbeat = 0, max_batch = 0, max_bytes = 0, summary = 0, stop_after = 0,
-          fetch_wait = 0;
+          fetch_wait = 0, fault_sync_delay = 0;
   // The first bad value is the usage error. Options kept as int, and the grace added to a
   // clock, stay within int.
   struct NumberFlag {
@@ -173,6 +183,7 @@ int RunServe(int argc, char** argv) {
            NumberFlag{"max-message-bytes", 1, INT64_MAX, &max_bytes},
            NumberFlag{"summary-interval-s", 1, INT_MAX, &summary},
            NumberFlag{"stop-after", 0, INT64_MAX, &stop_after},
+           NumberFlag{"fault-sync-delay-ms", 0, 600000, &fault_sync_delay},
        }) {
     auto value = IntFlag(kCommand, f, n.name, n.min, n.max);
     if (!value) return kExitUsage;
@@ -231,8 +242,12 @@ int RunServe(int argc, char** argv) {
   // The store tells the hub what is durable; the hub exists only once the log is open.
   std::atomic<pager::Hub*> hub_for_writer{nullptr};
   std::atomic<web::LiveView*> view_for_writer{nullptr};
+  // Readiness exists before the store, whose writer reports failing writes into it.
+  web::Readiness readiness(loaded.config->http.ready_lag);
+  StoreFaults store_faults(readiness, serve_metrics.get(), *f.Get("data"));
   store::Options store_options;
-  store_options.on_written = [&hub_for_writer, &view_for_writer](uint64_t next_seq) {
+  store_options.on_written = [&hub_for_writer, &view_for_writer, &store_faults](uint64_t next_seq) {
+    store_faults.OnWritten();
     if (pager::Hub* hub = hub_for_writer.load()) hub->Written(next_seq);
     if (web::LiveView* view = view_for_writer.load()) view->Written(next_seq);
   };
@@ -246,13 +261,25 @@ int RunServe(int argc, char** argv) {
   // The next batch is consumed, parsed and routed while the last one is written;
   // each stays atomic with its offsets, so a crash still loses nothing.
   store_options.write_behind = true;
-  store_options.on_write_error = [](const base::Status& s) {
-    spdlog::error("store: {}", s.ToString());  // at most ~10 a second: the writer backs off
+  store_options.on_write_error = [&store_faults](const base::Status& s) {
+    store_faults.OnFailure(s);
   };
+  store_options.faults.sync_delay = std::chrono::milliseconds(fault_sync_delay);
+  store_options.faults.full_flag = f.Get("fault-disk-full-flag").value_or("");
+  if (store_options.faults.any()) {
+    spdlog::warn("store: FAULT INJECTION (tests only): WAL syncs stall {} ms{}", fault_sync_delay,
+                 store_options.faults.full_flag.empty()
+                     ? std::string()
+                     : "; writes fail while " + store_options.faults.full_flag + " exists");
+  }
   auto log = store::EventLog::Open(*f.Get("data"), store_options);
   if (!log.ok()) {
     std::cerr << "escalator serve: cannot open the log in " << *f.Get("data") << ": "
               << log.status().ToString() << "\n";
+    if (log.status().code() == base::Code::kCorruption) {
+      std::cerr << "escalator serve: refusing to start on a damaged data directory; README, "
+                   "Failure modes, says how to rebuild it from Kafka\n";
+    }
     return kExitFailure;
   }
 
@@ -336,7 +363,6 @@ int RunServe(int argc, char** argv) {
                  pager_keys ? "CURVE" : "no encryption");
   }
   spdlog::info("timers: {} pending", (*sink)->node().pending_timers());
-  web::Readiness readiness(loaded.config->http.ready_lag);
   readiness.SetTimersLoaded();  // the node loaded them when it opened
   readiness.SetPagerBound(pager_endpoint.empty() || hub != nullptr);
   engine_sink.SetOnSources(

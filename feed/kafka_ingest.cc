@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -348,6 +349,18 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
         spdlog::debug("dead letter {}[{}]@{}: {}", d.topic, d.partition, d.offset, d.reason);
       }
       if (!outcome->dead_letters.empty()) dead_letters_pending = true;
+      // The group hears only what the store holds durably: its reads see written batches only,
+      // and the batch just applied may still be on its way to disk (write-behind) or held back
+      // for event time. So a lag monitor never sees an offset a crash or a full disk undoes.
+      for (auto it = next.begin(); it != next.end();) {
+        const std::optional<int64_t> stored = sink.StoredOffset(it->first.first, it->first.second);
+        if (stored) {
+          it->second = *stored;
+          ++it;
+        } else {
+          it = next.erase(it);
+        }
+      }
       (*consumer)->CommitAsync(next);
       spdlog::debug("batch: {} messages, {} appended, {} duplicates, {} dead letters",
                     messages.size(), outcome->appended, outcome->duplicates,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -47,6 +48,18 @@ enum class OpenCheck {
   kBounds,  // first and last keys against the bounds recorded by Append: constant time
 };
 
+// Faults injected under the RocksDB log, for the fault tests only (serve's --fault-* flags;
+// store/fault_fs.h). None by default.
+struct FaultOptions {
+  // Each sync of a write-ahead log file (*.log) first sleeps this long (a slow disk, an fsync
+  // stall); zero: none.
+  std::chrono::milliseconds sync_delay{0};
+  // Non-empty: while a file exists at this path, every append to or sync of a file in the
+  // log's directory fails with "No space left on device", as on a full disk.
+  std::string full_flag = {};
+  bool any() const { return sync_delay.count() > 0 || !full_flag.empty(); }
+};
+
 struct Options {
   bool sync = true;               // fsync the WAL on every Append (WAL is always on)
   bool create_if_missing = true;  // false: opening a missing log is an error
@@ -55,8 +68,9 @@ struct Options {
   // goes to disk (serve's ingest): Append queues the batch for a writer thread
   // and returns once the batch before it has left the queue. Each batch stays
   // atomic and batches are written in order, so a crash loses at most the
-  // batches not yet written, whole. A failed write is retried with backoff
-  // until it succeeds (reported through on_write_error each time); Flush waits
+  // batches not yet written, whole. A failed write is retried with backoff, at
+  // most 2 s apart, until it succeeds (reported through on_write_error each
+  // time; a disk that was full resumes by itself once space is freed); Flush waits
   // for everything queued. Reads see written batches only, so call Flush before
   // reading what you appended (and before VerifyLog).
   bool write_behind = false;
@@ -77,6 +91,7 @@ struct Options {
   // timed (it goes to on_write_error); the attempt that succeeds is. For serve's metrics: keep
   // it cheap, it runs on the write path. RocksDB log only (SimLog ignores it).
   std::function<void(double seconds, size_t bytes)> on_write_timed = nullptr;
+  FaultOptions faults = {};  // testing only; RocksDB log only
 };
 
 // One key update in a column family other than kLog. `value` nullopt deletes.

@@ -19,7 +19,9 @@
 #include <utility>
 #include <vector>
 
+#include "store/dir_checks.h"
 #include "store/event_log.h"
+#include "store/fault_fs.h"
 #include "store/log_format.h"
 #include "store/rocksdb_options.h"
 
@@ -46,13 +48,21 @@ base::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
 
 // The largest WriteBatch buffer Append keeps for the next append.
 constexpr size_t kMaxKeptBatchBytes = 128u << 20;
+// The longest a failed write-behind write waits before its next attempt: how soon writes
+// resume once the cause is gone (space freed on a full disk).
+constexpr auto kMaxWriteBackoff = std::chrono::milliseconds(2000);
 
 class RocksDbLog final : public EventLog {
  public:
-  RocksDbLog(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
+  RocksDbLog(std::unique_ptr<rocksdb::Env> env, std::unique_ptr<rocksdb::DB> db,
+             std::vector<rocksdb::ColumnFamilyHandle*> handles,
              std::array<rocksdb::ColumnFamilyHandle*, kFamilies.size()> families,
-             const Options& options)
-      : db_(std::move(db)), handles_(std::move(handles)), families_(families) {
+             const Options& options, std::string dir)
+      : env_(std::move(env)),
+        db_(std::move(db)),
+        handles_(std::move(handles)),
+        families_(families),
+        dir_(std::move(dir)) {
     write_options_.sync = options.sync;
     write_options_.disableWAL = false;
     read_only_ = options.read_only;
@@ -72,7 +82,9 @@ class RocksDbLog final : public EventLog {
       writer_.join();  // after it has written everything queued
     }
     for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
-    db_->Close();
+    // A clean close: nothing is being written, so the next open can tell a WAL cut short
+    // from a torn last write (store/dir_checks.h).
+    if (db_->Close().ok() && !read_only_) WriteWalRecord(dir_);
   }
 
   base::Status Flush() override {
@@ -327,7 +339,12 @@ class RocksDbLog final : public EventLog {
       for (auto s = TimedWrite(wb, &seconds); !s.ok(); s = TimedWrite(wb, &seconds)) {
         if (on_write_error_) on_write_error_(FromRocks(s, "append to event log (retrying)"));
         std::this_thread::sleep_for(backoff);
-        backoff = std::min(backoff * 2, std::chrono::milliseconds(10000));
+        backoff = std::min(backoff * 2, kMaxWriteBackoff);
+        // A failed WAL write (or flush) stops RocksDB's writes until it recovers: the recovery
+        // flushes the memtables, which retires the WAL holding the failed record. Out of space,
+        // RocksDB recovers by itself once the directory's filesystem has a write buffer's worth
+        // free (64 MiB; its SstFileManager looks every 5 s) and Resume answers Busy meanwhile;
+        // other errors wait for this Resume.
         db_->Resume();  // leaves a background-error stop, if the cause has gone
       }
       const size_t bytes = wb.GetDataSize();
@@ -438,9 +455,11 @@ class RocksDbLog final : public EventLog {
     return families_[static_cast<size_t>(family)];
   }
 
+  std::unique_ptr<rocksdb::Env> env_;  // fault injection only (null: the default); outlives db_
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // all opened, including unknown ones
   std::array<rocksdb::ColumnFamilyHandle*, kFamilies.size()> families_{};
+  std::string dir_;
   rocksdb::WriteOptions write_options_;
   bool read_only_ = false;
 
@@ -481,6 +500,16 @@ base::Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir,
 
   rocksdb::DBOptions db_options = LogDbOptions();
   db_options.create_if_missing = options.create_if_missing;
+  std::unique_ptr<rocksdb::Env> env;
+  if (options.faults.any()) {
+    env = NewFaultEnv(options.faults);
+    db_options.env = env.get();
+  }
+  if (exists) {
+    if (base::Status s = CheckWalRecord(dir); !s.ok()) {
+      return base::Status::Corruption("open event log in " + dir + ": " + s.message());
+    }
+  }
 
   std::vector<std::string> names;
   if (exists) {
@@ -515,7 +544,15 @@ base::Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir,
   auto s = options.read_only
                ? rocksdb::DB::OpenForReadOnly(db_options, dir, descriptors, &handles, &raw)
                : rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw);
-  if (!s.ok()) return FromRocks(s, "open event log in " + dir);
+  if (!s.ok()) {
+    base::Status status = FromRocks(s, "open event log in " + dir);
+    if (status.code() == base::Code::kCorruption || status.code() == base::Code::kIoError) {
+      std::string message = ExplainOpenFailure(dir, status.message());
+      return status.code() == base::Code::kCorruption ? base::Status::Corruption(message)
+                                                      : base::Status::IoError(message);
+    }
+    return status;
+  }
   std::unique_ptr<rocksdb::DB> db(raw);
 
   std::array<rocksdb::ColumnFamilyHandle*, kFamilies.size()> families{};
@@ -524,8 +561,11 @@ base::Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir,
       if (names[i] == FamilyName(f)) families[static_cast<size_t>(f)] = handles[i];
     }
   }
-  auto log = std::make_unique<RocksDbLog>(std::move(db), std::move(handles), families, options);
+  auto log = std::make_unique<RocksDbLog>(std::move(env), std::move(db), std::move(handles),
+                                          families, options, dir);
   if (auto status = log->Recover(options.check); !status.ok()) return status;
+  // Replayed: the WALs it names are retired, and the next clean close records the new ones.
+  if (!options.read_only) RemoveWalRecord(dir);
   return std::unique_ptr<EventLog>(std::move(log));
 }
 

@@ -7,6 +7,19 @@ void Readiness::SetSources(const std::vector<router::SourceState>& sources) {
   sources_ = sources;
 }
 
+void Readiness::SetStoreFailure(const std::string& why) {
+  std::lock_guard<std::mutex> lock(mu_);
+  store_failure_ = why;
+  store_failed_.store(true);
+}
+
+void Readiness::ClearStoreFailure() {
+  if (!store_failed_.load()) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  store_failure_.clear();
+  store_failed_.store(false);
+}
+
 std::vector<router::SourceState> Readiness::sources() const {
   std::lock_guard<std::mutex> lock(mu_);
   return sources_;
@@ -38,6 +51,10 @@ Readiness::Verdict Readiness::Check() const {
   }
   if (!timers_loaded_.load()) v.reasons.push_back("the timers are not loaded yet");
   if (!pager_bound_.load()) v.reasons.push_back("the pager's socket is not bound");
+  if (store_failed_.load()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!store_failure_.empty()) v.reasons.push_back(store_failure_);
+  }
   v.ready = v.reasons.empty();
   return v;
 }

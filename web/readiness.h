@@ -1,5 +1,6 @@
 // What /readyz judges: serve is ready when its consumer is assigned and caught up to within
-// the configured lag, its timers are loaded, and its pager (when it has one) is bound. Set by
+// the configured lag, its timers are loaded, its pager (when it has one) is bound, and its
+// store's last write succeeded. Set by
 // serve's main loop, read by HTTP threads and the service notifier. Thread-safe.
 #pragma once
 
@@ -21,6 +22,11 @@ class Readiness {
   void SetTimersLoaded() { timers_loaded_.store(true); }
   // Whether the pager's socket is bound (true also when serve runs without a pager).
   void SetPagerBound(bool bound) { pager_bound_.store(bound); }
+  // The store's writes fail (a full disk, an I/O error): not ready, for `why`, until
+  // ClearStoreFailure. From the store's writer thread.
+  void SetStoreFailure(const std::string& why);
+  // A write succeeded: cheap when nothing failed (called after every write).
+  void ClearStoreFailure();
   // The consumer's assignment as the ingest loop last reported it.
   void SetSources(const std::vector<router::SourceState>& sources);
   std::vector<router::SourceState> sources() const;
@@ -37,8 +43,10 @@ class Readiness {
   const int64_t max_lag_;
   std::atomic<bool> timers_loaded_{false};
   std::atomic<bool> pager_bound_{false};
+  std::atomic<bool> store_failed_{false};
   mutable std::mutex mu_;
-  std::vector<router::SourceState> sources_;
+  std::vector<router::SourceState> sources_;  // guarded by mu_
+  std::string store_failure_;                 // guarded by mu_; empty: writes succeed
 };
 
 }  // namespace web

@@ -49,6 +49,8 @@ class ServeMetrics {
   void OnDecided(double seconds) { decide_->Observe(seconds); }
   // Store writer thread: one batch's RocksDB write with its fsync.
   void OnStoreWrite(double seconds) { store_write_->Observe(seconds); }
+  // Store writer thread: one failed write attempt (retried: cli/store_faults.h).
+  void OnStoreWriteFailure() { store_write_failures_->Add(); }
   // Live view thread: one event followed, with the case's state after it when held.
   void OnEvent(const router::Event& event, const router::CaseState* after);
   // Main loop: a configuration reload (SIGHUP) that took effect, or was refused.
@@ -68,6 +70,7 @@ class ServeMetrics {
   metrics::Counter* dead_lettered_;
   metrics::Histogram* batch_apply_;
   metrics::Histogram* store_write_;
+  metrics::Counter* store_write_failures_;
   metrics::Histogram* decide_;
   metrics::Counter* pages_sent_;
   metrics::Counter* pages_delivered_;
