@@ -338,14 +338,26 @@ class RocksDbLog final : public EventLog {
       double seconds = 0;
       for (auto s = TimedWrite(wb, &seconds); !s.ok(); s = TimedWrite(wb, &seconds)) {
         if (on_write_error_) on_write_error_(FromRocks(s, "append to event log (retrying)"));
-        std::this_thread::sleep_for(backoff);
-        backoff = std::min(backoff * 2, kMaxWriteBackoff);
         // A failed WAL write (or flush) stops RocksDB's writes until it recovers: the recovery
         // flushes the memtables, which retires the WAL holding the failed record. Out of space,
         // RocksDB recovers by itself once the directory's filesystem has a write buffer's worth
         // free (64 MiB; its SstFileManager looks every 5 s) and Resume answers Busy meanwhile;
-        // other errors wait for this Resume.
-        db_->Resume();  // leaves a background-error stop, if the cause has gone
+        // other errors wait for this Resume. The next write waits for a flush that succeeds:
+        // RocksDB 7.8 may still hand it to the WAL writer that failed, which aborts the
+        // process on an assertion (fixed upstream by facebook/rocksdb#12448); the flush
+        // switches to a new WAL first.
+        for (bool flushed = false; !flushed;) {
+          std::this_thread::sleep_for(backoff);
+          backoff = std::min(backoff * 2, kMaxWriteBackoff);
+          db_->Resume();  // leaves a background-error stop, if the cause has gone
+          rocksdb::FlushOptions fo;
+          fo.allow_write_stall = true;
+          rocksdb::Status f = db_->Flush(fo, handles_);
+          flushed = f.ok();
+          if (!flushed && on_write_error_) {
+            on_write_error_(FromRocks(f, "flush the event log before retrying"));
+          }
+        }
       }
       const size_t bytes = wb.GetDataSize();
       if (bytes > kMaxKeptBatchBytes) wb = rocksdb::WriteBatch();
