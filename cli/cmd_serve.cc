@@ -294,6 +294,13 @@ int RunServe(int argc, char** argv) {
   options.fetch_wait_ms = static_cast<int>(fetch_wait);
   options.dead_letter_topic = f.Get("dead-letter-topic").value_or("");
   options.changelog_topic = f.Get("changelog-topic").value_or("");
+  options.on_partition_state = [&readiness](int32_t partition, const std::string& state) {
+    if (partition < 0) {
+      readiness.ClearPartitions();
+    } else {
+      readiness.SetPartitionState(partition, state);
+    }
+  };
   options.max_batch = static_cast<size_t>(max_batch);
   options.summary_interval_s = static_cast<int>(summary);
   options.parser.max_message_bytes = static_cast<size_t>(max_bytes);

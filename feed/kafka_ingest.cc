@@ -96,8 +96,13 @@ std::set<std::pair<std::string, int32_t>> RestoreAssigned(
     if (topic == options.topic) numbers.push_back(partition);
   }
   std::set<std::pair<std::string, int32_t>> refused;
+  auto tell = [&](int32_t p, const std::string& state) {
+    if (options.on_partition_state) options.on_partition_state(p, state);
+  };
+  tell(-1, "");
   auto refuse = [&](int32_t p, const std::string& why) {
     spdlog::error("partition {}: refused, not served: {}", p, why);
+    tell(p, "partition " + std::to_string(p) + " is refused, not served: " + why);
     refused.insert({options.topic, p});
     if (!options.commands_topic.empty()) refused.insert({options.commands_topic, p});
   };
@@ -108,6 +113,7 @@ std::set<std::pair<std::string, int32_t>> RestoreAssigned(
   std::vector<int32_t> served;
   for (int32_t p : numbers) {
     const auto started = std::chrono::steady_clock::now();
+    tell(p, "partition " + std::to_string(p) + " is being restored from the changelog");
     std::vector<std::string> records;
     TopicReadOptions read;
     read.brokers = options.brokers;
@@ -128,6 +134,7 @@ std::set<std::pair<std::string, int32_t>> RestoreAssigned(
       continue;
     }
     served.push_back(p);
+    tell(p, "");
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::steady_clock::now() - started)
                         .count();

@@ -42,6 +42,10 @@ struct IngestOptions {
   // The changelog topic (engine/changelog.h), partitioned like the feed: the sink's changelog
   // outbox is produced to it, each record to its partition's number. Empty: none.
   std::string changelog_topic;
+  // With a changelog topic: told, at each assignment, each assigned partition's state for
+  // /readyz: "restoring ..." while it is restored, "" once served, "refused ..." when not.
+  // All states are forgotten at the next assignment (first called with partition -1, "").
+  std::function<void(int32_t partition, const std::string& state)> on_partition_state;
   // Smaller batches measured faster (their working set stays in cache) and page
   // sooner; 1,000 (BENCHMARKS.md "Ingest": 42k vs 35-38k events/s at 5,000).
   size_t max_batch = 1000;

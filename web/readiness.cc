@@ -51,12 +51,27 @@ Readiness::Verdict Readiness::Check() const {
   }
   if (!timers_loaded_.load()) v.reasons.push_back("the timers are not loaded yet");
   if (!pager_bound_.load()) v.reasons.push_back("the pager's socket is not bound");
-  if (store_failed_.load()) {
+  {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!store_failure_.empty()) v.reasons.push_back(store_failure_);
+    if (store_failed_.load() && !store_failure_.empty()) v.reasons.push_back(store_failure_);
+    for (const auto& [partition, why] : partition_states_) v.reasons.push_back(why);
   }
   v.ready = v.reasons.empty();
   return v;
+}
+
+void Readiness::SetPartitionState(int32_t partition, const std::string& why) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (why.empty()) {
+    partition_states_.erase(partition);
+  } else {
+    partition_states_[partition] = why;
+  }
+}
+
+void Readiness::ClearPartitions() {
+  std::lock_guard<std::mutex> lock(mu_);
+  partition_states_.clear();
 }
 
 }  // namespace web

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -27,6 +28,11 @@ class Readiness {
   void SetStoreFailure(const std::string& why);
   // A write succeeded: cheap when nothing failed (called after every write).
   void ClearStoreFailure();
+  // Scale-out: a partition being restored from the changelog, or refused, keeps serve not
+  // ready with `why` until cleared ("" clears it; ClearPartitions clears all, at each
+  // assignment). From the ingest thread.
+  void SetPartitionState(int32_t partition, const std::string& why);
+  void ClearPartitions();
   // The consumer's assignment as the ingest loop last reported it.
   void SetSources(const std::vector<router::SourceState>& sources);
   std::vector<router::SourceState> sources() const;
@@ -45,8 +51,9 @@ class Readiness {
   std::atomic<bool> pager_bound_{false};
   std::atomic<bool> store_failed_{false};
   mutable std::mutex mu_;
-  std::vector<router::SourceState> sources_;  // guarded by mu_
-  std::string store_failure_;                 // guarded by mu_; empty: writes succeed
+  std::vector<router::SourceState> sources_;         // guarded by mu_
+  std::string store_failure_;                        // guarded by mu_; empty: writes succeed
+  std::map<int32_t, std::string> partition_states_;  // guarded by mu_
 };
 
 }  // namespace web

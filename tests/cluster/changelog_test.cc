@@ -420,12 +420,18 @@ TEST_CASE("a changelog that lost its first records: the new owner refuses the pa
   INFO("the changelog now starts at: " << first.out);
   REQUIRE(first.out.rfind("0 ", 0) != 0);  // its first records are gone
 
-  ChildProcess serve_b(ClusterArgs(broker, config, b), b_err);
+  auto serve_b = serve_fixture::StartServeHttp(broker, config, b, b_err,
+                                               {"--changelog-topic", "escalator.changelog"});
   REQUIRE(serve_fixture::WaitForText(b_err, "refused, not served", std::chrono::seconds(30)));
   CHECK_THAT(testing_support::ReadFile(b_err), Catch::Contains("misses records 0.."));
+  // Not ready, saying why.
+  auto ready =
+      ingest_test::Run({"/usr/bin/curl", "-s", "-w", "\n%{http_code}", serve_b.base + "/readyz"});
+  CHECK_THAT(ready.out, Catch::EndsWith("503"));
+  CHECK_THAT(ready.out, Catch::Contains("partition 0 is refused, not served"));
   std::this_thread::sleep_for(std::chrono::seconds(3));
-  CHECK(serve_b.running());
-  serve_fixture::StopServe(serve_b, b_err);
+  CHECK(serve_b.proc->running());
+  serve_fixture::StopServe(*serve_b.proc, b_err);
   CHECK(OpenedByCase(b).empty());  // nothing served from empty state
   CHECK(PagesByCase(b).empty());
 }
