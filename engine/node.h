@@ -157,7 +157,8 @@ class Node {
   // reaches it (zero when due), or nullopt when none is pending.
   std::optional<base::Duration> UntilNextTimer(base::Timestamp now) const;
 
-  // The next offset to consume stored for a partition, or nullopt. Errors: the store's.
+  // The next offset to consume stored for a partition, or nullopt; waits for every appended
+  // batch to be written first (a restore's included). Errors: the store's.
   base::Result<std::optional<int64_t>> StoredOffset(const std::string& topic, int32_t partition);
 
   // Returns once everything applied is durable. Errors: the store's.

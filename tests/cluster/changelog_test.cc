@@ -262,6 +262,13 @@ TEST_CASE("a new instance restores the partitions of one stopped cleanly, and pa
   serve_fixture::StopServe(serve, err);
   const std::string log = testing_support::ReadFile(err);
   CHECK_THAT(log, Catch::Contains("restored"));
+  // Every partition resumed at its restored offsets: the feed is not consumed again. (The
+  // offsets of the last partition restored were once read before they were written.)
+  auto summary = serve.ReadLine(std::chrono::seconds(5));
+  REQUIRE(summary);
+  const json totals = json::parse(*summary);
+  CHECK(totals["consumed"] == 0);
+  CHECK(totals["duplicates"] == 0);
 
   auto pages = PagesByCase(second);
   auto opened = OpenedByCase(second);
