@@ -558,9 +558,6 @@ base::Status Node::RecordDeliveries(const std::vector<Delivered>& receipts,
 
 base::Result<std::optional<int64_t>> Node::StoredOffset(const std::string& topic,
                                                         int32_t partition) {
-  // Reads see written batches only: a restore just queued the partition's offsets (write-behind),
-  // and resuming below them would consume the whole partition again.
-  if (base::Status s = log_->Flush(); !s.ok()) return s;
   return engine_->StoredOffset(topic, partition);
 }
 

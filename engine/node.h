@@ -157,8 +157,9 @@ class Node {
   // reaches it (zero when due), or nullopt when none is pending.
   std::optional<base::Duration> UntilNextTimer(base::Timestamp now) const;
 
-  // The next offset to consume stored for a partition, or nullopt; waits for every appended
-  // batch to be written first (a restore's included). Errors: the store's.
+  // The next offset to consume stored for a partition, or nullopt: as written (reads see
+  // written batches only, so what write-behind still holds is not counted; the ingest loop
+  // commits this to the group, durable only). Errors: the store's.
   base::Result<std::optional<int64_t>> StoredOffset(const std::string& topic, int32_t partition);
 
   // Returns once everything applied is durable. Errors: the store's.

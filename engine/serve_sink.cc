@@ -97,7 +97,12 @@ base::Result<uint64_t> ServeSink::RestorePartition(int32_t partition,
     if (base::Status s = node_->ImportChangelog(chunk); !s.ok()) return s;
     applied += chunk.size();
   }
-  if (applied > 0) ownership_changed_ = true;
+  if (applied > 0) {
+    ownership_changed_ = true;
+    // The assignment reads the restored offsets next, and reads see written batches only:
+    // resuming below them would consume the whole partition again.
+    if (base::Status s = node_->Flush(); !s.ok()) return s;
+  }
   return applied;
 }
 

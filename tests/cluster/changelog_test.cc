@@ -170,13 +170,25 @@ TEST_CASE("log --brokers: bad usage and a missing topic are clear errors") {
 namespace {
 
 // The paged events of each case in an instance's log, as "engineer@step".
+// `escalator log --data` of an instance's directory. A serve just starting may still be creating
+// the log (its column families come one by one): read again, for 5 s at most.
+ingest_test::Output ReadLog(const std::string& data) {
+  ingest_test::Output log;
+  for (int attempt = 0; attempt < 25; ++attempt) {
+    log = ingest_test::Run({serve_fixture::Bin(), "log", "--data", data});
+    if (log.exit_code == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  INFO(log.err);
+  REQUIRE(log.exit_code == 0);
+  return log;
+}
+
 // Empty while serve has not created the log yet.
 std::map<std::string, std::vector<std::string>> PagesByCase(const std::string& data) {
   std::map<std::string, std::vector<std::string>> out;
   if (!std::filesystem::exists(data)) return out;
-  auto log = ingest_test::Run({serve_fixture::Bin(), "log", "--data", data});
-  INFO(log.err);
-  REQUIRE(log.exit_code == 0);
+  auto log = ReadLog(data);
   for (const auto& line : Lines(log.out)) {
     json j = json::parse(line);
     if (j["type"] == "paged") {
@@ -189,8 +201,7 @@ std::map<std::string, std::vector<std::string>> PagesByCase(const std::string& d
 // The case_opened events per case in an instance's log.
 std::map<std::string, int> OpenedByCase(const std::string& data) {
   if (!std::filesystem::exists(data)) return {};
-  auto log = ingest_test::Run({serve_fixture::Bin(), "log", "--data", data});
-  REQUIRE(log.exit_code == 0);
+  auto log = ReadLog(data);
   std::map<std::string, int> out;
   for (const auto& line : Lines(log.out)) {
     json j = json::parse(line);
