@@ -1,0 +1,59 @@
+// The soak's checks, made after every process has stopped, through readers independent of
+// serve: kcat for the topics, `escalator log` and `escalator dead-letters` for the data
+// directory, the devices' own output for what reached them, and the store opened afresh to
+// fold the log against its projections.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tests/soak/soak_feed.h"
+
+namespace soak {
+
+struct RunRecord {
+  std::string bin;                                               // the escalator binary
+  std::string bootstrap;                                         // the embedded broker
+  std::string data;                                              // serve's data directory
+  std::string config;                                            // serve's configuration file
+  std::map<std::string, Message> published;                      // by id
+  std::map<std::string, std::vector<std::string>> device_lines;  // engineer -> stdout lines
+};
+
+struct Check {
+  std::string name;
+  bool ok = false;
+  std::string figure;                 // what was counted, for the summary
+  std::vector<std::string> problems;  // the first few, for the report
+};
+
+struct Figures {
+  uint64_t log_events = 0;
+  uint64_t cases = 0;
+  uint64_t pages = 0;
+  uint64_t delivered = 0;
+  uint64_t acks = 0;
+  uint64_t dead_letters = 0;
+  uint64_t on_topic = 0;
+};
+
+// Every event of the log, as `escalator log --data D --format json` prints it (serve may be
+// running: the command opens the store read-only). Errors: nullopt when the command fails.
+std::optional<std::vector<nlohmann::json>> ReadLog(const std::string& bin, const std::string& data);
+
+// Whether serve has settled: every published valid input is in `log` and every malformed one
+// rejected in it, and no page for an engineer in `with_device` is still waiting for a receipt.
+// Returns what is still missing ("" when settled), for the progress line.
+std::string Unsettled(const std::vector<nlohmann::json>& log,
+                      const std::map<std::string, Message>& published,
+                      const std::set<std::string>& with_device);
+
+// Runs every check over the finished run. REQUIRES: serve, the devices stopped; the broker up.
+std::vector<Check> RunChecks(const RunRecord& run, Figures* figures);
+
+}  // namespace soak
