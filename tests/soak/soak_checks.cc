@@ -6,6 +6,7 @@
 
 #include "config/config.h"
 #include "engine/engine.h"
+#include "engine/layouts.h"
 #include "engine/report_rollups.h"
 #include "store/event_log.h"
 #include "tests/feed/child_process.h"
@@ -250,6 +251,47 @@ std::vector<Check> RunChecks(const RunRecord& run, Figures* figures) {
           return true;
         });
   }
+
+  // Every input consumed: the offsets stored with the log are each partition's end.
+  Check consumed{"every input consumed, offsets at the topic's end", true, "", {}};
+  size_t partitions = 0;
+  for (const auto& [partition, end] : next_offset) {
+    ++partitions;
+    const std::string key = "support.cases/" + std::to_string(partition);
+    std::optional<std::string> stored;
+    if (store_log.ok()) {
+      auto got = (*store_log)->Get(store::Family::kOffsets, key);
+      if (got.ok()) stored = *got;
+    }
+    if (!stored || *stored != std::to_string(end)) {
+      Problem(consumed, key + ": stored offset " + stored.value_or("none") + ", topic end " +
+                            std::to_string(end));
+    }
+  }
+  consumed.figure = std::to_string(partitions) + " partitions at their end";
+  checks.push_back(consumed);
+
+  // No timer left behind: with every source caught up, a timer fires within a second of its
+  // instant, so none still stored may be due well before serve was stopped.
+  Check timers{"no timer left behind", true, "", {}};
+  size_t stored_timers = 0;
+  if (store_log.ok()) {
+    (void)(*store_log)
+        ->Scan(store::Family::kTimers, "", [&](std::string_view key, std::string_view) {
+          ++stored_timers;
+          auto decoded = router::DecodeTimerKey(key);
+          if (!decoded.ok()) {
+            Problem(timers, "a timer key that does not decode: " + decoded.status().ToString());
+          } else if (decoded->first < run.stopped_at - std::chrono::seconds(3)) {
+            Problem(timers, decoded->second + "'s timer at " + base::FormatInstant(decoded->first) +
+                                " never fired (serve stopped " +
+                                base::FormatInstant(run.stopped_at) + ")");
+          }
+          return true;
+        });
+  }
+  timers.figure = std::to_string(stored_timers) + " timers pending, all due later";
+  checks.push_back(timers);
 
   // 4. No page lost: every page the log decided has a receipt from a device of its engineer,
   // was superseded (its case answered before it left), or is still in the outbox; each page a

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "base/time.h"
 #include "tests/soak/soak_feed.h"
 
 namespace soak {
@@ -23,6 +24,7 @@ struct RunRecord {
   std::string config;                                            // serve's configuration file
   std::map<std::string, Message> published;                      // by id
   std::map<std::string, std::vector<std::string>> device_lines;  // engineer -> stdout lines
+  base::Timestamp stopped_at{};  // when the last serve was asked to stop (wall clock)
 };
 
 struct Check {

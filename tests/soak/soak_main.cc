@@ -414,6 +414,7 @@ int main(int argc, char** argv) {
   const fs::path final_err = dir / "serve" / "serve-final.err";
   bool settled = false;
   std::optional<int> final_exit;
+  base::Timestamp stopped_at{};
   {
     ChildProcess serve(serve_args("soak-final"), final_err.string());
     if (!WaitForText(final_err, "kafka: assigned", seconds(60), serve) && !g_interrupted) {
@@ -447,6 +448,7 @@ int main(int argc, char** argv) {
     if (!serve.running()) {
       process_problems.push_back("the final serve exited on its own: " + Tail(final_err, 3));
     }
+    stopped_at = WallNow();
     serve.Signal(SIGTERM);
     final_exit = serve.Wait(seconds(30));
     if (final_exit != 0) {
@@ -482,7 +484,8 @@ int main(int argc, char** argv) {
 
   // The checks.
   const auto check_phase = Steady::now();
-  soak::RunRecord run{o.bin, bootstrap, data, config, shared.published, shared.device_lines};
+  soak::RunRecord run{o.bin,     bootstrap, data, config, shared.published, shared.device_lines,
+                      stopped_at};
   soak::Figures figures;
   std::vector<soak::Check> checks = soak::RunChecks(run, &figures);
   soak::Check processes{"serve died only when killed, stopped cleanly", true, "", {}};
