@@ -86,8 +86,10 @@ std::optional<std::vector<json>> ReadLog(const std::string& bin, const std::stri
 }
 
 std::string Unsettled(const std::vector<json>& log, const std::map<std::string, Message>& published,
+                      const std::map<std::pair<std::string, std::string>, int>& ack_commands,
                       const std::set<std::string>& with_device) {
   std::set<std::string> applied;
+  std::set<std::pair<std::string, std::string>> acknowledged;
   std::set<uint64_t> waiting;
   size_t rejected = 0;
   for (const auto& e : log) {
@@ -97,6 +99,7 @@ std::string Unsettled(const std::vector<json>& log, const std::map<std::string, 
     } else if (auto id = Str(e, "event_id"); !id.empty()) {
       applied.insert(id);
     }
+    if (type == "acknowledged") acknowledged.insert({Str(e, "case"), Str(e, "engineer")});
     if (type == "paged" && with_device.count(Str(e, "engineer"))) waiting.insert(Int(e, "seq"));
     if (type == "delivered" || type == "page_superseded") waiting.erase(Int(e, "paged_seq"));
   }
@@ -108,10 +111,12 @@ std::string Unsettled(const std::vector<json>& log, const std::map<std::string, 
       ++valid_missing;
     }
   }
-  if (valid_missing == 0 && rejected >= bad && waiting.empty()) return "";
-  return std::to_string(valid_missing) + " inputs not applied, " +
-         std::to_string(bad > rejected ? bad - rejected : 0) + " not rejected, " +
-         std::to_string(waiting.size()) + " pages awaiting a device";
+  size_t acks_missing = 0;
+  for (const auto& [key, n] : ack_commands) acks_missing += acknowledged.count(key) ? 0 : 1;
+  if (valid_missing == 0 && rejected >= bad && acks_missing == 0 && waiting.empty()) return "";
+  return std::to_string(valid_missing) + " inputs not applied, " + std::to_string(acks_missing) +
+         " ack commands not applied, " + std::to_string(bad > rejected ? bad - rejected : 0) +
+         " not rejected, " + std::to_string(waiting.size()) + " pages awaiting a device";
 }
 
 std::vector<Check> RunChecks(const RunRecord& run, Figures* figures) {
@@ -398,6 +403,44 @@ std::vector<Check> RunChecks(const RunRecord& run, Figures* figures) {
   acks.figure = std::to_string(answered) + " answered, " + std::to_string(ack_events) +
                 " acknowledged events";
   checks.push_back(acks);
+
+  // 5b. Every acknowledgement sent through the commands topic is on it (kcat) and applied:
+  // an acknowledged event for its case and engineer, no more of them than commands sent (a
+  // repeated ack changes nothing unless the case awaits a response again).
+  Check commands{"every ack command applied", true, "", {}};
+  std::map<std::pair<std::string, std::string>, int> on_commands, ack_events_of;
+  auto command_topic = ReadTopic(run.bootstrap, "escalator.commands");
+  if (!command_topic) {
+    Problem(commands, "kcat could not read escalator.commands");
+    command_topic.emplace();
+  }
+  for (const auto& m : *command_topic) {
+    json j = json::parse(m.payload, nullptr, false);
+    if (j.is_discarded()) {
+      Problem(commands, "a command that is not JSON: " + m.payload.substr(0, 120));
+      continue;
+    }
+    ++on_commands[{Str(j, "case"), Str(j, "engineer")}];
+  }
+  for (const auto& e : *log) {
+    if (Str(e, "type") == "acknowledged") ++ack_events_of[{Str(e, "case"), Str(e, "engineer")}];
+  }
+  for (const auto& [key, sent] : run.ack_commands) {
+    const int topic_n = on_commands.count(key) ? on_commands[key] : 0;
+    const int applied_n = ack_events_of.count(key) ? ack_events_of[key] : 0;
+    const std::string what = key.second + "'s ack of " + key.first;
+    if (topic_n != sent) {
+      Problem(commands, what + ": sent " + std::to_string(sent) + ", on the topic " +
+                            std::to_string(topic_n));
+    }
+    if (applied_n < 1 || applied_n > topic_n) {
+      Problem(commands, what + ": " + std::to_string(topic_n) + " on the topic, " +
+                            std::to_string(applied_n) + " acknowledged events");
+    }
+  }
+  commands.figure = std::to_string(command_topic->size()) + " on escalator.commands, " +
+                    std::to_string(run.ack_commands.size()) + " (case, engineer) acks applied";
+  checks.push_back(commands);
 
   // 6. No escalation step fired twice: one escalated event per (case, clock, cycle, step), one
   // step page per (case, clock, cycle, step, engineer). Each new response clock (a routed

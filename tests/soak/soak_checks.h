@@ -25,6 +25,9 @@ struct RunRecord {
   std::map<std::string, Message> published;                      // by id
   std::map<std::string, std::vector<std::string>> device_lines;  // engineer -> stdout lines
   base::Timestamp stopped_at{};  // when the last serve was asked to stop (wall clock)
+  // Acknowledgements sent through the commands topic (`escalator ack`): (case, engineer) ->
+  // how many.
+  std::map<std::pair<std::string, std::string>, int> ack_commands;
 };
 
 struct Check {
@@ -49,10 +52,12 @@ struct Figures {
 std::optional<std::vector<nlohmann::json>> ReadLog(const std::string& bin, const std::string& data);
 
 // Whether serve has settled: every published valid input is in `log` and every malformed one
-// rejected in it, and no page for an engineer in `with_device` is still waiting for a receipt.
+// rejected in it, every acknowledgement command in `ack_commands` applied, and no page for an
+// engineer in `with_device` is still waiting for a receipt.
 // Returns what is still missing ("" when settled), for the progress line.
 std::string Unsettled(const std::vector<nlohmann::json>& log,
                       const std::map<std::string, Message>& published,
+                      const std::map<std::pair<std::string, std::string>, int>& ack_commands,
                       const std::set<std::string>& with_device);
 
 // Runs every check over the finished run. REQUIRES: serve, the devices stopped; the broker up.

@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 #include <sstream>
@@ -43,13 +44,15 @@ constexpr char kUsage[] =
     "\n"
     "Runs `escalator serve` on the embedded broker with a feed that keeps arriving (cases\n"
     "opened, answered, resolved; malformed messages among them), escalation timers seconds\n"
-    "apart and pager devices that confirm and acknowledge pages; SIGKILLs serve at random\n"
-    "instants N times, restarting it on the same data directory; then lets it settle, stops\n"
-    "it and checks with independent readers (kcat, escalator log, escalator dead-letters, the\n"
-    "store folded afresh): every valid input applied exactly once, every dead letter kept, no\n"
-    "page lost, no step fired twice, every answered acknowledgement in the log, the log\n"
-    "replays to the projections. Progress on stderr; a summary at the end. Exit 0 when every\n"
-    "check holds, 1 when one fails (the run directory is kept), 2 on bad usage.\n"
+    "apart, pager devices that confirm and acknowledge pages, and acknowledgements through the\n"
+    "commands topic (escalator ack). SIGKILLs serve at random instants N times, restarting it\n"
+    "on the same data directory; then lets it settle, stops it and checks with independent\n"
+    "readers (kcat, escalator log, escalator dead-letters, the store folded afresh): every\n"
+    "valid input applied exactly once, every dead letter kept, offsets at each partition's\n"
+    "end, no due timer left, no page lost, no step fired twice, every acknowledgement (answered\n"
+    "on the pager channel or sent as a command) in the log, the log replays to the\n"
+    "projections. Progress on stderr; a summary at the end. Exit 0 when every check holds, 1\n"
+    "when one fails (the run directory is kept), 2 on bad usage.\n"
     "\n"
     "  --kills N          SIGKILLs of serve (default: 20)\n"
     "  --seed S           seeds the feed and the kill instants (default: random; printed)\n"
@@ -64,6 +67,9 @@ constexpr char kUsage[] =
 // stay in the outbox, pending.
 const std::vector<std::string> kDevices = {"alice", "bob", "chen", "dana", "erin", "gus"};
 const std::set<std::string> kAcking = {"bob", "dana", "erin"};
+// Whose pages (every other one) the soak acknowledges through the commands topic, with
+// `escalator ack`: acknowledgements that come through Kafka, consumed with the feed.
+constexpr char kCommandAcker[] = "gus";
 
 std::atomic<bool> g_interrupted{false};
 void OnSignal(int) { g_interrupted = true; }
@@ -193,6 +199,8 @@ struct Shared {
   std::mutex mu;
   std::map<std::string, soak::Message> published;
   std::map<std::string, std::vector<std::string>> device_lines;
+  std::vector<std::string> ack_queue;  // cases whose gus page to acknowledge by command
+  std::map<std::pair<std::string, std::string>, int> ack_commands;  // sent: (case, engineer)
   size_t publish_failures = 0;
   std::string publish_error;
   Steady::time_point last_publish = Steady::now();
@@ -226,7 +234,24 @@ void Feed(const std::string& bin, const std::string& bootstrap, const fs::path& 
       }
       shared.last_publish = Steady::now();
     }
-    if (!opening && !gen.has_follow_ups()) drained = true;
+    std::vector<std::string> acks;
+    {
+      std::lock_guard<std::mutex> lock(shared.mu);
+      acks.swap(shared.ack_queue);
+    }
+    for (const auto& case_id : acks) {
+      auto r = ingest_test::Run(
+          {bin, "ack", "--brokers", bootstrap, "--case", case_id, "--engineer", kCommandAcker}, 60);
+      std::lock_guard<std::mutex> lock(shared.mu);
+      if (r.exit_code != 0) {
+        ++shared.publish_failures;
+        shared.publish_error = r.err;
+      } else {
+        ++shared.ack_commands[{case_id, kCommandAcker}];
+      }
+      shared.last_publish = Steady::now();
+    }
+    if (!opening && !gen.has_follow_ups() && acks.empty()) drained = true;
     std::this_thread::sleep_for(milliseconds(400));
   }
 }
@@ -239,6 +264,11 @@ void ReadDevices(std::vector<std::pair<std::string, ChildProcess*>> devices,
       while (auto line = device->ReadLine(milliseconds(10))) {
         std::lock_guard<std::mutex> lock(shared.mu);
         shared.device_lines[engineer].push_back(*line);
+        if (engineer != kCommandAcker) continue;
+        auto page = nlohmann::json::parse(*line, nullptr, false);
+        if (!page.is_discarded() && !page.contains("type") && page.value("seq", 0) % 2 == 0) {
+          shared.ack_queue.push_back(page.value("case", ""));
+        }
       }
     }
   }
@@ -427,15 +457,17 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(seconds(2));
       Steady::time_point last;
       std::map<std::string, soak::Message> published;
+      std::map<std::pair<std::string, std::string>, int> ack_commands;
       {
         std::lock_guard<std::mutex> lock(shared.mu);
         last = shared.last_publish;
         published = shared.published;
+        ack_commands = shared.ack_commands;
       }
       if (!drained || Since(last) < 10) continue;
       auto log = soak::ReadLog(o.bin, data);
       if (!log) continue;
-      why = soak::Unsettled(*log, published, {kDevices.begin(), kDevices.end()});
+      why = soak::Unsettled(*log, published, ack_commands, {kDevices.begin(), kDevices.end()});
       if (why.empty()) {
         settled = true;
         break;
@@ -484,8 +516,9 @@ int main(int argc, char** argv) {
 
   // The checks.
   const auto check_phase = Steady::now();
-  soak::RunRecord run{o.bin,     bootstrap, data, config, shared.published, shared.device_lines,
-                      stopped_at};
+  soak::RunRecord run{o.bin,      bootstrap,          data,
+                      config,     shared.published,   shared.device_lines,
+                      stopped_at, shared.ack_commands};
   soak::Figures figures;
   std::vector<soak::Check> checks = soak::RunChecks(run, &figures);
   soak::Check processes{"serve died only when killed, stopped cleanly", true, "", {}};
