@@ -41,12 +41,6 @@ std::string SoakId(const std::string& payload) {
   return std::regex_search(payload, m, id) ? m.str() : "";
 }
 
-struct TopicMessage {
-  int partition = 0;
-  int64_t offset = 0;
-  std::string payload;
-};
-
 // The whole topic from its beginning, through kcat (not escalator's own consumer).
 std::optional<std::vector<TopicMessage>> ReadTopic(const std::string& bootstrap,
                                                    const std::string& topic) {
@@ -119,14 +113,14 @@ std::string Unsettled(const std::vector<json>& log, const std::map<std::string, 
          " not rejected, " + std::to_string(waiting.size()) + " pages awaiting a device";
 }
 
-std::vector<Check> RunChecks(const RunRecord& run, Figures* figures) {
+std::vector<Check> Judge(const RunRecord& run, const Observed& seen, Figures* figures) {
   std::vector<Check> checks;
 
   // 1. The feed topic holds what was published, from offset 0 on (the embedded broker drops
   // old messages past ~5 MiB a partition: a run too long for it must say so).
   Check topic{"feed on the topic (kcat)", true, "", {}};
   std::map<std::string, int> on_topic;  // soak id -> copies on the topic
-  auto feed = ReadTopic(run.bootstrap, "support.cases");
+  auto feed = seen.feed;
   if (!feed) {
     Problem(topic, "kcat could not read support.cases");
     feed.emplace();
@@ -161,7 +155,7 @@ std::vector<Check> RunChecks(const RunRecord& run, Figures* figures) {
 
   // 2. Every valid input applied exactly once: its envelope id on exactly one event.
   Check once{"every valid input applied exactly once", true, "", {}};
-  auto log = ReadLog(run.bin, run.data);
+  auto log = seen.log;
   if (!log) {
     Problem(once, "escalator log failed");
     log.emplace();
@@ -199,10 +193,8 @@ std::vector<Check> RunChecks(const RunRecord& run, Figures* figures) {
   // 3. Every malformed message kept as one dead letter (as often as it is on the topic), with
   // its input_rejected event, and produced to the dead-letter topic at least once.
   Check kept{"every dead letter kept", true, "", {}};
-  auto dl =
-      ingest_test::Run({run.bin, "dead-letters", "--data", run.data, "--format", "json"}, 300);
-  if (dl.exit_code != 0) Problem(kept, "escalator dead-letters failed: " + dl.err);
-  auto letters = JsonLines(dl.out);
+  if (!seen.dead_letters) Problem(kept, "escalator dead-letters failed");
+  const auto letters = seen.dead_letters.value_or(std::vector<json>{});
   figures->dead_letters = letters.size();
   std::map<std::string, int> lettered;
   for (const auto& l : letters) {
@@ -213,7 +205,7 @@ std::vector<Check> RunChecks(const RunRecord& run, Figures* figures) {
     }
     ++lettered[id];
   }
-  auto dl_topic = ReadTopic(run.bootstrap, "escalator.dead-letters");
+  const auto& dl_topic = seen.dead_letter_topic;
   std::set<std::string> on_dl_topic;
   if (!dl_topic) {
     Problem(kept, "kcat could not read escalator.dead-letters");
@@ -243,19 +235,7 @@ std::vector<Check> RunChecks(const RunRecord& run, Figures* figures) {
                 " on escalator.dead-letters (at least once each)";
   checks.push_back(kept);
 
-  // The store, opened afresh, for the outbox and the fold.
-  store::Options options;
-  options.read_only = true;
-  options.check = store::OpenCheck::kFull;
-  auto store_log = store::EventLog::Open(run.data, options);
-  std::set<uint64_t> outbox;
-  if (store_log.ok()) {
-    (void)(*store_log)
-        ->Scan(store::Family::kOutbox, "", [&](std::string_view key, std::string_view) {
-          if (key.size() == 8) outbox.insert(store::DecodeSeq(key));
-          return true;
-        });
-  }
+  const std::set<uint64_t>& outbox = seen.outbox;
 
   // Every input consumed: the offsets stored with the log are each partition's end.
   Check consumed{"every input consumed, offsets at the topic's end", true, "", {}};
@@ -264,10 +244,7 @@ std::vector<Check> RunChecks(const RunRecord& run, Figures* figures) {
     ++partitions;
     const std::string key = "support.cases/" + std::to_string(partition);
     std::optional<std::string> stored;
-    if (store_log.ok()) {
-      auto got = (*store_log)->Get(store::Family::kOffsets, key);
-      if (got.ok()) stored = *got;
-    }
+    if (auto it = seen.offsets.find(key); it != seen.offsets.end()) stored = it->second;
     if (!stored || *stored != std::to_string(end)) {
       Problem(consumed, key + ": stored offset " + stored.value_or("none") + ", topic end " +
                             std::to_string(end));
@@ -279,23 +256,18 @@ std::vector<Check> RunChecks(const RunRecord& run, Figures* figures) {
   // No timer left behind: with every source caught up, a timer fires within a second of its
   // instant, so none still stored may be due well before serve was stopped.
   Check timers{"no timer left behind", true, "", {}};
-  size_t stored_timers = 0;
-  if (store_log.ok()) {
-    (void)(*store_log)
-        ->Scan(store::Family::kTimers, "", [&](std::string_view key, std::string_view) {
-          ++stored_timers;
-          auto decoded = router::DecodeTimerKey(key);
-          if (!decoded.ok()) {
-            Problem(timers, "a timer key that does not decode: " + decoded.status().ToString());
-          } else if (decoded->first < run.stopped_at - std::chrono::seconds(3)) {
-            Problem(timers, decoded->second + "'s timer at " + base::FormatInstant(decoded->first) +
-                                " never fired (serve stopped " +
-                                base::FormatInstant(run.stopped_at) + ")");
-          }
-          return true;
-        });
+  if (!seen.store_error.empty()) Problem(timers, "cannot open the store: " + seen.store_error);
+  if (seen.bad_timer_keys > 0) {
+    Problem(timers, std::to_string(seen.bad_timer_keys) + " timer keys that do not decode");
   }
-  timers.figure = std::to_string(stored_timers) + " timers pending, all due later";
+  for (const auto& [due, case_id] : seen.timers) {
+    if (due < run.stopped_at - std::chrono::seconds(3)) {
+      Problem(timers, case_id + "'s timer at " + base::FormatInstant(due) +
+                          " never fired (serve stopped " + base::FormatInstant(run.stopped_at) +
+                          ")");
+    }
+  }
+  timers.figure = std::to_string(seen.timers.size()) + " timers pending, all due later";
   checks.push_back(timers);
 
   // 4. No page lost: every page the log decided has a receipt from a device of its engineer,
@@ -409,7 +381,7 @@ std::vector<Check> RunChecks(const RunRecord& run, Figures* figures) {
   // repeated ack changes nothing unless the case awaits a response again).
   Check commands{"every ack command applied", true, "", {}};
   std::map<std::pair<std::string, std::string>, int> on_commands, ack_events_of;
-  auto command_topic = ReadTopic(run.bootstrap, "escalator.commands");
+  auto command_topic = seen.commands;
   if (!command_topic) {
     Problem(commands, "kcat could not read escalator.commands");
     command_topic.emplace();
@@ -471,10 +443,55 @@ std::vector<Check> RunChecks(const RunRecord& run, Figures* figures) {
                  std::to_string(step_pages.size()) + " step pages, each once";
   checks.push_back(steps);
 
-  // 7. The log replays to the projections: no gap in it, and a fold of every event from
-  // nothing equals the stored case projections and the report rollups.
+  return checks;
+}
+
+Observed Gather(const RunRecord& run) {
+  Observed seen;
+  seen.feed = ReadTopic(run.bootstrap, "support.cases");
+  seen.dead_letter_topic = ReadTopic(run.bootstrap, "escalator.dead-letters");
+  seen.commands = ReadTopic(run.bootstrap, "escalator.commands");
+  seen.log = ReadLog(run.bin, run.data);
+  auto dl =
+      ingest_test::Run({run.bin, "dead-letters", "--data", run.data, "--format", "json"}, 300);
+  if (dl.exit_code == 0) seen.dead_letters = JsonLines(dl.out);
+  store::Options options;
+  options.read_only = true;
+  auto store_log = store::EventLog::Open(run.data, options);
+  if (!store_log.ok()) {
+    seen.store_error = store_log.status().ToString();
+    return seen;
+  }
+  const store::EventLog& log = **store_log;
+  (void)log.Scan(store::Family::kOutbox, "", [&](std::string_view key, std::string_view) {
+    if (key.size() == 8) seen.outbox.insert(store::DecodeSeq(key));
+    return true;
+  });
+  (void)log.Scan(store::Family::kOffsets, "", [&](std::string_view key, std::string_view value) {
+    seen.offsets[std::string(key)] = std::string(value);
+    return true;
+  });
+  (void)log.Scan(store::Family::kTimers, "", [&](std::string_view key, std::string_view) {
+    auto decoded = router::DecodeTimerKey(key);
+    if (decoded.ok()) {
+      seen.timers.push_back(*decoded);
+    } else {
+      ++seen.bad_timer_keys;
+    }
+    return true;
+  });
+  return seen;
+}
+
+// 7. The log replays to the projections: no gap in it, and a fold of every event from
+// nothing equals the stored case projections and the report rollups.
+Check Replay(const RunRecord& run, Figures* figures) {
   Check replay{"the log replays to the projections", true, "", {}};
   auto loaded = config::LoadConfigFile(run.config);
+  store::Options options;
+  options.read_only = true;
+  options.check = store::OpenCheck::kFull;  // every key: proves the log has no gap
+  auto store_log = store::EventLog::Open(run.data, options);
   if (!store_log.ok()) {
     Problem(replay, "cannot open the store: " + store_log.status().ToString());
   } else if (!loaded.config) {
@@ -506,7 +523,12 @@ std::vector<Check> RunChecks(const RunRecord& run, Figures* figures) {
       replay.figure += ", report rollups equal";
     }
   }
-  checks.push_back(replay);
+  return replay;
+}
+
+std::vector<Check> RunChecks(const RunRecord& run, Figures* figures) {
+  std::vector<Check> checks = Judge(run, Gather(run), figures);
+  checks.push_back(Replay(run, figures));
   return checks;
 }
 

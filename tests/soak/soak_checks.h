@@ -47,6 +47,27 @@ struct Figures {
   uint64_t on_topic = 0;
 };
 
+// A message as kcat read it.
+struct TopicMessage {
+  int partition = 0;
+  int64_t offset = 0;
+  std::string payload;
+};
+
+// What the independent readers saw once the run was over.
+struct Observed {
+  std::optional<std::vector<TopicMessage>> feed;               // nullopt: kcat failed
+  std::optional<std::vector<TopicMessage>> dead_letter_topic;  // escalator.dead-letters
+  std::optional<std::vector<TopicMessage>> commands;           // escalator.commands
+  std::optional<std::vector<nlohmann::json>> log;              // escalator log
+  std::optional<std::vector<nlohmann::json>> dead_letters;     // escalator dead-letters
+  std::string store_error;    // set: the store did not open (read-only), nothing below read
+  std::set<uint64_t> outbox;  // page ids still in the outbox
+  std::map<std::string, std::string> offsets;                   // "topic/partition" -> next
+  std::vector<std::pair<base::Timestamp, std::string>> timers;  // (due, case) still stored
+  size_t bad_timer_keys = 0;
+};
+
 // Every event of the log, as `escalator log --data D --format json` prints it (serve may be
 // running: the command opens the store read-only). Errors: nullopt when the command fails.
 std::optional<std::vector<nlohmann::json>> ReadLog(const std::string& bin, const std::string& data);
@@ -60,7 +81,18 @@ std::string Unsettled(const std::vector<nlohmann::json>& log,
                       const std::map<std::pair<std::string, std::string>, int>& ack_commands,
                       const std::set<std::string>& with_device);
 
-// Runs every check over the finished run. REQUIRES: serve, the devices stopped; the broker up.
+// Reads the topics (kcat), the log and the dead letters (escalator), the outbox, offsets and
+// timers (the store, read-only). REQUIRES: serve stopped; the broker up.
+Observed Gather(const RunRecord& run);
+
+// Every check but the replay, over what was seen: pure, so a test can feed it a broken run.
+std::vector<Check> Judge(const RunRecord& run, const Observed& seen, Figures* figures);
+
+// The log folded from nothing against the stored projections and report rollups (and checked
+// for gaps). REQUIRES: serve stopped.
+Check Replay(const RunRecord& run, Figures* figures);
+
+// Gather, Judge, Replay. REQUIRES: serve, the devices stopped; the broker up.
 std::vector<Check> RunChecks(const RunRecord& run, Figures* figures);
 
 }  // namespace soak
