@@ -95,47 +95,22 @@ class ServeSink : public IngestSink {
 // none of them is still held back for event time (the inner sink's HeldBack), sets
 // *stop so the ingest loop ends: what --stop-after N consumed is in the log. Measures the time from
 // the first batch's arrival to the last successful apply (the last event durably in the log).
-class StopAfter : public IngestSink {
+class StopAfter : public ForwardingSink {
  public:
   StopAfter(IngestSink& inner, uint64_t limit, std::atomic<bool>& stop)
-      : inner_(inner), limit_(limit), stop_(stop) {}
+      : ForwardingSink(inner), limit_(limit), stop_(stop) {}
   base::Result<ApplyOutcome> Apply(const std::vector<IngestItem>& items) override;
-  std::optional<int64_t> StoredOffset(const std::string& topic, int32_t partition) override {
-    return inner_.StoredOffset(topic, partition);
-  }
   // Forwards; held inputs apply at the next write, so a stop waiting for them
   // is checked here, before each poll.
   void ReportSources(const std::vector<SourceState>& sources) override;
-  size_t HeldBack() const override { return inner_.HeldBack(); }
   // Forwards; a successful flush after applies moves the end of the measurement
   // to it (the last event durable).
   base::Status Flush() override;
-  base::Result<std::vector<std::pair<std::string, std::string>>> PendingDeadLetters(
-      size_t limit) override {
-    return inner_.PendingDeadLetters(limit);
-  }
-  base::Status ConfirmDeadLetters(const std::vector<std::string>& keys) override {
-    return inner_.ConfirmDeadLetters(keys);
-  }
-  base::Result<std::vector<ChangelogEntry>> PendingChangelog(size_t limit) override {
-    return inner_.PendingChangelog(limit);
-  }
-  base::Status SetOwnedPartitions(const std::vector<int32_t>& partitions) override {
-    return inner_.SetOwnedPartitions(partitions);
-  }
-  base::Result<uint64_t> RestorePartition(int32_t partition,
-                                          const std::vector<std::string>& records) override {
-    return inner_.RestorePartition(partition, records);
-  }
-  base::Status ConfirmChangelog(const std::vector<std::string>& outbox_keys) override {
-    return inner_.ConfirmChangelog(outbox_keys);
-  }
   // Milliseconds from the first Apply call to the end of the last successful
   // one, or of the flush after it.
   int64_t first_to_last_ms() const;
 
  private:
-  IngestSink& inner_;
   uint64_t limit_;
   std::atomic<bool>& stop_;
   uint64_t applied_ = 0;

@@ -130,4 +130,46 @@ class IngestSink {
   }
 };
 
+// A sink that forwards everything to another: the base of decorators (serve's StopAfter and
+// MeteredSink), which override only what they add to, so a hook added here reaches the inner
+// sink through every decorator. REQUIRES: `inner` outlives it.
+class ForwardingSink : public IngestSink {
+ public:
+  explicit ForwardingSink(IngestSink& inner) : inner_(inner) {}
+  base::Result<ApplyOutcome> Apply(const std::vector<IngestItem>& items) override {
+    return inner_.Apply(items);
+  }
+  std::optional<int64_t> StoredOffset(const std::string& topic, int32_t partition) override {
+    return inner_.StoredOffset(topic, partition);
+  }
+  void ReportSources(const std::vector<SourceState>& sources) override {
+    inner_.ReportSources(sources);
+  }
+  size_t HeldBack() const override { return inner_.HeldBack(); }
+  base::Status Flush() override { return inner_.Flush(); }
+  base::Result<std::vector<std::pair<std::string, std::string>>> PendingDeadLetters(
+      size_t limit) override {
+    return inner_.PendingDeadLetters(limit);
+  }
+  base::Status ConfirmDeadLetters(const std::vector<std::string>& keys) override {
+    return inner_.ConfirmDeadLetters(keys);
+  }
+  base::Result<std::vector<ChangelogEntry>> PendingChangelog(size_t limit) override {
+    return inner_.PendingChangelog(limit);
+  }
+  base::Status ConfirmChangelog(const std::vector<std::string>& outbox_keys) override {
+    return inner_.ConfirmChangelog(outbox_keys);
+  }
+  base::Status SetOwnedPartitions(const std::vector<int32_t>& partitions) override {
+    return inner_.SetOwnedPartitions(partitions);
+  }
+  base::Result<uint64_t> RestorePartition(int32_t partition,
+                                          const std::vector<std::string>& records) override {
+    return inner_.RestorePartition(partition, records);
+  }
+
+ protected:
+  IngestSink& inner_;
+};
+
 }  // namespace router

@@ -86,41 +86,13 @@ class ServeMetrics {
 };
 
 // An IngestSink decorator that times each Apply and counts its messages into ServeMetrics.
-class MeteredSink : public router::IngestSink {
+class MeteredSink : public router::ForwardingSink {
  public:
-  MeteredSink(router::IngestSink& inner, ServeMetrics& metrics) : inner_(inner), m_(metrics) {}
+  MeteredSink(router::IngestSink& inner, ServeMetrics& metrics)
+      : ForwardingSink(inner), m_(metrics) {}
   base::Result<router::ApplyOutcome> Apply(const std::vector<router::IngestItem>& items) override;
-  std::optional<int64_t> StoredOffset(const std::string& topic, int32_t partition) override {
-    return inner_.StoredOffset(topic, partition);
-  }
-  void ReportSources(const std::vector<router::SourceState>& sources) override {
-    inner_.ReportSources(sources);
-  }
-  size_t HeldBack() const override { return inner_.HeldBack(); }
-  base::Status Flush() override { return inner_.Flush(); }
-  base::Result<std::vector<std::pair<std::string, std::string>>> PendingDeadLetters(
-      size_t limit) override {
-    return inner_.PendingDeadLetters(limit);
-  }
-  base::Status ConfirmDeadLetters(const std::vector<std::string>& keys) override {
-    return inner_.ConfirmDeadLetters(keys);
-  }
-  base::Result<std::vector<router::ChangelogEntry>> PendingChangelog(size_t limit) override {
-    return inner_.PendingChangelog(limit);
-  }
-  base::Status SetOwnedPartitions(const std::vector<int32_t>& partitions) override {
-    return inner_.SetOwnedPartitions(partitions);
-  }
-  base::Result<uint64_t> RestorePartition(int32_t partition,
-                                          const std::vector<std::string>& records) override {
-    return inner_.RestorePartition(partition, records);
-  }
-  base::Status ConfirmChangelog(const std::vector<std::string>& outbox_keys) override {
-    return inner_.ConfirmChangelog(outbox_keys);
-  }
 
  private:
-  router::IngestSink& inner_;
   ServeMetrics& m_;
 };
 
