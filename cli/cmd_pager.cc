@@ -1,23 +1,29 @@
 // `escalator pager`: a device on serve's pager channel for one engineer
-// (pager/device.h). Shows each page once, confirms its receipt, and
+// (pager/device.h), connected to one serve or to every instance of several
+// (--endpoint A,B). Shows each page once, confirms its receipt, and
 // acknowledges on demand: every page with --ack, or the page whose number is
-// typed on stdin. Pages are delivered at least once: a page seen before
-// (--seen-file keeps them across restarts) is confirmed again, not shown.
+// typed on stdin. Pages are delivered at least once, and after a handover a
+// partition's new owner sends a pending page again under its own seq: a page
+// whose stable id (pager::StablePageId) was seen before (--seen-file keeps
+// them across restarts) is confirmed again to whoever sent it, not shown.
 // Bounded by --count and --timeout so scripts and tests end.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "base/time.h"
 #include "cli/cli_support.h"
@@ -34,8 +40,8 @@ constexpr char kCommand[] = "pager";
 std::atomic<bool> g_stop{false};
 void OnStopSignal(int) { g_stop.store(true); }
 
-// The page ids this device has shown, kept in a file (one decimal id per line) so a restarted
-// device shows none twice. Each id is written before its page is shown.
+// The stable ids of the pages this device has shown, kept in a file (one per line) so a
+// restarted device shows none twice. Each id is written before its page is shown.
 class SeenPages {
  public:
   // Loads `path` (missing: nothing seen yet) and opens it for appending; "" keeps ids in
@@ -44,7 +50,7 @@ class SeenPages {
     if (path.empty()) return base::Status::Ok();
     std::ifstream in(path);
     for (std::string line; std::getline(in, line);) {
-      if (!line.empty()) seen_.insert(std::strtoull(line.c_str(), nullptr, 10));
+      if (!line.empty()) seen_.insert(line);
     }
     fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd_ < 0) return base::Status::InvalidInput("cannot write --seen-file '" + path + "'");
@@ -53,19 +59,36 @@ class SeenPages {
   ~SeenPages() {
     if (fd_ >= 0) ::close(fd_);
   }
-  bool Seen(uint64_t seq) const { return seen_.count(seq) > 0; }
-  // Remembers `seq`: in the file first (a kill after this shows it never again).
-  void Add(uint64_t seq) {
-    seen_.insert(seq);
+  bool Seen(const std::string& id) const { return seen_.count(id) > 0; }
+  // Remembers `id`: in the file first (a kill after this shows it never again).
+  void Add(const std::string& id) {
+    seen_.insert(id);
     if (fd_ < 0) return;
-    const std::string line = std::to_string(seq) + "\n";
+    const std::string line = id + "\n";
     (void)!::write(fd_, line.data(), line.size());
   }
 
  private:
-  std::set<uint64_t> seen_;
+  std::set<std::string> seen_;
   int fd_ = -1;
 };
+
+// The endpoints of --endpoint: one, or several separated by commas (every instance of serve
+// in one group). Errors: kInvalidInput for an empty one.
+base::Result<std::vector<std::string>> SplitEndpoints(const std::string& text) {
+  std::vector<std::string> out;
+  size_t from = 0;
+  while (true) {
+    const size_t comma = text.find(',', from);
+    std::string one = text.substr(from, comma == std::string::npos ? comma : comma - from);
+    if (one.empty()) {
+      return base::Status::InvalidInput("--endpoint has an empty endpoint in '" + text + "'");
+    }
+    out.push_back(std::move(one));
+    if (comma == std::string::npos) return out;
+    from = comma + 1;
+  }
+}
 
 // Reads page numbers typed on stdin without blocking; nullopt when none is ready.
 class TypedAcks {
@@ -110,9 +133,13 @@ int RunPager(int argc, char** argv) {
       "over the same connection: each one with --ack, or the one whose number you type and\n"
       "Enter. Acknowledgement answers print as ACK lines once serve has them on disk. Ends\n"
       "after --count pages (exit 0) or --timeout seconds (exit 0 without --count, else 1), or\n"
-      "on SIGINT/SIGTERM. Status lines go to stderr.",
+      "on SIGINT/SIGTERM. Status lines go to stderr. With several endpoints a page that comes\n"
+      "from more than one instance (a handover) is shown once.",
       {
-          {"endpoint", true, true, "serve's pager endpoint (tcp://HOST:PORT or ipc://PATH)", ""},
+          {"endpoint", true, true,
+           "serve's pager endpoint (tcp://HOST:PORT or ipc://PATH); several instances of serve: "
+           "every one's, separated by commas",
+           ""},
           {"engineer", true, true, "the engineer whose pages to show", ""},
           {"device", true, false, "this device's name (one engineer may have several)", "default"},
           {"ack", false, false, "acknowledge every page as it arrives", ""},
@@ -164,8 +191,16 @@ int RunPager(int argc, char** argv) {
   if (base::Status s = seen.Open(f.Get("seen-file").value_or("")); !s.ok()) {
     return UsageError(kCommand, s.message());
   }
-  auto device = pager::Device::Connect(options);
-  if (!device.ok()) return UsageError(kCommand, device.status().message());
+  auto endpoints = SplitEndpoints(options.endpoint);
+  if (!endpoints.ok()) return UsageError(kCommand, endpoints.status().message());
+  std::vector<std::unique_ptr<pager::Device>> devices;
+  for (const std::string& endpoint : *endpoints) {
+    pager::DeviceOptions one = options;
+    one.endpoint = endpoint;
+    auto device = pager::Device::Connect(one);
+    if (!device.ok()) return UsageError(kCommand, device.status().message());
+    devices.push_back(std::move(*device));
+  }
 
   struct sigaction sa {};
   sa.sa_handler = OnStopSignal;
@@ -176,14 +211,20 @@ int RunPager(int argc, char** argv) {
   using Clock = std::chrono::steady_clock;
   const auto deadline =
       timeout_s > 0 ? Clock::now() + std::chrono::seconds(timeout_s) : Clock::time_point::max();
-  const auto slice = std::chrono::milliseconds(100);
+  // Each device waits its share of 100 ms, so a round over all of them stays ~100 ms.
+  const auto slice = std::chrono::milliseconds(std::max<int64_t>(10, 100 / devices.size()));
   TypedAcks typed;
   uint64_t next_ref = 1;
   std::set<uint64_t> unanswered;  // refs of acknowledgements sent, not yet answered
+  // A typed number names a page shown; its ack goes to the instance that sent the page last,
+  // which is the current owner of the case's partition (only owners page). Numbers are seqs
+  // of the first sender's log, so two instances may show the same one: the latest shown wins.
+  std::map<uint64_t, std::string> shown_ids;                       // number shown -> id
+  std::map<std::string, std::pair<size_t, uint64_t>> last_sender;  // id -> (device, its seq)
   long long shown = 0;
-  auto acknowledge = [&](uint64_t seq) {
+  auto acknowledge = [&](size_t from, uint64_t seq) {
     const uint64_t ref = next_ref++;
-    if (base::Status s = (*device)->Acknowledge(seq, ref); !s.ok()) {
+    if (base::Status s = devices[from]->Acknowledge(seq, ref); !s.ok()) {
       std::cerr << "escalator pager: " << s.message() << std::endl;
       return;
     }
@@ -191,10 +232,21 @@ int RunPager(int argc, char** argv) {
   };
   // Done once enough pages were shown and every acknowledgement asked for is answered.
   auto done = [&] { return count > 0 && shown >= count && unanswered.empty(); };
+  size_t turn = 0;
   while (!g_stop.load() && !done() && Clock::now() < deadline) {
-    if (auto typed_seq = typed.Next()) acknowledge(*typed_seq);
+    if (auto typed_seq = typed.Next()) {
+      auto id = shown_ids.find(*typed_seq);
+      auto sender = id == shown_ids.end() ? last_sender.end() : last_sender.find(id->second);
+      if (sender == last_sender.end()) {
+        acknowledge(0, *typed_seq);  // serve answers "refused" for a page it does not know
+      } else {
+        acknowledge(sender->second.first, sender->second.second);
+      }
+    }
+    const size_t from = turn++ % devices.size();
+    pager::Device& device = *devices[from];
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    auto message = (*device)->Receive(std::min(slice, left));
+    auto message = device.Receive(std::min(slice, left));
     if (!message.ok()) {
       std::cerr << "escalator pager: ignored a message: " << message.status().message()
                 << std::endl;
@@ -202,7 +254,7 @@ int RunPager(int argc, char** argv) {
     }
     if (!*message) continue;
     if (const auto* welcome = std::get_if<pager::Welcome>(&**message)) {
-      std::cerr << "escalator pager: connected to " << options.endpoint << " as "
+      std::cerr << "escalator pager: connected to " << (*endpoints)[from] << " as "
                 << welcome->engineer << "'s " << welcome->device << "; " << welcome->pending
                 << " page(s) pending" << std::endl;
     } else if (const auto* error = std::get_if<pager::ServeError>(&**message)) {
@@ -218,19 +270,23 @@ int RunPager(int argc, char** argv) {
       }
     } else {
       const auto& page = std::get<pager::Page>(**message);
-      if (!seen.Seen(page.seq)) {
-        seen.Add(page.seq);
+      const std::string id = pager::StablePageId(page);
+      last_sender[id] = {from, page.seq};
+      if (!seen.Seen(id)) {
+        seen.Add(id);
         ++shown;
+        shown_ids[page.seq] = id;
         if (json) {
           std::cout << pager::EncodePage(page) << std::endl;
         } else {
           std::cout << "PAGE #" << page.seq << " " << options.engineer << "  "
                     << pager::FormatPageLine(page) << std::endl;
         }
-        if (ack_all) acknowledge(page.seq);
+        if (ack_all) acknowledge(from, page.seq);
       }
-      // Confirmed whether shown now or before: serve resends until it has a receipt.
-      if (base::Status s = (*device)->ConfirmReceipt(page.seq); !s.ok()) {
+      // Confirmed whether shown now or before, to the instance that sent it: it resends
+      // until it has a receipt.
+      if (base::Status s = device.ConfirmReceipt(page.seq); !s.ok()) {
         std::cerr << "escalator pager: " << s.message() << std::endl;
       }
     }

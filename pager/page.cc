@@ -1,8 +1,11 @@
 #include "pager/page.h"
 
 #include <cstdint>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <utility>
+
+#include "base/hash.h"
 
 namespace pager {
 
@@ -34,9 +37,23 @@ base::Status OptionalString(const json& j, const char* name, std::string* out) {
 
 }  // namespace
 
+std::string StablePageId(const Page& page) {
+  // Separated by NUL, which none of the fields holds, so no two field lists hash alike.
+  std::string key = page.case_id;
+  for (const std::string& part : {page.engineer, std::to_string(page.step),
+                                  std::to_string(base::ToUnixMillis(page.at)), page.target}) {
+    key += '\0';
+    key += part;
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(base::Fnv1a64(key)));
+  return hex;
+}
+
 std::string EncodePage(const Page& page) {
   nlohmann::ordered_json j;
   j["seq"] = page.seq;
+  j["id"] = StablePageId(page);
   j["case"] = page.case_id;
   j["engineer"] = page.engineer;
   j["at"] = base::FormatInstant(page.at);

@@ -4,8 +4,10 @@
 //
 // JSON (one object, UTF-8): the outbox entry's own fields, as the router wrote
 // them ({"case","engineer","at","step","target","reason",...}), plus "seq",
-// the paged event's sequence number in the log: the page id. Delivery is
-// at least once (resent until a device confirms it), and devices show a seq
+// the paged event's sequence number in the sending instance's log (receipts
+// and acks name a page by it), and "id", the page's stable id (StablePageId).
+// Delivery is at least once (resent until a device confirms it, and sent again
+// by a new owner after a handover under its own seq), so devices show an id
 // once.
 #pragma once
 
@@ -38,6 +40,13 @@ struct Page {
   std::optional<base::Timestamp> due;  // the first response target's instant
   friend bool operator==(const Page&, const Page&) = default;
 };
+
+// The page's id, the same on every instance that holds the paged event: 16 hex digits of
+// FNV-1a over the case, engineer, step, decision instant and target. Seqs differ from log to
+// log (a partition's new owner restores a pending page under its own seq, or fires again a step
+// whose record the old owner had not yet published, at the same event-time instant), so
+// devices deduplicate by this and confirm by seq. Published (webhooks' page id): never change.
+std::string StablePageId(const Page& page);
 
 // What a level means to the customer (DESIGN.md): "urgent: full production outage" for 1, ...
 // "" for a level outside 1..4.

@@ -138,10 +138,10 @@ std::chrono::milliseconds Backoff(const PostOptions& options, int failed_attempt
   return std::min(d, options.max_backoff);
 }
 
-std::vector<std::string> PageHeaders(uint64_t page_id, const std::string& body,
+std::vector<std::string> PageHeaders(const std::string& page_id, const std::string& body,
                                      const std::vector<std::string>& secrets) {
   std::vector<std::string> headers = {"Content-Type: application/json",
-                                      std::string(kPageIdHeader) + ": " + std::to_string(page_id)};
+                                      std::string(kPageIdHeader) + ": " + page_id};
   if (!secrets.empty()) {
     headers.push_back(std::string(kSignatureHeader) + ": " + SignatureHeader(secrets, body));
   }

@@ -62,9 +62,9 @@ PostOutcome PostWithRetry(const std::string& url, const std::string& body,
                           const SleepFn& sleep);
 
 // The headers a page's post carries: Content-Type: application/json, the
-// page id (kPageIdHeader: `page_id`) and, when `secrets` is not empty, the
-// signature of `body` (pager/webhook_signature.h).
-std::vector<std::string> PageHeaders(uint64_t page_id, const std::string& body,
+// page's stable id (kPageIdHeader: pager::StablePageId, as `page_id` in the body) and, when
+// `secrets` is not empty, the signature of `body` (pager/webhook_signature.h).
+std::vector<std::string> PageHeaders(const std::string& page_id, const std::string& body,
                                      const std::vector<std::string>& secrets);
 
 // The backoff before attempt `failed_attempts + 1`: first_backoff doubled

@@ -78,7 +78,8 @@ ordered_json Mrkdwn(const std::string& text, size_t max) {
 
 std::string WebhookBody(const Page& p) {
   ordered_json j;
-  j["page_id"] = p.seq;
+  j["page_id"] = StablePageId(p);
+  j["seq"] = p.seq;
   j["case"] = p.case_id;
   j["display_id"] = p.display_id;
   j["customer"] = p.customer;

@@ -3,13 +3,15 @@
 //
 // Our JSON (one object; "due" is null when the page has no target instant,
 // other unknown strings are ""):
-//   {"page_id":N, "case":C, "display_id":D, "customer":A, "level":L,
+//   {"page_id":I, "seq":N, "case":C, "display_id":D, "customer":A, "level":L,
 //    "level_meaning":M, "subject":S, "service":V, "severity":Y, "due":T|null,
 //    "step":n, "target":G, "engineer":E, "why":R, "reason_code":K,
 //    "decided_at":T}
-// Instants are ISO 8601 UTC (base::FormatInstant). page_id is the page's seq:
-// the same on every delivery of one page, so a receiver can drop a repeat
-// (it is also in header X-Escalator-Page-Id).
+// Instants are ISO 8601 UTC (base::FormatInstant). page_id is the page's
+// stable id (pager::StablePageId, 16 hex digits): the same on every delivery
+// of one page, from any instance of serve, so a receiver can drop a repeat (it
+// is also in header X-Escalator-Page-Id). seq is the sending instance's
+// number for the page.
 #pragma once
 
 #include <string>

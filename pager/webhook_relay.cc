@@ -15,12 +15,13 @@ std::string WebhookRelay::Body(const Page& page) const {
 
 WebhookRelay::Handled WebhookRelay::Handle(const Page& page) {
   Handled h;
-  if (auto it = remembered_.find(page.seq); it != remembered_.end()) {
+  const std::string id = StablePageId(page);
+  if (auto it = remembered_.find(id); it != remembered_.end()) {
     h.verdict = it->second ? Verdict::kDeliveredBefore : Verdict::kGaveUpBefore;
     return h;
   }
   const std::string body = Body(page);
-  h.outcome = post_(settings_.url, body, PageHeaders(page.seq, body, settings_.secrets));
+  h.outcome = post_(settings_.url, body, PageHeaders(id, body, settings_.secrets));
   if (h.outcome.delivered) {
     h.verdict = Verdict::kDelivered;
   } else if (h.outcome.abandoned) {
@@ -29,8 +30,12 @@ WebhookRelay::Handled WebhookRelay::Handle(const Page& page) {
   } else {
     h.verdict = Verdict::kGaveUp;
   }
-  remembered_[page.seq] = h.outcome.delivered;
-  while (remembered_.size() > settings_.max_remembered) remembered_.erase(remembered_.begin());
+  remembered_[id] = h.outcome.delivered;
+  remembered_order_.push_back(id);
+  while (remembered_.size() > settings_.max_remembered) {
+    remembered_.erase(remembered_order_.front());
+    remembered_order_.pop_front();
+  }
   return h;
 }
 

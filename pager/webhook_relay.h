@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <string>
@@ -34,7 +35,7 @@ struct RelaySettings {
   std::string url;
   WebhookFormat format = WebhookFormat::kJson;
   std::vector<std::string> secrets;  // sign with all (rotation); none: unsigned
-  // The most pages remembered; past it the oldest (lowest seq) is forgotten,
+  // The most pages remembered; past it the oldest (first posted) is forgotten,
   // so a long-running gateway stays bounded. A forgotten page that comes again
   // is posted again, which the page id header lets the receiver drop.
   size_t max_remembered = 100000;
@@ -76,7 +77,10 @@ class WebhookRelay {
  private:
   RelaySettings settings_;
   PostFn post_;
-  std::map<uint64_t, bool> remembered_;  // seq -> delivered (else given up)
+  // By stable page id (pager::StablePageId), so a page an instance sends again under its own
+  // seq after a handover is not posted twice: id -> delivered (else given up).
+  std::map<std::string, bool> remembered_;
+  std::deque<std::string> remembered_order_;  // the ids in remembered_, oldest first
 };
 
 // "delivered", "gave up", "abandoned", "delivered before", "gave up before".

@@ -96,14 +96,18 @@ TEST_CASE("pager-gateway: a page retried after a 500 is delivered once, signed; 
   REQUIRE(paged.size() == 1);
   const std::string seq = std::to_string(paged[0].at("seq").get<uint64_t>());
   const auto seen = receiver.seen();
-  REQUIRE(seen.size() == 2);  // the 500, then the 200
+  REQUIRE(seen.size() == 2);               // the 500, then the 200
+  const std::string id = seen[0].page_id;  // the stable id (pager::StablePageId): 16 hex
+  CHECK(id.size() == 16);
+  CHECK(id.find_first_not_of("0123456789abcdef") == std::string::npos);
   for (const auto& s : seen) {
-    CHECK(s.page_id == seq);
+    CHECK(s.page_id == id);
     CHECK(s.signature_ok);
     const json body = json::parse(s.body);
     CHECK(body.at("case") == "case-hook");
     CHECK(body.at("engineer") == "alice");
-    CHECK(std::to_string(body.at("page_id").get<uint64_t>()) == seq);
+    CHECK(body.at("page_id") == id);
+    CHECK(std::to_string(body.at("seq").get<uint64_t>()) == seq);
   }
   CHECK(WaitForText(d + "/gateway.err", "page " + seq + " for alice: delivered (status 200, 2",
                     seconds(1)));

@@ -308,3 +308,56 @@ TEST_CASE(
                     seconds(5)));
   StopServe(*serve, d + "/serve.err");
 }
+
+TEST_CASE("a device on two instances shows a page both send once, and confirms it to each") {
+  // Two serves in their own groups on one feed decide the same pages (event time), each under
+  // its own seq: what a partition's old and new owner do around a handover.
+  TempDir dir;
+  const std::string d = dir.str();
+  Broker broker(1, d + "/broker.err");
+  const std::string config = AliceOnlyConfig(dir);
+  const std::string endpoint_a = "ipc://" + d + "/a.sock", endpoint_b = "ipc://" + d + "/b.sock";
+  auto start = [&](const std::string& name, const std::string& endpoint) {
+    auto args = ServeArgs(broker, config, d + "/" + name);
+    args.insert(args.end(), {"--pager-endpoint", endpoint, "--group", "group-" + name});
+    auto serve = std::make_unique<ChildProcess>(args, d + "/" + name + ".err");
+    REQUIRE(WaitForText(d + "/" + name + ".err", "assigned", seconds(30)));
+    return serve;
+  };
+  // b's log begins with a refused line, so the two logs number the same pages differently.
+  testing_support::WriteFile(d + "/refused.jsonl", "not json\n");
+  auto simulated = ingest_test::Run({Bin(), "simulate", "--config", config, "--input",
+                                     d + "/refused.jsonl", "--data", d + "/b", "--quiet"});
+  INFO(simulated.err);
+  REQUIRE(simulated.exit_code == 0);
+  auto serve_a = start("a", endpoint_a);
+  auto serve_b = start("b", endpoint_b);
+  Publish(broker, dir, CreateCase("case-both-1", Now()));
+  Publish(broker, dir, CreateCase("case-both-2", Now()));
+  for (const char* c : {"case-both-1", "case-both-2"}) {
+    REQUIRE(WaitForEvents(d + "/a", c, "paged", 1).size() == 1);
+    REQUIRE(WaitForEvents(d + "/b", c, "paged", 1).size() == 1);
+  }
+  auto alice = Pager(endpoint_a + "," + endpoint_b, "alice", {"--timeout", "8"}, d + "/alice.err");
+  auto lines = LinesUntilExit(*alice, milliseconds(20000));
+  INFO(testing_support::ReadFile(d + "/alice.err"));
+  REQUIRE(lines.size() == 2);  // one per page, though both instances sent each
+  std::set<std::string> cases;
+  for (const auto& line : lines) cases.insert(json::parse(line).at("case").get<std::string>());
+  CHECK(cases == std::set<std::string>{"case-both-1", "case-both-2"});
+  // Each instance got its receipt, under its own seq.
+  for (const char* c : {"case-both-1", "case-both-2"}) {
+    CHECK(WaitForEvents(d + "/a", c, "paged", 1)[0].at("seq") !=
+          WaitForEvents(d + "/b", c, "paged", 1)[0].at("seq"));
+  }
+  for (const char* name : {"a", "b"}) {
+    for (const char* c : {"case-both-1", "case-both-2"}) {
+      auto paged = WaitForEvents(d + "/" + name, c, "paged", 1);
+      auto delivered = WaitForEvents(d + "/" + name, c, "delivered", 1);
+      REQUIRE(delivered.size() == 1);
+      CHECK(delivered[0].at("paged_seq") == paged[0].at("seq"));
+    }
+  }
+  StopServe(*serve_a, d + "/a.err");
+  StopServe(*serve_b, d + "/b.err");
+}

@@ -112,3 +112,37 @@ TEST_CASE("a page reads as one line for people") {
         "2026-11-24T03:00:00.250Z  case case-1  step 1 via schedule/video-sme-primary: on call in "
         "layer weekly  (seq 42)");
 }
+
+TEST_CASE("a page's stable id ignores the seq and changes with any field it is made of") {
+  const pager::Page p = Sample();
+  const std::string id = pager::StablePageId(p);
+  CHECK(id.size() == 16);
+  CHECK(id.find_first_not_of("0123456789abcdef") == std::string::npos);
+  pager::Page restored = p;
+  restored.seq = 9001;  // the same paged event in another instance's log
+  restored.subject = "subject as the new owner's projection has it";
+  CHECK(pager::StablePageId(restored) == id);
+  auto changed = [&](auto&& edit) {
+    pager::Page q = p;
+    edit(q);
+    return pager::StablePageId(q) != id;
+  };
+  CHECK(changed([](pager::Page& q) { q.case_id = "case-2"; }));
+  CHECK(changed([](pager::Page& q) { q.engineer = "bob"; }));
+  CHECK(changed([](pager::Page& q) { q.step = 2; }));
+  CHECK(changed([](pager::Page& q) { q.at += std::chrono::milliseconds(1); }));
+  CHECK(changed([](pager::Page& q) { q.target = "edm"; }));
+  // Fields joined without a separator would make these two alike.
+  pager::Page a = p, b = p;
+  a.case_id = "ab";
+  a.engineer = "c";
+  b.case_id = "a";
+  b.engineer = "bc";
+  CHECK(pager::StablePageId(a) != pager::StablePageId(b));
+  // On the wire beside the seq, and the same after a round trip.
+  auto j = nlohmann::json::parse(pager::EncodePage(p));
+  CHECK(j.at("id") == id);
+  auto back = pager::DecodePage(pager::EncodePage(p));
+  REQUIRE(back.ok());
+  CHECK(pager::StablePageId(*back) == id);
+}

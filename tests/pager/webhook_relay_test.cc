@@ -107,12 +107,13 @@ TEST_CASE("the post carries the format's body, the page id and the signature of 
   pager::WebhookRelay slack(settings, post.fn());
   (void)slack.Handle(PageNo(9));
   REQUIRE(post.bodies.size() == 2);
-  CHECK(post.bodies[0].find("\"page_id\":9") != std::string::npos);
+  const std::string id = pager::StablePageId(PageNo(9));
+  CHECK(post.bodies[0].find("\"page_id\":\"" + id + "\"") != std::string::npos);
   CHECK(post.bodies[1].find("\"blocks\"") != std::string::npos);
   const auto& h = post.headers[0];
   REQUIRE(h.size() == 3);
   CHECK(h[0] == "Content-Type: application/json");
-  CHECK(h[1] == "X-Escalator-Page-Id: 9");
+  CHECK(h[1] == "X-Escalator-Page-Id: " + id);
   const std::string prefix = "X-Escalator-Signature: ";
   REQUIRE(h[2].starts_with(prefix));
   const std::string signature = h[2].substr(prefix.size());
@@ -128,6 +129,18 @@ TEST_CASE("without secrets no signature header is sent") {
   (void)relay.Handle(PageNo(1));  // only the headers matter here
   REQUIRE(post.headers.size() == 1);
   CHECK(post.headers[0].size() == 2);
+}
+
+TEST_CASE("a page sent again under another seq (a new owner after a handover) is not posted") {
+  FakePost post({Delivered(), Delivered()});
+  pager::WebhookRelay relay(Settings(), post.fn());
+  pager::Page page = PageNo(7);
+  CHECK(relay.Handle(page).verdict == Verdict::kDelivered);
+  page.seq = 31;  // the same paged event, restored into the new owner's log
+  CHECK(relay.Handle(page).verdict == Verdict::kDeliveredBefore);
+  page.step = 2;  // another page
+  CHECK(relay.Handle(page).verdict == Verdict::kDelivered);
+  CHECK(post.bodies.size() == 2);
 }
 
 TEST_CASE("past max_remembered the oldest page is forgotten and would be posted again") {

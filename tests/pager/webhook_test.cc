@@ -69,7 +69,7 @@ pager::Page Sample() {
 const std::string kBody = R"({"page_id":42})";
 
 std::vector<std::string> Headers(const std::vector<std::string>& secrets = {"s3cret"}) {
-  return pager::PageHeaders(42, kBody, secrets);
+  return pager::PageHeaders("42", kBody, secrets);
 }
 
 }  // namespace
@@ -211,7 +211,7 @@ TEST_CASE("every attempt is signed and carries the same page id") {
   const std::string body = pager::WebhookBody(Sample());
   testing_support::WebhookServer server({Answer(500), Answer(503), Answer(200)}, "s3cret");
   Sleeps sleeps;
-  auto out = pager::PostWithRetry(server.url(), body, pager::PageHeaders(42, body, {"s3cret"}),
+  auto out = pager::PostWithRetry(server.url(), body, pager::PageHeaders("42", body, {"s3cret"}),
                                   Fast(), sleeps.fn());
   CHECK(out.delivered);
   const auto seen = server.seen();
@@ -264,7 +264,8 @@ TEST_CASE("verification skips other schemes and malformed entries, takes either 
 
 TEST_CASE("the webhook body carries the page's fields as JSON") {
   auto j = nlohmann::json::parse(pager::WebhookBody(Sample()));
-  CHECK(j["page_id"] == 42);
+  CHECK(j["page_id"] == pager::StablePageId(Sample()));
+  CHECK(j["seq"] == 42);
   CHECK(j["case"] == "case-1");
   CHECK(j["display_id"] == "ACME-1234");
   CHECK(j["customer"] == "acme");
