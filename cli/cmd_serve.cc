@@ -30,6 +30,7 @@
 #include "engine/serve_sink.h"
 #include "feed/kafka_commands.h"
 #include "feed/kafka_ingest.h"
+#include "feed/kafka_producer.h"
 #include "pager/curve.h"
 #include "pager/desk.h"
 #include "pager/hub.h"
@@ -376,6 +377,21 @@ int RunServe(int argc, char** argv) {
       [&readiness](const std::vector<router::SourceState>& s) { readiness.SetSources(s); });
   web::AckQueue http_acks;
   uint64_t next_http_ack = 0;
+  // With several instances, an acknowledgement posted here for a case another instance owns
+  // goes to the commands topic, which the owner consumes (README "Several instances").
+  std::unique_ptr<router::KafkaProducer> ack_forwarder;
+  web::ForwardAck forward_ack;
+  if (!options.changelog_topic.empty() && !options.commands_topic.empty()) {
+    forward_ack = [&](const router::Acknowledge& ack) -> base::Status {
+      if (!ack_forwarder) {
+        auto created = router::KafkaProducer::Create(options.brokers);
+        if (!created.ok()) return created.status();
+        ack_forwarder = std::move(*created);
+      }
+      // Bounded: the main loop (timers, pages) waits for it.
+      return router::SendAck(*ack_forwarder, options.commands_topic, ack, 2000);
+    };
+  }
   std::unique_ptr<web::LiveView> view;
   std::unique_ptr<web::HttpServer> http;
   if (!http_address.empty()) {
@@ -498,9 +514,12 @@ int RunServe(int argc, char** argv) {
                              hub ? hub->stats().refused_keys.load() : 0);
     }
     if (http) {
-      auto applied = web::ApplyHttpAcks(engine_sink.node(), http_acks, next_http_ack, [&] {
-        if (desk) (void)desk->AfterWrite();
-      });
+      auto applied = web::ApplyHttpAcks(
+          engine_sink.node(), http_acks, next_http_ack,
+          [&] {
+            if (desk) (void)desk->AfterWrite();
+          },
+          forward_ack);
       if (!applied.ok()) {
         pager_errors.Error("http: cannot record acknowledgements: {}", applied.status().ToString());
       }

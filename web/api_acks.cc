@@ -9,7 +9,8 @@
 namespace web {
 
 base::Result<size_t> ApplyHttpAcks(router::Node& node, AckQueue& queue, uint64_t& next_offset,
-                                   const std::function<void()>& after_write) {
+                                   const std::function<void()>& after_write,
+                                   const ForwardAck& forward) {
   std::vector<std::shared_ptr<AckQueue::Request>> taken = queue.Take();
   if (taken.empty()) return size_t{0};
   std::vector<std::pair<AckQueue::Request*, AckAnswer>> answers;
@@ -27,11 +28,27 @@ base::Result<size_t> ApplyHttpAcks(router::Node& node, AckQueue& queue, uint64_t
       answers.emplace_back(&r, AckAnswer{503, "failed", "not recorded: " + failure.message()});
       continue;
     }
+    router::Acknowledge ack{r.case_id, r.engineer, r.at};
+    if (forward) {
+      auto owned = node.Owns(r.case_id);
+      if (!owned.ok()) {
+        failure = owned.status();
+        answers.emplace_back(&r, AckAnswer{503, "failed", "not recorded: " + failure.message()});
+        continue;
+      }
+      if (!state->opened || !*owned) {
+        base::Status sent = forward(ack);
+        answers.emplace_back(
+            &r, sent.ok() ? AckAnswer{202, "forwarded",
+                                      "sent to the instance that owns the case's partition"}
+                          : AckAnswer{503, "failed", "not forwarded: " + sent.message()});
+        continue;
+      }
+    }
     if (!state->opened) {
       answers.emplace_back(&r, AckAnswer{404, "refused", "no case '" + r.case_id + "'"});
       continue;
     }
-    router::Acknowledge ack{r.case_id, r.engineer, r.at};
     nlohmann::ordered_json summary;
     summary["ack"] = r.case_id;
     summary["engineer"] = r.engineer;

@@ -485,3 +485,56 @@ TEST_CASE("SIGHUP reloads the HTTP access rules; a broken configuration is refus
   CHECK_THAT(metrics.body, Catch::Contains("escalator_config_reloads_total{result=\"failed\"} 1"));
   serve_fixture::StopServe(*serve.proc, serve_err);
 }
+
+TEST_CASE(
+    "with several instances, an ack posted to one that does not own the case reaches the "
+    "owner through the commands topic",
+    "[web][http][cluster]") {
+  // An AWS-shaped id names its account: that is how an instance that never saw the case keys
+  // the forwarded ack to the partition of the case's feed events.
+  const std::string kFwdCase = std::string("case-") + serve_fixture::kAccount + "-2026-fwd";
+  TempDir dir;
+  const std::string d = dir.str();
+  Broker broker(2, d + "/broker.err");
+  const std::string admin = web::Tokens::Generate();
+  testing_support::WriteFile(dir.path() / "tokens.txt", web::Tokens::HashLine(admin) + " admin\n");
+  const std::string config = serve_fixture::WriteConfig(
+      dir, 30, 60, "http: {read_open: true, tokens: tokens.txt, ready_lag: 100}\n");
+  const std::vector<std::string> cluster = {"--changelog-topic", "escalator.changelog"};
+  HttpServe a = serve_fixture::StartServeHttp(broker, config, d + "/a", d + "/a.err", cluster);
+  HttpServe b = serve_fixture::StartServeHttp(broker, config, d + "/b", d + "/b.err", cluster);
+  // Each holds one of the two partitions (of the feed, and of the commands topic) once both say
+  // so.
+  for (const std::string& err : {d + "/a.err", d + "/b.err"}) {
+    REQUIRE(serve_fixture::WaitForText(err, "assigned 2 partitions", std::chrono::seconds(30)));
+  }
+  serve_fixture::Publish(broker, dir, serve_fixture::CreateCase(kFwdCase, serve_fixture::Now()));
+  // The owner is the instance that opens it.
+  std::string owner, other;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (owner.empty() && std::chrono::steady_clock::now() < deadline) {
+    for (const std::string& name : {"a", "b"}) {
+      if (!serve_fixture::OfType(serve_fixture::LogOf(d + "/" + name, kFwdCase), "case_opened")
+               .empty()) {
+        owner = name;
+        other = name == "a" ? "b" : "a";
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  INFO("a: " << testing_support::ReadFile(d + "/a.err")
+             << "\nb: " << testing_support::ReadFile(d + "/b.err"));
+  REQUIRE_FALSE(owner.empty());
+  const HttpServe& to = other == "a" ? a : b;
+  Reply r = PostAck(to, kFwdCase, admin, R"({"engineer":"alice"})");
+  INFO(r.body);
+  CHECK(r.status == 202);
+  CHECK(r.j["result"] == "forwarded");
+  auto responded = serve_fixture::WaitForEvents(d + "/" + owner, kFwdCase, "acknowledged", 1);
+  REQUIRE(responded.size() == 1);
+  CHECK(responded[0]["engineer"] == "alice");
+  // The other instance recorded nothing of the case.
+  CHECK(serve_fixture::LogOf(d + "/" + other, kFwdCase).empty());
+  serve_fixture::StopServe(*a.proc, d + "/a.err");
+  serve_fixture::StopServe(*b.proc, d + "/b.err");
+}
