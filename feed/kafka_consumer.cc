@@ -74,7 +74,21 @@ struct KafkaConsumer::State {
         for (int i = 0; i < parts->cnt; ++i) {
           assigned.emplace_back(parts->elems[i].topic, parts->elems[i].partition);
         }
-        refused = options.on_assign(assigned);
+        KafkaConsumerOptions::Committed committed;
+        rd_kafka_topic_partition_list_t* asked = rd_kafka_topic_partition_list_copy(parts);
+        if (rd_kafka_resp_err_t e = rd_kafka_committed(rk, asked, 10000); e) {
+          if (options.on_error) {
+            options.on_error(std::string("cannot read the group's committed offsets: ") +
+                             rd_kafka_err2str(e));
+          }
+        } else {
+          for (int i = 0; i < asked->cnt; ++i) {
+            const auto& p = asked->elems[i];
+            if (!p.err && p.offset >= 0) committed[{p.topic, p.partition}] = p.offset;
+          }
+        }
+        rd_kafka_topic_partition_list_destroy(asked);
+        refused = options.on_assign(assigned, committed);
       }
       int resumed = 0;
       std::string detail;
@@ -241,6 +255,33 @@ void KafkaConsumer::CommitAsync(
   }
   rd_kafka_commit(state_->rk, list, 1);
   rd_kafka_topic_partition_list_destroy(list);
+}
+
+base::Status KafkaConsumer::CommitSync(
+    const std::map<std::pair<std::string, int32_t>, int64_t>& next_offsets) {
+  if (next_offsets.empty() || state_->closed) return base::Status::Ok();
+  // Only what is assigned now: a partition handed over since is its new owner's to commit.
+  rd_kafka_topic_partition_list_t* assigned = nullptr;
+  if (rd_kafka_assignment(state_->rk, &assigned) != RD_KAFKA_RESP_ERR_NO_ERROR || !assigned) {
+    return base::Status::Unavailable("commit: the assignment is unknown");
+  }
+  rd_kafka_topic_partition_list_t* list =
+      rd_kafka_topic_partition_list_new(static_cast<int>(next_offsets.size()));
+  for (int i = 0; i < assigned->cnt; ++i) {
+    auto it = next_offsets.find({assigned->elems[i].topic, assigned->elems[i].partition});
+    if (it == next_offsets.end()) continue;
+    rd_kafka_topic_partition_list_add(list, it->first.first.c_str(), it->first.second)->offset =
+        it->second;
+  }
+  rd_kafka_topic_partition_list_destroy(assigned);
+  if (list->cnt == 0) {
+    rd_kafka_topic_partition_list_destroy(list);
+    return base::Status::Ok();
+  }
+  const rd_kafka_resp_err_t err = rd_kafka_commit(state_->rk, list, 0);
+  rd_kafka_topic_partition_list_destroy(list);
+  if (err) return base::Status::Unavailable(std::string("commit: ") + rd_kafka_err2str(err));
+  return base::Status::Ok();
 }
 
 int64_t KafkaConsumer::Lag() const {

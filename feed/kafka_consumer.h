@@ -54,11 +54,14 @@ struct KafkaConsumerOptions {
   // Told about each assignment change: "assigned topic[p]@offset ..." / "revoked ...".
   std::function<void(const std::string& what)> on_rebalance;
   // Scale-out (README "Several instances"), both optional. Called in each assignment, before
-  // stored_offset, with the partitions assigned: prepares them (restores their state) and
-  // returns those it refuses, which stay assigned but paused (nobody consumes them until the
-  // next assignment).
+  // stored_offset, with the partitions assigned and the group's committed offset of each that
+  // has one (read from the coordinator; empty when it could not be): prepares them (restores
+  // their state) and returns those it refuses, which stay assigned but paused (nobody consumes
+  // them until the next assignment).
   using Partitions = std::vector<std::pair<std::string, int32_t>>;
-  std::function<std::set<std::pair<std::string, int32_t>>(const Partitions&)> on_assign;
+  using Committed = std::map<std::pair<std::string, int32_t>, int64_t>;
+  std::function<std::set<std::pair<std::string, int32_t>>(const Partitions&, const Committed&)>
+      on_assign;
   // Called in each revocation, before the assignment is dropped. With it set, offsets handed
   // out from a revoked partition are forgotten: what was handed out and not persisted is the
   // next owner's to consume (the caller drops it too).
@@ -85,6 +88,11 @@ class KafkaConsumer {
   // Reports "consumed up to" per partition to Kafka, asynchronously, for lag
   // monitoring only. Failures are ignored: the store holds the truth.
   void CommitAsync(const std::map<std::pair<std::string, int32_t>, int64_t>& next_offsets);
+  // The same, waiting for the coordinator's answer: at a clean stop, so the group's committed
+  // offsets say what the leaving instance holds (a new owner with no state and an empty
+  // changelog tells "deleted" from "never served" by them). Errors: kUnavailable with the
+  // broker's reason.
+  base::Status CommitSync(const std::map<std::pair<std::string, int32_t>, int64_t>& next_offsets);
 
   // Messages still to consume over the current assignment, from the high
   // watermarks last seen by fetches; -1 when unknown.

@@ -87,10 +87,12 @@ base::Status ExportChangelog(IngestSink& sink, KafkaProducer& producer, const st
 // In an assignment: the partition numbers of the feed's partitions become the owned ones, and
 // each is restored from its changelog partition before anything is consumed from it. Returns
 // the partitions refused (the feed's and the commands topic's of that number): those whose
-// changelog cannot be read or misses records. They are not served: no state, no paging.
+// changelog cannot be read or misses records, and those whose state is nowhere though the
+// group consumed from them. They are not served: no state, no paging.
 std::set<std::pair<std::string, int32_t>> RestoreAssigned(
     const IngestOptions& options, IngestSink& sink,
-    const KafkaConsumerOptions::Partitions& assigned) {
+    const KafkaConsumerOptions::Partitions& assigned,
+    const KafkaConsumerOptions::Committed& committed) {
   std::vector<int32_t> numbers;
   for (const auto& [topic, partition] : assigned) {
     if (topic == options.topic) numbers.push_back(partition);
@@ -127,6 +129,23 @@ std::set<std::pair<std::string, int32_t>> RestoreAssigned(
     if (!extents.ok()) {
       refuse(p, "cannot read its changelog: " + extents.status().ToString());
       continue;
+    }
+    // A changelog deleted (or recreated) while no instance held the partition's state reads
+    // as empty, like a partition nobody served yet. The group's committed offset tells them
+    // apart: someone consumed from it, so its state existed, and consuming again from the
+    // beginning would page every old case's steps again (or, past the feed's retention, from
+    // half a state).
+    if (records.empty() && !sink.StoredOffset(options.topic, p)) {
+      auto c = committed.find({options.topic, p});
+      if (c != committed.end() && c->second > 0) {
+        refuse(p, "its changelog (" + options.changelog_topic +
+                      ") holds nothing and this instance has no state for it, but the group "
+                      "has consumed " +
+                      options.topic + "[" + std::to_string(p) + "] up to offset " +
+                      std::to_string(c->second) +
+                      ": its state cannot be restored (was the changelog topic deleted?)");
+        continue;
+      }
     }
     auto applied = sink.RestorePartition(p, records);
     if (!applied.ok()) {
@@ -185,6 +204,8 @@ class RateLimitedLog {
 base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& sink,
                                     const std::atomic<bool>& stop) {
   RateLimitedLog kafka_log(std::chrono::seconds(5));
+  // Every partition a message came from, for the last commit at a clean stop.
+  std::set<std::pair<std::string, int32_t>> consumed_from;
   KafkaConsumerOptions co;
   co.brokers = options.brokers;
   co.group = options.group;
@@ -207,8 +228,9 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
     auto p = KafkaProducer::Create(options.brokers, {{"linger.ms", "5"}});
     if (!p.ok()) return p.status();
     changelog = std::move(*p);
-    co.on_assign = [&](const KafkaConsumerOptions::Partitions& assigned) {
-      return RestoreAssigned(options, sink, assigned);
+    co.on_assign = [&](const KafkaConsumerOptions::Partitions& assigned,
+                       const KafkaConsumerOptions::Committed& committed) {
+      return RestoreAssigned(options, sink, assigned, committed);
     };
     co.on_revoke = [&](const KafkaConsumerOptions::Partitions&) {
       // The next owner restores from the changelog: leave it current first (a clean
@@ -329,6 +351,7 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
         items.push_back(item);
         auto& n = next[{std::string(m.topic()), m.partition()}];
         n = std::max(n, m.offset() + 1);
+        consumed_from.emplace(std::string(m.topic()), m.partition());
       }
       // The batch in hand is persisted even when a stop arrives meanwhile:
       // retrying until the store accepts it, with backoff.
@@ -408,6 +431,14 @@ base::Result<IngestStats> RunIngest(const IngestOptions& options, IngestSink& si
   // Durable before leaving the group: the next owner resumes from the stored offsets.
   if (base::Status flushed = sink.Flush(); !flushed.ok()) {
     spdlog::error("store: cannot flush: {}", flushed.ToString());
+  }
+  // The group hears the durable offsets once more, waiting for it (CommitSync says why).
+  std::map<std::pair<std::string, int32_t>, int64_t> durable;
+  for (const auto& [topic, partition] : consumed_from) {
+    if (auto stored = sink.StoredOffset(topic, partition)) durable[{topic, partition}] = *stored;
+  }
+  if (base::Status s = (*consumer)->CommitSync(durable); !s.ok()) {
+    spdlog::warn("kafka: the last offsets were not committed: {}", s.message());
   }
   // The next owner restores from the changelog: leave it current (what cannot be produced now
   // stays in the outbox for the next start).

@@ -453,3 +453,41 @@ TEST_CASE("a changelog that lost its first records: the new owner refuses the pa
   CHECK(OpenedByCase(b).empty());  // nothing served from empty state
   CHECK(PagesByCase(b).empty());
 }
+
+TEST_CASE(
+    "a changelog deleted and recreated empty: a new owner with no state refuses the partition") {
+  TempDir dir;
+  Broker broker(1, (dir.path() / "broker.err").string());
+  const std::string config = WriteConfig(dir, 1, 2);
+  const std::string a = (dir.path() / "a").string();
+  const std::string b = (dir.path() / "b").string();
+  const std::string a_err = (dir.path() / "a.err").string();
+  const std::string b_err = (dir.path() / "b.err").string();
+  ChildProcess serve_a(ClusterArgs(broker, config, a), a_err);
+  REQUIRE(serve_fixture::WaitForText(a_err, "assigned", std::chrono::seconds(30)));
+  std::vector<std::string> cases;
+  for (int i = 0; i < 3; ++i) {
+    cases.push_back("case-gone-" + std::to_string(i));
+    serve_fixture::Publish(broker, dir,
+                           serve_fixture::CreateCase(cases.back(), serve_fixture::Now()));
+  }
+  REQUIRE(WaitForPages(a, cases, 1));
+  serve_fixture::StopServe(serve_a, a_err);  // the group has committed its offsets
+  // What a deleted and recreated changelog reads as: a topic of that role with no records.
+  INFO(broker.Control("topic escalator.changelog.recreated 1"));
+
+  auto serve_b = serve_fixture::StartServeHttp(
+      broker, config, b, b_err, {"--changelog-topic", "escalator.changelog.recreated"});
+  REQUIRE(serve_fixture::WaitForText(b_err, "refused, not served", std::chrono::seconds(30)));
+  CHECK_THAT(testing_support::ReadFile(b_err), Catch::Contains("was the changelog topic deleted?"));
+  auto ready =
+      ingest_test::Run({"/usr/bin/curl", "-s", "-w", "\n%{http_code}", serve_b.base + "/readyz"});
+  CHECK_THAT(ready.out, Catch::EndsWith("503"));
+  CHECK_THAT(ready.out, Catch::Contains("partition 0 is refused, not served"));
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  CHECK(serve_b.proc->running());
+  serve_fixture::StopServe(*serve_b.proc, b_err);
+  // Not rebuilt from the feed's beginning: that would page the three cases' steps again.
+  CHECK(OpenedByCase(b).empty());
+  CHECK(PagesByCase(b).empty());
+}
