@@ -60,6 +60,9 @@ class ServeSink : public IngestSink {
   base::Status ConfirmChangelog(const std::vector<std::string>& outbox_keys) override {
     return node_->ConfirmChangelog(outbox_keys);
   }
+  base::Result<uint64_t> ChangelogNext(int32_t partition) override {
+    return node_->ChangelogNext(partition);
+  }
 
   // Reads the clock and fires every timer the watermark allows, in one atomic
   // write. Returns how many fired. Errors: the node's (the timers stay due).

@@ -128,6 +128,9 @@ class IngestSink {
                                                   const std::vector<std::string>& /*records*/) {
     return uint64_t{0};
   }
+  // The number of the partition's next changelog record here: those below it are here
+  // already. Errors: the store's.
+  virtual base::Result<uint64_t> ChangelogNext(int32_t /*partition*/) { return uint64_t{0}; }
 };
 
 // A sink that forwards everything to another: the base of decorators (serve's StopAfter and
@@ -166,6 +169,9 @@ class ForwardingSink : public IngestSink {
   base::Result<uint64_t> RestorePartition(int32_t partition,
                                           const std::vector<std::string>& records) override {
     return inner_.RestorePartition(partition, records);
+  }
+  base::Result<uint64_t> ChangelogNext(int32_t partition) override {
+    return inner_.ChangelogNext(partition);
   }
 
  protected:

@@ -3,6 +3,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <chrono>
+#include <algorithm>
 #include <map>
 #include <memory>
 
@@ -103,9 +104,10 @@ base::Result<std::vector<PartitionExtent>> ReadTopicToEnd(
                                        std::to_string(p) + "]: " + rd_kafka_err2str(err));
     }
     extents.push_back({p, lo, hi});
-    if (hi > lo) {
+    const int64_t start = std::max(lo, options.from_offset);
+    if (hi > start) {
       left[p] = hi;
-      rd_kafka_topic_partition_list_add(list, options.topic.c_str(), p)->offset = lo;
+      rd_kafka_topic_partition_list_add(list, options.topic.c_str(), p)->offset = start;
     }
   }
   if (!left.empty()) {

@@ -17,6 +17,8 @@ struct TopicReadOptions {
   std::string brokers;
   std::string topic;
   std::vector<int32_t> partitions;  // empty: every partition of the topic
+  // Where each partition's read starts (its low watermark, when that is later).
+  int64_t from_offset = 0;
   // The whole read must finish within this time (a broker that stops answering).
   int timeout_ms = 60000;
 };

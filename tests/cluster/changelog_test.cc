@@ -491,3 +491,36 @@ TEST_CASE(
   CHECK(OpenedByCase(b).empty());
   CHECK(PagesByCase(b).empty());
 }
+
+TEST_CASE("an instance restarted on its own state reads none of its changelog again") {
+  TempDir dir;
+  Broker broker(1, (dir.path() / "broker.err").string());
+  const std::string config = WriteConfig(dir, 1, 2);
+  const std::string a = (dir.path() / "a").string();
+  const std::string first_err = (dir.path() / "a1.err").string();
+  const std::string second_err = (dir.path() / "a2.err").string();
+  std::vector<std::string> cases;
+  {
+    ChildProcess serve(ClusterArgs(broker, config, a), first_err);
+    REQUIRE(serve_fixture::WaitForText(first_err, "assigned", std::chrono::seconds(30)));
+    for (int i = 0; i < 3; ++i) {
+      cases.push_back("case-again-" + std::to_string(i));
+      serve_fixture::Publish(broker, dir,
+                             serve_fixture::CreateCase(cases.back(), serve_fixture::Now()));
+    }
+    REQUIRE(WaitForPages(a, cases, 2));
+    serve_fixture::StopServe(serve, first_err);
+  }
+  auto changelog = ingest_test::Run({"/usr/bin/kcat", "-C", "-b", broker.bootstrap, "-t",
+                                     "escalator.changelog", "-e", "-q", "-f", "%k\\n"});
+  REQUIRE(changelog.exit_code == 0);
+  REQUIRE(Lines(changelog.out).size() >= 3);  // a record per write, at least one per case
+
+  ChildProcess serve(ClusterArgs(broker, config, a), second_err);
+  REQUIRE(serve_fixture::WaitForText(second_err, "changelog records", std::chrono::seconds(30)));
+  // Every record is below the next number it holds, so none is read.
+  CHECK_THAT(testing_support::ReadFile(second_err),
+             Catch::Contains("partition 0: restored 0 changelog records (0 read)"));
+  serve_fixture::StopServe(serve, second_err);
+  for (const auto& c : cases) CHECK(OpenedByCase(a)[c] == 1);
+}
