@@ -290,6 +290,20 @@ TEST_CASE("through Kafka each wrong field is one dead letter naming it; the good
   TempDir dir;
   const std::string err = (dir.path() / "stderr").string();
   ingest_test::Broker broker(1, err);
+  // The broker's own input, its control lines: each wrong one is answered "error ...", naming
+  // what is wrong, and the broker runs on (it serves everything below).
+  for (const auto& [line, named] :
+       std::vector<std::pair<std::string, std::string>>{{"down x", "not a number: 'x'"},
+                                                        {"down 99", "99"},
+                                                        {"errors 1 -5", "count must be >= 0"},
+                                                        {"rtt 1", "unknown command 'rtt 1'"},
+                                                        {"topic t many", "not a number: 'many'"},
+                                                        {"shout", "unknown command 'shout'"}}) {
+    const std::string reply = broker.Control(line);
+    INFO(line << " -> " << reply);
+    CHECK(reply.rfind("error ", 0) == 0);
+    CHECK_THAT(reply, Catch::Contains(named));
+  }
   REQUIRE(broker.Control(std::string("topic ") + kSnapshots + " 1").rfind("ok", 0) == 0);
   const std::vector<Row> rows = Rows();
   std::map<std::string, std::vector<std::string>> by_topic;
