@@ -15,7 +15,7 @@ std::unique_ptr<store::EventLog> OpenLogForReading(const std::string& command,
   options.read_only = true;  // works while serve holds the log
   auto log = store::EventLog::Open(dir, options);
   if (!log.ok()) {
-    std::cerr << "escalator " << command << ": cannot open the event log in '" << dir
+    std::cerr << "escalator " << command << ": --data: cannot open the event log in '" << dir
               << "': " << log.status().ToString() << "\n";
     exit = log.status().code() == base::Code::kNotFound ? kExitUsage : kExitFailure;
     return nullptr;

@@ -14,9 +14,9 @@
 
 namespace cli {
 
-// Opens the log in `dir` read-only, never creating one. On failure prints
-// "escalator COMMAND: cannot open the event log in 'DIR': ..." and sets `exit` to kExitUsage
-// when there is no log there, kExitFailure otherwise; returns null.
+// Opens the log in `dir` (flag --data) read-only, never creating one. On failure prints
+// "escalator COMMAND: --data: cannot open the event log in 'DIR': ..." and sets `exit` to
+// kExitUsage when there is no log there, kExitFailure otherwise; returns null.
 std::unique_ptr<store::EventLog> OpenLogForReading(const std::string& command,
                                                    const std::string& dir, int& exit);
 

@@ -42,15 +42,13 @@ int RunAck(int argc, char** argv) {
   router::Acknowledge ack;
   ack.case_id = *f.Get("case");
   ack.engineer = *f.Get("engineer");
-  if (ack.case_id.empty()) return UsageError(kCommand, "--case is empty");
-  if (ack.engineer.empty()) return UsageError(kCommand, "--engineer is empty");
-  const std::string at = f.Get("at").value_or("");
-  if (at.empty()) {
+  const std::optional<std::string> at = f.Get("at");
+  if (!at) {
     ack.at = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
-  } else if (auto t = base::ParseInstant(at)) {
+  } else if (auto t = base::ParseInstant(*at)) {
     ack.at = *t;
   } else {
-    return UsageError(kCommand, "--at is not an ISO 8601 instant with offset: '" + at + "'");
+    return UsageError(kCommand, "--at is not an ISO 8601 instant with offset: '" + *at + "'");
   }
   int exit = kExitOk;
   const std::optional<bool> json_format = JsonFormatFlag(kCommand, f, exit);
@@ -58,6 +56,7 @@ int RunAck(int argc, char** argv) {
   const bool json = *json_format;
   const auto timeout_ms = IntFlag(kCommand, f, "timeout-ms", 1, INT_MAX);
   if (!timeout_ms) return kExitUsage;
+  if (!BrokersFlag(kCommand, f) || !TopicFlag(kCommand, f, "topic")) return kExitUsage;
   spdlog::set_default_logger(spdlog::stderr_color_mt("ack"));
   auto producer = router::KafkaProducer::Create(*f.Get("brokers"));
   if (!producer.ok()) return UsageError(kCommand, producer.status().message());

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli/case_events.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
@@ -32,19 +33,11 @@ int RunDeadLetters(int argc, char** argv) {
   const std::optional<bool> json_format = JsonFormatFlag(kCommand, f, exit);
   if (!json_format) return exit;
   const bool json = *json_format;
-  store::Options options;
-  options.create_if_missing = false;
-  options.sync = false;
-  options.check = store::OpenCheck::kBounds;
-  options.read_only = true;  // works while serve holds the log
-  auto log = store::EventLog::Open(*f.Get("data"), options);
-  if (!log.ok()) {
-    std::cerr << "escalator dead-letters: " << log.status().ToString() << "\n";
-    return log.status().code() == base::Code::kNotFound ? kExitUsage : kExitFailure;
-  }
+  auto log = OpenLogForReading(kCommand, *f.Get("data"), exit);
+  if (!log) return exit;
   int bad = 0;
-  auto s = (*log)->Scan(
-      store::Family::kDeadLetters, "", [&](std::string_view key, std::string_view value) {
+  auto s =
+      log->Scan(store::Family::kDeadLetters, "", [&](std::string_view key, std::string_view value) {
         if (json) {
           std::cout << value << "\n";
           return true;

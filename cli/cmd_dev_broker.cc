@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "feed/kafka_mock_cluster.h"
@@ -119,10 +120,10 @@ int RunDevBroker(int argc, char** argv) {
   if (!brokers) return kExitUsage;
   const auto partitions = IntFlag(kCommand, f, "partitions", 1, 100000);
   if (!partitions) return kExitUsage;
+  if (!TopicFlag(kCommand, f, "topic", /*list=*/true)) return kExitUsage;
   std::vector<router::MockTopic> topics;
   std::stringstream list(*f.Get("topic"));
   for (std::string t; std::getline(list, t, ',');) {
-    if (t.empty()) return UsageError(kCommand, "--topic has an empty topic name");
     topics.push_back({t, static_cast<int>(*partitions)});
   }
   // The commands topic and the changelog are partitioned like the feed (README "Several

@@ -44,7 +44,7 @@ int RunDue(int argc, char** argv) {
   const bool json = *json_format;
   auto opened = InstantFlag(kCommand, f, "opened", exit);
   if (!opened) return exit;
-  auto loaded = LoadConfigOrReport(*f.Get("config"));
+  auto loaded = LoadConfigOrReport(kCommand, f);
   if (!loaded) return kExitUsage;
   const config::Config& cfg = *loaded;
   const std::string account = *f.Get("account");
@@ -52,11 +52,12 @@ int RunDue(int argc, char** argv) {
   const std::string severity = *f.Get("severity");
   const std::optional<int> level = router::SeverityLevel(cfg, severity);
   if (!level)
-    return UsageError(kCommand, "unknown severity '" + severity + "' (not in severity_map)");
+    return UsageError(kCommand,
+                      "--severity: unknown severity '" + severity + "' (not in severity_map)");
   schedules::CaseCalendars cals;
   auto plan = router::Start(cfg, account, service, *level, *opened, &cals);
   if (!plan.ok()) {
-    return UsageError(kCommand, "severity '" + severity + "' (level " + std::to_string(*level) +
+    return UsageError(kCommand, "--severity '" + severity + "' (level " + std::to_string(*level) +
                                     ") is not routed: " + plan.status().message());
   }
   // The schedule of the first page: its first schedule target, the fallback schedule when the

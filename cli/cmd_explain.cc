@@ -60,8 +60,7 @@ int RunExplain(int argc, char **argv) {
     return kExitFailure;
   }
   if (events.empty()) {
-    std::cerr << "escalator explain: no case '" << case_id << "' in the log in '" << dir << "'\n";
-    return kExitUsage;
+    return UsageError("explain", "--case: no case '" + case_id + "' in the log in '" + dir + "'");
   }
   const explain::Story story = explain::TellCase(case_id, events);
   std::cout << (*json_format ? explain::RenderJson(story, events) : explain::RenderText(story));

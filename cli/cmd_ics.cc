@@ -73,7 +73,7 @@ int RunIcs(int argc, char** argv) {
           {"config", true, true, "the configuration file", ""},
           {"schedule", true, true, "the schedule", ""},
           {"from", true, true, "start of the range, ISO 8601 with Z or an offset", ""},
-          {"to", true, true, "end of the range (exclusive)", ""},
+          {"to", true, true, "end of the range, exclusive (ISO 8601 instant)", ""},
           {"engineer", true, false, "only this engineer's shifts", ""},
       },
       argc, argv);
@@ -85,16 +85,18 @@ int RunIcs(int argc, char** argv) {
   auto to = InstantFlag(kCommand, f, "to", exit);
   if (!to) return exit;
   if (!(*from < *to)) return UsageError(kCommand, "--from must be before --to");
-  auto loaded = LoadConfigOrReport(*f.Get("config"));
+  auto loaded = LoadConfigOrReport(kCommand, f);
   if (!loaded) return kExitUsage;
   const config::Config& cfg = *loaded;
   const std::string name = *f.Get("schedule");
   const config::Schedule* schedule = cfg.FindSchedule(name);
-  if (schedule == nullptr) return UsageError(kCommand, "unknown schedule '" + name + "'");
+  if (schedule == nullptr) {
+    return UsageError(kCommand, "--schedule: unknown schedule '" + name + "'");
+  }
   std::string only;
-  if (auto e = f.Get("engineer"); e && !e->empty()) {
+  if (auto e = f.Get("engineer")) {
     if (cfg.FindEngineer(*e) == nullptr)
-      return UsageError(kCommand, "unknown engineer '" + *e + "'");
+      return UsageError(kCommand, "--engineer: unknown engineer '" + *e + "'");
     only = *e;
   }
   std::ostringstream out;

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <string>
 
+#include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "pager/curve.h"
@@ -28,7 +29,10 @@ int RunKeygen(int argc, char** argv) {
   if (parsed.exit_code) return *parsed.exit_code;
   const std::string out = *parsed.flags.Get("out");
   const std::string name = *parsed.flags.Get("name");
-  if (out.empty()) return UsageError(kCommand, "--out is empty");
+  if (name.find('/') != std::string::npos) {
+    return UsageError(kCommand, "--name '" + name + "' holds a '/'; give a plain file name");
+  }
+  if (!PathFlag(kCommand, parsed.flags, "out", PathKind::kDirectory)) return kExitUsage;
   auto keys = pager::GenerateKeyPair();
   if (!keys.ok()) {
     std::cerr << "escalator keygen: " << keys.status().ToString() << "\n";

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "cli/case_events.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
@@ -97,7 +98,8 @@ int RunLog(int argc, char** argv) {
                  "topic holds it (every instance's, README \"Several instances\"), partition by\n"
                  "partition, each event with its partition and the seq of the log that wrote it.",
                  {{"data", true, false, "the data directory of the event log", ""},
-                  {"brokers", true, false, "read the changelog topic on these brokers instead", ""},
+                  {"brokers", true, false,
+                   "read the changelog topic on these brokers (host:port,...) instead", ""},
                   {"changelog-topic", true, false, "the changelog topic (with --brokers)",
                    "escalator.changelog"},
                   {"case", true, false, "only this case's events", ""},
@@ -109,6 +111,7 @@ int RunLog(int argc, char** argv) {
   const std::optional<bool> json_format = JsonFormatFlag("log", f, exit);
   if (!json_format) return exit;
   const bool json = *json_format;
+  if (!BrokersFlag("log", f) || !TopicFlag("log", f, "changelog-topic")) return kExitUsage;
   if (f.Has("brokers") == f.Has("data")) {
     std::cerr << "escalator log: give exactly one of --data DIR (this instance's log) and "
                  "--brokers B (every partition's, from the changelog topic)\n";
@@ -116,17 +119,8 @@ int RunLog(int argc, char** argv) {
   }
   if (f.Has("brokers")) return PrintChangelog(f, json);
 
-  store::Options options;
-  options.create_if_missing = false;  // reading must never create an empty log
-  options.check = store::OpenCheck::kBounds;
-  options.read_only = true;  // works while serve holds the log
-  const std::string dir = *f.Get("data");
-  auto log = store::EventLog::Open(dir, options);
-  if (!log.ok()) {
-    std::cerr << "escalator log: cannot open the event log in '" << dir
-              << "': " << log.status().ToString() << "\n";
-    return log.status().code() == base::Code::kNotFound ? kExitUsage : kExitFailure;
-  }
+  auto log = OpenLogForReading("log", *f.Get("data"), exit);
+  if (!log) return exit;
 
   std::string out;
   base::Status bad;
@@ -146,8 +140,8 @@ int RunLog(int argc, char** argv) {
     return true;
   };
   auto case_id = f.Get("case");
-  base::Status read = case_id ? (*log)->ReadIndexed(router::CaseKey(*case_id), print)
-                              : (*log)->Read(1, (*log)->next_seq(), print);
+  base::Status read = case_id ? log->ReadIndexed(router::CaseKey(*case_id), print)
+                              : log->Read(1, log->next_seq(), print);
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);
   if (!read.ok() || !bad.ok()) {

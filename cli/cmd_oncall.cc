@@ -48,13 +48,13 @@ int RunOncall(int argc, char** argv) {
   const bool json = *json_format;
   auto at = InstantFlag(kCommand, f, "at", exit);
   if (!at) return exit;
-  auto loaded = LoadConfigOrReport(*f.Get("config"));
+  auto loaded = LoadConfigOrReport(kCommand, f);
   if (!loaded) return kExitUsage;
   const config::Config& cfg = *loaded;
   std::vector<const config::Schedule*> chosen;
-  if (auto name = f.Get("schedule"); name && !name->empty()) {
+  if (auto name = f.Get("schedule")) {
     const config::Schedule* s = cfg.FindSchedule(*name);
-    if (s == nullptr) return UsageError(kCommand, "unknown schedule '" + *name + "'");
+    if (s == nullptr) return UsageError(kCommand, "--schedule: unknown schedule '" + *name + "'");
     chosen.push_back(s);
   } else {
     for (const auto& [name, s] : cfg.schedules) chosen.push_back(&s);

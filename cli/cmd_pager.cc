@@ -159,8 +159,7 @@ int RunPager(int argc, char** argv) {
   options.endpoint = *f.Get("endpoint");
   options.engineer = *f.Get("engineer");
   options.device = *f.Get("device");
-  if (options.engineer.empty()) return UsageError(kCommand, "--engineer is empty");
-  if (options.device.empty()) return UsageError(kCommand, "--device is empty");
+  if (!EndpointFlag(kCommand, f, "endpoint")) return kExitUsage;
   int exit = kExitOk;
   const std::optional<bool> json_format = JsonFormatFlag(kCommand, f, exit);
   if (!json_format) return exit;
@@ -178,11 +177,11 @@ int RunPager(int argc, char** argv) {
   }
   if (!key_file.empty()) {
     auto secret = pager::ReadKeyFile(key_file);
-    if (!secret.ok()) return UsageError(kCommand, secret.status().message());
+    if (!secret.ok()) return UsageError(kCommand, "--key: " + secret.status().message());
     auto pub = pager::PublicFromSecret(*secret);
-    if (!pub.ok()) return UsageError(kCommand, pub.status().message());
+    if (!pub.ok()) return UsageError(kCommand, "--key: " + pub.status().message());
     auto server = pager::ReadKeyFile(server_key_file);
-    if (!server.ok()) return UsageError(kCommand, server.status().message());
+    if (!server.ok()) return UsageError(kCommand, "--server-key: " + server.status().message());
     options.secret_key = *secret;
     options.public_key = *pub;
     options.server_public = *server;
@@ -198,7 +197,7 @@ int RunPager(int argc, char** argv) {
     pager::DeviceOptions one = options;
     one.endpoint = endpoint;
     auto device = pager::Device::Connect(one);
-    if (!device.ok()) return UsageError(kCommand, device.status().message());
+    if (!device.ok()) return UsageError(kCommand, "--endpoint: " + device.status().message());
     devices.push_back(std::move(*device));
   }
 

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "pager/curve.h"
@@ -93,7 +94,7 @@ std::optional<Setup> ReadSetup(const Flags& f) {
   s.engineers = std::move(*engineers);
   s.device.endpoint = *f.Get("endpoint");
   s.device.device = *f.Get("device");
-  if (s.device.device.empty()) return Bad("--device is empty");
+  if (!EndpointFlag(kCommand, f, "endpoint")) return std::nullopt;
 
   s.relay.url = *f.Get("url");
   if (!s.relay.url.starts_with("http://") && !s.relay.url.starts_with("https://")) {
@@ -109,7 +110,7 @@ std::optional<Setup> ReadSetup(const Flags& f) {
   }
   if (auto path = f.Get("secret-file"); path && !path->empty()) {
     auto text = ReadWholeFile(*path);
-    if (!text.ok()) return Bad(text.status().message());
+    if (!text.ok()) return Bad("--secret-file: " + text.status().message());
     s.relay.secrets = pager::ParseSecrets(*text);
     if (s.relay.secrets.empty()) {
       return Bad("--secret-file '" + *path + "' holds no secret");
@@ -124,11 +125,11 @@ std::optional<Setup> ReadSetup(const Flags& f) {
     // The secret key must be private to its owner (ReadSecretKeyFile refuses a file others
     // may read); the public key is derived from it, so it cannot disagree with a NAME.pub.
     auto secret = pager::ReadSecretKeyFile(key);
-    if (!secret.ok()) return Bad(secret.status().message());
+    if (!secret.ok()) return Bad("--key: " + secret.status().message());
     auto pub = pager::PublicFromSecret(*secret);
-    if (!pub.ok()) return Bad(pub.status().message());
+    if (!pub.ok()) return Bad("--key: " + pub.status().message());
     auto server = pager::ReadKeyFile(server_key);
-    if (!server.ok()) return Bad(server.status().message());
+    if (!server.ok()) return Bad("--server-key: " + server.status().message());
     s.device.secret_key = *secret;
     s.device.public_key = *pub;
     s.device.server_public = *server;
@@ -212,7 +213,7 @@ int RunPagerGateway(int argc, char** argv) {
           {"engineers", true, true, "the engineers whose pages to forward: a,b,c", ""},
           {"device", true, false, "this gateway's device name, per engineer", "gateway"},
           {"url", true, true, "where to POST each page (http:// or https://)", ""},
-          {"secret-file", true, false, "signing secrets, one a line (all sign: rotation)", ""},
+          {"secret-file", true, false, "a file of signing secrets, one a line (all sign: rotation)", ""},
           {"format", true, false, "json or slack (an incoming-webhook message)", "json"},
           {"max-attempts", true, false, "attempts per page before giving up", "5"},
           {"timeout-ms", true, false, "bound on each attempt", "5000"},
@@ -233,7 +234,8 @@ int RunPagerGateway(int argc, char** argv) {
     options.engineer = engineer;
     auto device = pager::Device::Connect(options);
     if (!device.ok()) {
-      std::cerr << "escalator pager-gateway: " << device.status().ToString() << std::endl;
+      std::cerr << "escalator pager-gateway: --endpoint: " << device.status().ToString()
+                << std::endl;
       return device.status().code() == base::Code::kInvalidInput ? kExitUsage : kExitFailure;
     }
     devices.push_back(std::move(*device));

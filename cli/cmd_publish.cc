@@ -9,6 +9,7 @@
 #include <iostream>
 #include <string>
 
+#include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "feed/feed_parser.h"
@@ -35,6 +36,7 @@ int RunPublish(int argc, char** argv) {
   const std::string path = f.positional()[0];
   const auto timeout_ms = IntFlag(kCommand, f, "timeout-ms", 0, INT_MAX);
   if (!timeout_ms) return kExitUsage;
+  if (!BrokersFlag(kCommand, f) || !TopicFlag(kCommand, f, "topic")) return kExitUsage;
   std::ifstream file;
   std::istream* in = &std::cin;
   if (path != "-") {

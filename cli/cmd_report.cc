@@ -107,9 +107,10 @@ int RunReport(int argc, char** argv) {
   if (parsed.exit_code) return *parsed.exit_code;
   const Flags& f = parsed.flags;
   const std::string dir = *f.Get("data");
+  if (!PathFlag(kCommand, f, "out", PathKind::kOutputFile)) return kExitUsage;
   std::shared_ptr<const config::Config> config;
-  if (auto path = f.Get("config")) {
-    config = LoadConfigOrReport(*path);
+  if (f.Get("config")) {
+    config = LoadConfigOrReport(kCommand, f);
     if (!config) return kExitUsage;
   }
   if (f.Has("rebuild")) {

@@ -59,12 +59,10 @@ int RunRetro(int argc, char** argv) {
     return UsageError(kCommand, "--format must be text or html, got '" + format + "'");
   }
   const std::string account = f.Get("account").value_or("");
-  if (f.Get("account") && account.empty()) {
-    return UsageError(kCommand, "--account must name an account, got ''");
-  }
+  if (!PathFlag(kCommand, f, "out", PathKind::kOutputFile)) return kExitUsage;
   std::shared_ptr<const config::Config> config;
-  if (auto path = f.Get("config")) {
-    config = LoadConfigOrReport(*path);
+  if (f.Get("config")) {
+    config = LoadConfigOrReport(kCommand, f);
     if (!config) return kExitUsage;
   }
   auto log = OpenLogForReading(kCommand, *f.Get("data"), exit);

@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 
+#include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "cli/store_faults.h"
@@ -115,7 +116,7 @@ int RunServe(int argc, char** argv) {
           {"brokers", true, true, "Kafka bootstrap servers host:port,...", ""},
           {"topic", true, false, "feed topic", "support.cases"},
           {"commands-topic", true, false, "acknowledgements topic (escalator ack); '' for none",
-           router::kDefaultCommandsTopic},
+           router::kDefaultCommandsTopic, /*empty_ok=*/true},
           {"snapshot-topic", true, false,
            "reconciliation snapshots topic: per account, what DescribeCases returns, to catch "
            "events the feed missed (README: Reconciliation); default: none",
@@ -194,28 +195,40 @@ int RunServe(int argc, char** argv) {
   if (level == spdlog::level::off && *f.Get("log-level") != "off") {
     return UsageError(kCommand, "unknown --log-level '" + *f.Get("log-level") + "'");
   }
+  if (!BrokersFlag(kCommand, f)) return kExitUsage;
+  for (const char* topic :
+       {"topic", "commands-topic", "snapshot-topic", "dead-letter-topic", "changelog-topic"}) {
+    if (!TopicFlag(kCommand, f, topic)) return kExitUsage;
+  }
+  if (!PathFlag(kCommand, f, "data", PathKind::kDirectory) ||
+      !PathFlag(kCommand, f, "fault-disk-full-flag", PathKind::kOutputFile) ||
+      !EndpointFlag(kCommand, f, "pager-endpoint")) {
+    return kExitUsage;
+  }
   const std::string snapshot_topic = f.Get("snapshot-topic").value_or("");
   if (!snapshot_topic.empty() && (snapshot_topic == *f.Get("topic") ||
                                   snapshot_topic == f.Get("commands-topic").value_or(""))) {
     return UsageError(kCommand, "--snapshot-topic '" + snapshot_topic +
                                     "' must differ from --topic and --commands-topic");
   }
+  if (const auto http = f.Get("http")) {
+    if (auto a = web::HttpServer::ParseAddress(*http); !a.ok()) {
+      return UsageError(kCommand, a.status().message());
+    }
+  }
+  auto cfg = LoadConfigOrReport(kCommand, f);
+  if (!cfg) return kExitUsage;
   spdlog::set_default_logger(spdlog::stderr_color_mt("serve"));
   spdlog::set_level(level);
 
-  auto loaded = config::LoadConfigFile(*f.Get("config"));
-  if (!loaded.errors.empty()) {
-    for (const auto& e : loaded.errors) std::cerr << e.ToString() << "\n";
-    return kExitUsage;
-  }
   // The pager's security is settled before anything starts: plain tcp:// without keys, or a
   // key file that cannot be read, is a usage error.
   const std::string pager_endpoint = f.Get("pager-endpoint").value_or("");
   std::optional<pager::PagerKeys> pager_keys;
   if (!pager_endpoint.empty()) {
-    const config::PagerConfig& pc = loaded.config->pager;
+    const config::PagerConfig& pc = cfg->pager;
     if (base::Status s = pager::CheckEndpointSecurity(pager_endpoint, pc); !s.ok()) {
-      return UsageError(kCommand, s.message());
+      return UsageError(kCommand, "--pager-endpoint: " + s.message());
     }
     if (pager_endpoint.rfind("tcp://", 0) == 0 && !pc.insecure) {
       std::string config_dir = std::filesystem::path(*f.Get("config")).parent_path().string();
@@ -228,12 +241,7 @@ int RunServe(int argc, char** argv) {
   const std::string http_address = f.Get("http").value_or("");
   std::optional<web::Tokens> http_tokens;
   if (!http_address.empty()) {
-    if (auto a = web::HttpServer::ParseAddress(http_address); !a.ok()) {
-      return UsageError(kCommand, a.status().message());
-    }
-  }
-  if (!http_address.empty()) {
-    auto tokens = LoadHttpTokens(*loaded.config, *f.Get("config"));
+    auto tokens = LoadHttpTokens(*cfg, *f.Get("config"));
     if (!tokens.ok()) return UsageError(kCommand, "http.tokens: " + tokens.status().message());
     http_tokens = std::move(*tokens);
   }
@@ -244,7 +252,7 @@ int RunServe(int argc, char** argv) {
   std::atomic<pager::Hub*> hub_for_writer{nullptr};
   std::atomic<web::LiveView*> view_for_writer{nullptr};
   // Readiness exists before the store, whose writer reports failing writes into it.
-  web::Readiness readiness(loaded.config->http.ready_lag);
+  web::Readiness readiness(cfg->http.ready_lag);
   StoreFaults store_faults(readiness, serve_metrics.get(), *f.Get("data"));
   store::Options store_options;
   store_options.on_written = [&hub_for_writer, &view_for_writer, &store_faults](uint64_t next_seq) {
@@ -305,7 +313,7 @@ int RunServe(int argc, char** argv) {
   options.max_batch = static_cast<size_t>(max_batch);
   options.summary_interval_s = static_cast<int>(summary);
   options.parser.max_message_bytes = static_cast<size_t>(max_bytes);
-  options.parser.severity_map = loaded.config->severity_map;
+  options.parser.severity_map = cfg->severity_map;
   options.exit_when_caught_up = f.Has("exit-when-caught-up");
 
   router::NodeOptions node_options;
@@ -317,7 +325,7 @@ int RunServe(int argc, char** argv) {
   if (serve_metrics) {
     node_options.on_decided = [m = serve_metrics.get()](double seconds) { m->OnDecided(seconds); };
   }
-  auto sink = router::ServeSink::Create(**log, loaded.config, node_options);
+  auto sink = router::ServeSink::Create(**log, cfg, node_options);
   if (!sink.ok()) {
     std::cerr << "escalator serve: " << sink.status().ToString() << "\n";
     return kExitFailure;
@@ -343,9 +351,9 @@ int RunServe(int argc, char** argv) {
   if (!pager_endpoint.empty()) {
     pager::HubOptions hub_options;
     hub_options.endpoint = pager_endpoint;
-    hub_options.book.delivery_timeout = loaded.config->pager.delivery_timeout;
+    hub_options.book.delivery_timeout = cfg->pager.delivery_timeout;
     hub_options.curve = pager_keys;
-    for (const auto& e : loaded.config->engineers) hub_options.engineers.insert(e.id);
+    for (const auto& e : cfg->engineers) hub_options.engineers.insert(e.id);
     hub_options.info = [](const std::string& line) { spdlog::info("{}", line); };
     hub_options.warn = [](const std::string& line) { spdlog::warn("{}", line); };
     auto started = pager::Hub::Start(std::move(hub_options));
@@ -413,10 +421,10 @@ int RunServe(int argc, char** argv) {
     http_options.address = http_address;
     web::HttpDeps deps;
     deps.log = log->get();
-    deps.config = loaded.config;
+    deps.config = cfg;
     deps.view = view.get();
     deps.tokens = std::move(http_tokens);
-    deps.read_open = loaded.config->http.read_open;
+    deps.read_open = cfg->http.read_open;
     deps.acks = &http_acks;
     deps.readiness = &readiness;
     deps.metrics = [m = serve_metrics.get()] { return m->Render(); };
@@ -428,7 +436,7 @@ int RunServe(int argc, char** argv) {
     }
     http = std::move(*started);
     spdlog::info("http: dashboard at http://{}/ (API under /api/v1/; reads {})", http->address(),
-                 loaded.config->http.read_open ? "open" : "need a token");
+                 cfg->http.read_open ? "open" : "need a token");
     // Next to the pager's channel ids (microseconds), HTTP acks key their dead letters apart.
     next_http_ack = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                               std::chrono::system_clock::now().time_since_epoch())

@@ -28,7 +28,7 @@ int RunShifts(int argc, char** argv) {
           {"config", true, true, "the configuration file", ""},
           {"schedule", true, true, "the schedule", ""},
           {"from", true, true, "start of the range, ISO 8601 with Z or an offset", ""},
-          {"to", true, true, "end of the range (exclusive)", ""},
+          {"to", true, true, "end of the range, exclusive (ISO 8601 instant)", ""},
           {"format", true, false, "text or json", "text"},
       },
       argc, argv);
@@ -43,11 +43,13 @@ int RunShifts(int argc, char** argv) {
   auto to = InstantFlag(kCommand, f, "to", exit);
   if (!to) return exit;
   if (!(*from < *to)) return UsageError(kCommand, "--from must be before --to");
-  auto loaded = LoadConfigOrReport(*f.Get("config"));
+  auto loaded = LoadConfigOrReport(kCommand, f);
   if (!loaded) return kExitUsage;
   const std::string name = *f.Get("schedule");
   const config::Schedule* schedule = loaded->FindSchedule(name);
-  if (schedule == nullptr) return UsageError(kCommand, "unknown schedule '" + name + "'");
+  if (schedule == nullptr) {
+    return UsageError(kCommand, "--schedule: unknown schedule '" + name + "'");
+  }
   for (const auto& s : schedules::Shifts(*schedule, *from, *to)) {
     if (json) {
       nlohmann::ordered_json j;

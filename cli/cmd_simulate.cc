@@ -110,11 +110,8 @@ int RunSimulate(int argc, char** argv) {
     }
   }
 
-  auto loaded = config::LoadConfigFile(*f.Get("config"));
-  if (!loaded.errors.empty()) {
-    for (const auto& e : loaded.errors) std::cerr << e.ToString() << "\n";
-    return kExitUsage;
-  }
+  auto config = LoadConfigOrReport(kCommand, f);
+  if (!config) return kExitUsage;
 
   const std::string input_path = *f.Get("input");
   std::ifstream file;
@@ -122,13 +119,14 @@ int RunSimulate(int argc, char** argv) {
   if (input_path != "-") {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(input_path, ec)) {
-      return UsageError(kCommand, "--input: no such file: '" + input_path + "'");
+      return UsageError(kCommand, "--input '" + input_path + "' is not a file");
     }
     file.open(input_path, std::ios::binary);
     if (!file) return UsageError(kCommand, "--input: cannot read '" + input_path + "'");
     input = &file;
   }
 
+  if (!PathFlag(kCommand, f, "data", PathKind::kDirectory)) return kExitUsage;
   store::Options store_options;
   // A simulation is rerun from its input, not recovered: no fsync per input.
   store_options.sync = false;
@@ -139,6 +137,11 @@ int RunSimulate(int argc, char** argv) {
     std::cerr << "escalator simulate: cannot open the log in '" << dir
               << "': " << log.status().ToString() << "\n";
     return kExitFailure;
+  }
+  if ((*log)->next_seq() != 1) {
+    return UsageError(kCommand, "--data '" + dir + "' already holds " +
+                                    std::to_string((*log)->next_seq() - 1) +
+                                    " events: a simulation starts from an empty log");
   }
 
   const auto start = std::chrono::steady_clock::now();
@@ -158,7 +161,7 @@ int RunSimulate(int argc, char** argv) {
     };
   }
 
-  auto summary = router::Simulate(**log, loaded.config, *input, options);
+  auto summary = router::Simulate(**log, config, *input, options);
   if (!summary.ok()) {
     std::cerr << "escalator simulate: " << summary.status().ToString() << "\n";
     return summary.status().code() == base::Code::kInvalidInput ? kExitUsage : kExitFailure;

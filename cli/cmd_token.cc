@@ -29,17 +29,18 @@ int RunToken(int argc, char** argv) {
       argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   const std::string role = *parsed.flags.Get("role");
-  if (role != "admin") {
-    if (role.rfind("engineer:", 0) != 0 || role.size() == 9) {
-      return UsageError(kCommand, "--role must be admin or engineer:ID, got '" + role + "'");
-    }
-    if (auto path = parsed.flags.Get("config")) {
-      auto config = LoadConfigOrReport(*path);
-      if (!config) return kExitUsage;
+  if (role != "admin" && (role.rfind("engineer:", 0) != 0 || role.size() == 9)) {
+    return UsageError(kCommand, "--role must be admin or engineer:ID, got '" + role + "'");
+  }
+  // A --config given is read whatever the role: a wrong path is a mistake either way.
+  if (auto path = parsed.flags.Get("config")) {
+    auto config = LoadConfigOrReport(kCommand, parsed.flags);
+    if (!config) return kExitUsage;
+    if (role != "admin") {
       const std::string id = role.substr(9);
       bool known = false;
       for (const auto& e : config->engineers) known = known || e.id == id;
-      if (!known) return UsageError(kCommand, "no engineer '" + id + "' in " + *path);
+      if (!known) return UsageError(kCommand, "--role: no engineer '" + id + "' in " + *path);
     }
   }
   const std::string token = web::Tokens::Generate();

@@ -98,6 +98,11 @@ ParseOutcome ParseFlags(const std::string& command, const std::string& summary,
       } else {
         return fail("flag --" + name + " needs a value");
       }
+      // An empty value is almost always a shell variable that was not set: refused, rather
+      // than read as "the flag left out".
+      if (out.flags.values_[name].empty() && !spec->empty_ok) {
+        return fail("flag --" + name + " has an empty value");
+      }
       continue;
     }
     out.flags.positional_.push_back(arg);

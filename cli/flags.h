@@ -24,6 +24,9 @@ struct FlagSpec {
   bool required = false;
   std::string help;  // one line
   std::string default_value;
+  // An explicit empty value ("--name=" or "--name ''") is refused as a usage error unless this
+  // is set (the flag's help then says what '' means).
+  bool empty_ok = false;
 };
 
 // Parsed flags of one subcommand.
@@ -51,8 +54,9 @@ struct ParseOutcome {
 
 // Parses argv[1..] of subcommand `command` ("escalator <command> ...").
 // Accepts "--name value" and "--name=value". --help/-h prints usage to stdout.
-// Unknown flags, missing values, missing required flags and a positional count
-// outside [min_positional, max_positional] print a usage error naming the problem.
+// Unknown flags, missing values, empty values (unless FlagSpec::empty_ok), missing required
+// flags and a positional count outside [min_positional, max_positional] print a usage error
+// naming the problem.
 ParseOutcome ParseFlags(const std::string& command, const std::string& summary,
                         const std::vector<FlagSpec>& specs, int argc, char** argv,
                         int min_positional = 0, int max_positional = 0);

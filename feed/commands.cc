@@ -38,7 +38,7 @@ base::Result<Acknowledge> ParseCommand(std::string_view payload, std::string* ca
   if (!j.is_object()) return Invalid(std::string("expected an object, got ") + j.type_name());
   std::string type;
   if (auto s = StringField(j, "type", &type); !s.ok()) return s;
-  if (type != "ack") return Invalid("unknown type '" + type + "' (expected \"ack\")");
+  if (type != "ack") return Invalid("unknown type '" + type + "' in type (expected \"ack\")");
   Acknowledge ack;
   std::string at;
   if (auto s = StringField(j, "case", &ack.case_id); !s.ok()) return s;

@@ -257,7 +257,7 @@ FeedParseResult FeedParser::Parse(std::string_view bytes) {
     return FeedRejection{error};
   }
   if (detail_type && *detail_type != "Support Case Update") {
-    return FeedRejection{"unsupported detail-type " + Quote(*detail_type)};
+    return FeedRejection{"unsupported detail-type " + Quote(*detail_type) + " in detail-type"};
   }
   if (!r.NonEmpty(root, "id", "id", &ev.event_id)) return FeedRejection{error};
   std::optional<std::string_view> time;
@@ -279,14 +279,14 @@ FeedParseResult FeedParser::Parse(std::string_view bytes) {
     return FeedRejection{error};
   }
   auto action = ActionNamed(*name);
-  if (!action) return FeedRejection{"unknown event-name " + Quote(*name)};
+  if (!action) return FeedRejection{"unknown event-name " + Quote(*name) + " in detail.event-name"};
   ev.action = *action;
   std::optional<std::string_view> origin_name;
   if (!r.String(*detail, "origin", "detail.origin", false, &origin_name)) {
     return FeedRejection{error};
   }
   auto origin = OriginNamed(origin_name.value_or(""));
-  if (!origin) return FeedRejection{"unknown origin " + Quote(*origin_name)};
+  if (!origin) return FeedRejection{"unknown origin " + Quote(*origin_name) + " in detail.origin"};
   ev.origin = *origin;
 
   std::optional<object> details;

@@ -44,7 +44,7 @@ struct FeedParserOptions {
 };
 
 // Why a message was rejected: one line, names the field and the offending
-// value, e.g. "field detail.case-id missing", "unknown event-name 'Foo'".
+// value, e.g. "field detail.case-id missing", "unknown event-name 'Foo' in detail.event-name".
 struct FeedRejection {
   std::string reason;
 };
@@ -87,8 +87,9 @@ class FeedParser {
   // Parses one message. Never throws; any byte sequence gives a FeedEvent or a
   // FeedRejection. Rejection reasons include "empty message", "message too
   // large (N bytes > L)", "not UTF-8", "invalid JSON (...)", "field X missing",
-  // "field X: expected string, got number", "unknown event-name 'X'",
-  // "unknown origin 'X'", "unknown severity 'X'", "bad timestamp in X: '...'",
+  // "field X: expected string, got number", "unknown event-name 'X' in detail.event-name",
+  // "unknown origin 'X' in detail.origin", "unknown severity 'X' in F", "bad timestamp in X:
+  // '...'",
   // "CreateCase without case details (detail.case missing)".
   FeedParseResult Parse(std::string_view bytes);
 

@@ -112,7 +112,12 @@ base::Result<FromDevice> DecodeFromDevice(std::string_view frame) {
     if (auto s = String(*j, "device", &h.device, true); !s.ok()) return s;
     if (auto v = j->find("version"); v != j->end()) {
       if (!v->is_number_integer()) return Invalid("field version: expected an integer");
-      h.version = v->get<int>();
+      // A device of another protocol version would misread every page: refused at hello.
+      if (*v != kProtocolVersion) {
+        return Invalid("field version: " + v->dump() + " is not a version serve speaks (" +
+                       std::to_string(kProtocolVersion) + ")");
+      }
+      h.version = kProtocolVersion;
     }
     return FromDevice{h};
   }

@@ -86,7 +86,7 @@ std::string Encode(const FromServe& message);
 
 // Errors: kInvalidInput naming the problem (longer than the limit above, not
 // JSON, not an object, an unknown or missing "type", a missing or mistyped
-// field, an empty engineer or device, page 0).
+// field, an empty engineer or device, page 0, a hello of another version).
 base::Result<FromDevice> DecodeFromDevice(std::string_view frame);
 base::Result<FromServe> DecodeFromServe(std::string_view frame);
 

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <regex>
@@ -80,6 +81,41 @@ std::string MethodOf(const std::string& path) {
   return "";
 }
 
+// The endpoint `path` is, or null for a path outside the API.
+const ApiEndpoint* EndpointOf(const std::string& path) {
+  static const std::vector<std::pair<std::regex, const ApiEndpoint*>> kPatterns = [] {
+    std::vector<std::pair<std::regex, const ApiEndpoint*>> out;
+    for (const ApiEndpoint& e : HttpServer::Endpoints()) {
+      out.emplace_back(std::regex(std::regex_replace(e.path, std::regex("ID"), "[^/]+")), &e);
+    }
+    return out;
+  }();
+  for (const auto& [pattern, endpoint] : kPatterns) {
+    if (std::regex_match(path, pattern)) return endpoint;
+  }
+  return nullptr;
+}
+
+// Why the request's query parameters do not fit its endpoint, or "".
+std::string ParameterError(const httplib::Request& req) {
+  const ApiEndpoint* e = EndpointOf(req.path);
+  if (e == nullptr || req.method != e->method) return "";  // 404 or 405 follows
+  std::string known;
+  for (const std::string& p : e->parameters) known += (known.empty() ? "" : ", ") + p;
+  for (const auto& [name, value] : req.params) {
+    const bool allowed =
+        name == "access_token" ||
+        std::find(e->parameters.begin(), e->parameters.end(), name) != e->parameters.end();
+    if (!allowed) {
+      return "unknown parameter '" + name + "' on " + e->path + " (" +
+             (known.empty() ? "it takes none" : "it takes " + known) + ")";
+    }
+    if (req.params.count(name) > 1) return "parameter '" + name + "' given more than once";
+    if (value.empty()) return "parameter '" + name + "' is empty (give a value, or leave it out)";
+  }
+  return "";
+}
+
 std::string BearerOf(const httplib::Request& req) {
   const std::string header = req.get_header_value("Authorization");
   if (header.rfind("Bearer ", 0) == 0) return header.substr(7);
@@ -96,6 +132,20 @@ struct HttpServer::ComplianceCache {
   std::chrono::steady_clock::time_point at{};
   Json value;
 };
+
+const std::vector<ApiEndpoint>& HttpServer::Endpoints() {
+  static const std::vector<ApiEndpoint> kEndpoints = {
+      {"GET", "/api/v1/oncall", {"at"}, {}},
+      {"GET", "/api/v1/cases", {"state", "level", "limit", "cursor", "account"}, {}},
+      {"GET", "/api/v1/cases/ID", {}, {}},
+      {"POST", "/api/v1/cases/ID/ack", {}, {"engineer"}},
+      {"GET", "/api/v1/dead-letters", {"limit", "cursor"}, {}},
+      {"GET", "/api/v1/report", {"from", "to", "by"}, {}},
+      {"GET", "/api/v1/dashboard", {}, {}},
+      {"GET", "/api/v1/events", {}, {}},
+  };
+  return kEndpoints;
+}
 
 base::Result<std::pair<std::string, int>> HttpServer::ParseAddress(const std::string& address) {
   // A port alone binds loopback: nothing is exposed beyond the machine unless asked.
@@ -202,6 +252,11 @@ void HttpServer::Routes() {
     if (req.path.find("..") != std::string::npos || req.path.find('\0') != std::string::npos ||
         req.path.find('\\') != std::string::npos) {
       SendError(res, 400, "path '" + req.path + "' is not allowed");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    // A misspelt parameter would otherwise be ignored silently ("limt=5" lists 100).
+    if (const std::string error = ParameterError(req); !error.empty()) {
+      SendError(res, 400, error);
       return httplib::Server::HandlerResponse::Handled;
     }
     return httplib::Server::HandlerResponse::Unhandled;
@@ -312,7 +367,13 @@ void HttpServer::Routes() {
     Json cases = Json::array();
     std::string next;
     if (state == "all") {
-      // Every case the log has, resolved too, in id order from the store.
+      // Every case the log has, resolved too, in id order from the store; the cursor is the
+      // last case of the previous page.
+      if (!cursor.empty()) {
+        auto known = deps_.log->Get(store::Family::kProjections, router::CaseKey(cursor));
+        if (!known.ok()) return SendError(res, 500, known.status().ToString());
+        if (!*known) return SendError(res, 400, "cursor '" + cursor + "' is not one we gave");
+      }
       const std::string from = cursor.empty() ? std::string(router::kCaseKeyPrefix)
                                               : router::CaseKey(cursor) + std::string(1, '\0');
       base::Status bad;
@@ -452,6 +513,11 @@ void HttpServer::Routes() {
     if (!error.empty()) return SendError(res, 400, error);
     const size_t n = limit ? static_cast<size_t>(*limit) : kDefaultLimit;
     const std::string cursor = Param(req, "cursor").value_or("");
+    // A dead letter's key, as next_cursor gives it: TOPIC/PARTITION/OFFSET, zero-padded.
+    static const std::regex kDeadLetterKey(R"(.+/-?[0-9]+/-?[0-9]+)");
+    if (!cursor.empty() && !std::regex_match(cursor, kDeadLetterKey)) {
+      return SendError(res, 400, "cursor '" + cursor + "' is not one we gave");
+    }
     Json letters = Json::array();
     std::string next, last;
     base::Status scan = deps_.log->ScanFrom(store::Family::kDeadLetters, "",

@@ -6,10 +6,11 @@
 // writes) and the immutable configuration; an acknowledgement is queued to serve's main loop
 // (web/ack_queue.h). No handler takes a lock serve's ingest, routing or paging takes.
 //
-// Bad input: every error is JSON {"error": ...} with its status (400 bad parameter, 401 no or
-// unknown token, 403 a token not allowed to do that, 404 unknown case or path, 405 method, 413
-// body too large, 431 too many headers, 503 not ready or busy). Requests are bounded: body
-// 16 KiB, 100 headers, 5 s read and write timeouts, at most 16 event streams at once.
+// Bad input: every error is JSON {"error": ...} with its status (400 a bad, unknown, repeated or
+// empty parameter (HttpServer::Endpoints) or body, 401 no or unknown token, 403 a token not
+// allowed to do that, 404 unknown case or path, 405 method, 413 body too large, 431 too many
+// headers, 503 not ready or busy). Requests are bounded: body 16 KiB, 100 headers, 5 s read and
+// write timeouts, at most 16 event streams at once.
 #pragma once
 
 #include <atomic>
@@ -19,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "base/status.h"
 #include "base/time.h"
@@ -53,8 +55,20 @@ struct HttpDeps {
   std::function<base::Timestamp()> clock;  // the wall clock (tests inject one)
 };
 
+// One endpoint of the JSON API and the query parameters it reads. Every read also takes
+// access_token; any other parameter, one given twice or one given empty is refused with 400
+// naming it.
+struct ApiEndpoint {
+  std::string method;                   // "GET" or "POST"
+  std::string path;                     // ID stands for a case id: "/api/v1/cases/ID"
+  std::vector<std::string> parameters;  // the query parameters it reads
+  std::vector<std::string> body;        // the fields of its JSON body
+};
+
 class HttpServer {
  public:
+  // Every endpoint under /api/v1/, with what it reads.
+  static const std::vector<ApiEndpoint>& Endpoints();
   // Binds `options.address` and starts serving on its own threads. Errors: kInvalidInput for
   // an address that is not HOST:PORT; kUnavailable when the port cannot be bound.
   static base::Result<std::unique_ptr<HttpServer>> Start(HttpOptions options, HttpDeps deps);

@@ -54,8 +54,8 @@ TEST_CASE("commands refuse a bad numeric flag with exit 2 and a message naming i
        "escalator ack: --timeout-ms must be a number in 1..2147483647, got '0'"},
       {{"pager", "--endpoint", "tcp://127.0.0.1:1", "--engineer", "e1", "--count", "-1"},
        "escalator pager: --count must be a number >= 0, got '-1'"},
-      {{"pager", "--endpoint", "tcp://127.0.0.1:1", "--engineer", "e1", "--timeout", ""},
-       "escalator pager: --timeout must be a number in 0..315360000, got ''"},
+      {{"pager", "--endpoint", "tcp://127.0.0.1:1", "--engineer", "e1", "--timeout", "1.5"},
+       "escalator pager: --timeout must be a number in 0..315360000, got '1.5'"},
       {{"dev-broker", "--partitions", "99999999999999999999"},
        "escalator dev-broker: --partitions must be a number in 1..100000, got "
        "'99999999999999999999'"},

@@ -1,8 +1,13 @@
 // Proves every kind of mistake in a configuration is reported at the offending
 // node as FILE:LINE:COLUMN: path: message, all at once, and never as a crash.
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <map>
+#include <regex>
+#include <set>
 
 #include "config/config.h"
+#include "tests/test_support.h"
 
 namespace {
 
@@ -224,6 +229,196 @@ const Row kRows[] = {
      "3: {steps:", "three: {steps:", "t.yaml:34:3: escalation.three: invalid number 'three'"},
 };
 
+// One wrong value for each field kRows leaves without one, so that every field the loader
+// reads has a row (the last test case checks it). Expected: "PATH: message", where PATH names
+// the field.
+const Row kFieldRows[] = {
+    {"targets that are not a mapping", "targets: {1: 15m, 2: 1h, 3: 4h, 4: 12bh}", "targets: [15m]",
+     "targets: expected a mapping, got a list"},
+    {"services that are not a mapping", "services:\n", "services: 5\nunused:\n",
+     "services: expected a mapping, got '5'"},
+    {"typo in a services key", "  fallback_schedule: general\n",
+     "  fallback_schedule: general\n  fallback: x\n", "services: unknown key 'fallback'"},
+    {"a service in scope twice", "in_scope: [medialive, cloudfront]",
+     "in_scope: [medialive, cloudfront, medialive]",
+     "services.in_scope[2]: duplicate service 'medialive'"},
+    {"a calendar that is not a mapping", "  always: {zone: UTC, hours: {mon-sun: \"00:00-24:00\"}}",
+     "  always: UTC", "calendars.always: expected a mapping, got 'UTC'"},
+    {"calendar hours without windows", "    hours: {mon-fri: \"09:00-17:00\"}", "    hours: {}",
+     "calendars.office.hours: no windows given"},
+    {"plans that are not a mapping", "plans:\n", "plans: 5\nunused:\n",
+     "plans: expected a mapping, got '5'"},
+    {"typo in a plan key", "{coverage: always}", "{coverage: always, hours: x}",
+     "plans.enterprise: unknown key 'hours'"},
+    {"plan bridge hours that are not a number", "{coverage: always}",
+     "{coverage: always, bridge_hours: many}",
+     "plans.enterprise.bridge_hours: invalid number 'many'"},
+    {"plan bridge that is a list", "{coverage: always}", "{coverage: always, bridge: [a]}",
+     "plans.enterprise.bridge: expected a value, got a list"},
+    {"engineer name that is a list", "{id: ann, zone:", "{id: ann, name: [Ann], zone:",
+     "engineers[0].name: expected a value, got a list"},
+    {"engineer zone unknown", "zone: Europe/London}", "zone: Europe/Londn}",
+     "engineers[1].zone: unknown time zone 'Europe/Londn'"},
+    {"engineer role that is a list", "{id: ann, zone:", "{id: ann, role: [eae], zone:",
+     "engineers[0].role: expected a value, got a list"},
+    {"engineer skills that are not a list", "{id: ann, zone:", "{id: ann, skills: medialive, zone:",
+     "engineers[0].skills: expected a list, got 'medialive'"},
+    {"engineer contact that is a mapping", "{id: ann, zone:", "{id: ann, contact: {a: b}, zone:",
+     "engineers[0].contact: expected a value, got a mapping"},
+    {"schedules that are not a mapping", "schedules:\n", "schedules: 5\nunused:\n",
+     "schedules: expected a mapping, got '5'"},
+    {"typo in a schedule key", "  general:\n    layers:", "  general:\n    layer: x\n    layers:",
+     "schedules.general: unknown key 'layer'"},
+    {"schedule without layers",
+     "  general:\n    layers:\n      - zone: UTC\n        rotation: "
+     "{type: custom, length: 12h, start: \"2026-01-01T00:00\", members: [ben]}\n",
+     "  general:\n    layers: []\n",
+     "schedules.general.layers: a schedule needs at least one layer"},
+    {"layer name that is a list", "      - zone: America/New_York\n",
+     "      - name: [a]\n        zone: America/New_York\n",
+     "schedules.primary.layers[0].name: expected a value, got a list"},
+    {"layer zone unknown", "      - zone: UTC\n", "      - zone: Mars/Base\n",
+     "schedules.general.layers[0].zone: unknown time zone 'Mars/Base'"},
+    {"layer restrict without windows", "restrict: {mon-fri: \"09:00-17:00\"}", "restrict: {}",
+     "schedules.primary.layers[0].restrict: no windows given"},
+    {"overrides that are not a list",
+     "    overrides:\n      - {who: ben, from: \"2026-12-24T20:00:00-05:00\", to: "
+     "\"2026-12-26T08:00:00-05:00\"}\n",
+     "    overrides: ben\n", "schedules.primary.overrides: expected a list, got 'ben'"},
+    {"escalation that is not a mapping", "escalation:\n", "escalation: 5\nunused:\n",
+     "escalation: expected a mapping, got '5'"},
+    {"repeat that is not a number", "{repeat: 1,", "{repeat: often,",
+     "escalation.1.repeat: invalid number 'often'"},
+    {"policy without steps", "2: {steps: [{after: 0m, notify: [familiar]}]}", "2: {steps: []}",
+     "escalation.2.steps: a policy needs at least one step"},
+    {"customers that are not a list", "customers:\n", "customers: 5\nunused:\n",
+     "customers: expected a list, got '5'"},
+    {"customer name that is a list", "    plan: annual\n", "    name: [x]\n    plan: annual\n",
+     "customers[0].name: expected a value, got a list"},
+    {"unknown EDM", "edm: ben", "edm: bem", "customers[0].edm: unknown engineer 'bem'"},
+    {"workflows that are not a list", "    edm: ben\n", "    edm: ben\n    workflows: live\n",
+     "customers[0].workflows: expected a list, got 'live'"},
+    {"engagement that is not a mapping", "engagement: {start: 2026-07-01, end: 2027-06-30}",
+     "engagement: soon", "customers[0].engagement: expected a mapping, got 'soon'"},
+    {"engagement start that is no date", "start: 2026-07-01,", "start: 2026-13-01,",
+     "customers[0].engagement.start: invalid date '2026-13-01'"},
+    {"customer bridge hours below 0", "    edm: ben\n", "    edm: ben\n    bridge_hours: -5\n",
+     "customers[0].bridge_hours: invalid number '-5'"},
+    {"pager that is not a mapping", "pager:\n  server_key", "pager: 5\nunused:\n  server_key",
+     "pager: expected a mapping, got '5'"},
+    {"pager server key that is a list", "server_key: keys/serve.key", "server_key: [a]",
+     "pager.server_key: expected a value, got a list"},
+    {"pager devices that are not a list",
+     "  devices:\n    - {engineer: ann, device: phone, public_key: keys/ann-phone.pub}\n",
+     "  devices: ann\n", "pager.devices: expected a list, got 'ann'"},
+    {"pager device public key that is a list", "public_key: keys/ann-phone.pub}", "public_key: []}",
+     "pager.devices[0].public_key: expected a value, got a list"},
+    {"http that is not a mapping", "pager:\n", "http: 5\npager:\n",
+     "http: expected a mapping, got '5'"},
+    {"http read_open that is not a boolean", "pager:\n", "http: {read_open: yes}\npager:\n",
+     "http.read_open: invalid boolean 'yes'"},
+    {"http tokens that is a list", "pager:\n", "http: {tokens: [a]}\npager:\n",
+     "http.tokens: expected a value, got a list"},
+    {"http ready_lag below 0", "pager:\n", "http: {ready_lag: -1}\npager:\n",
+     "http.ready_lag: invalid number '-1'"},
+};
+
+// Every field the loader reads, as a path with '*' for a name or level the file chooses and
+// "[]" for a list's items. The last test case checks it against config/parse.cc and the rows.
+const std::vector<std::string> kFields = {"severity_map",
+                                          "severity_map.*",
+                                          "targets",
+                                          "targets.*",
+                                          "sla_warning",
+                                          "services",
+                                          "services.in_scope",
+                                          "services.excluded_from_24x7",
+                                          "services.fallback_schedule",
+                                          "calendars",
+                                          "calendars.*",
+                                          "calendars.*.zone",
+                                          "calendars.*.hours",
+                                          "calendars.*.hours.*",
+                                          "calendars.*.holidays",
+                                          "plans",
+                                          "plans.*",
+                                          "plans.*.coverage",
+                                          "plans.*.addon_24x7_coverage",
+                                          "plans.*.bridge_hours",
+                                          "plans.*.bridge",
+                                          "engineers",
+                                          "engineers[].id",
+                                          "engineers[].name",
+                                          "engineers[].zone",
+                                          "engineers[].role",
+                                          "engineers[].skills",
+                                          "engineers[].contact",
+                                          "schedules",
+                                          "schedules.*",
+                                          "schedules.*.layers",
+                                          "schedules.*.layers[].name",
+                                          "schedules.*.layers[].zone",
+                                          "schedules.*.layers[].rotation",
+                                          "schedules.*.layers[].rotation.type",
+                                          "schedules.*.layers[].rotation.start",
+                                          "schedules.*.layers[].rotation.length",
+                                          "schedules.*.layers[].rotation.members",
+                                          "schedules.*.layers[].restrict",
+                                          "schedules.*.layers[].restrict.*",
+                                          "schedules.*.overrides",
+                                          "schedules.*.overrides[].who",
+                                          "schedules.*.overrides[].from",
+                                          "schedules.*.overrides[].to",
+                                          "escalation",
+                                          "escalation.*",
+                                          "escalation.*.repeat",
+                                          "escalation.*.steps",
+                                          "escalation.*.steps[].after",
+                                          "escalation.*.steps[].notify",
+                                          "customers",
+                                          "customers[].account",
+                                          "customers[].name",
+                                          "customers[].plan",
+                                          "customers[].addons",
+                                          "customers[].calendar",
+                                          "customers[].eae",
+                                          "customers[].edm",
+                                          "customers[].workflows",
+                                          "customers[].engagement",
+                                          "customers[].engagement.start",
+                                          "customers[].engagement.end",
+                                          "customers[].bridge_hours",
+                                          "pager",
+                                          "pager.insecure",
+                                          "pager.server_key",
+                                          "pager.delivery_timeout",
+                                          "pager.devices",
+                                          "pager.devices[].engineer",
+                                          "pager.devices[].device",
+                                          "pager.devices[].public_key",
+                                          "http",
+                                          "http.read_open",
+                                          "http.tokens",
+                                          "http.ready_lag"};
+
+// The field an expected error names: its PATH ("customers[0].edm" -> "customers[].edm",
+// "calendars.office.hours.mon-fri" -> "calendars.*.hours.*"), or "" for the file as a whole.
+std::string FieldOf(std::string expected) {
+  if (expected.rfind("t.yaml:", 0) == 0) {
+    for (int colons = 0; colons < 3; ++colons) expected.erase(0, expected.find(':') + 1);
+    expected.erase(0, 1);
+  }
+  const std::string path = expected.substr(0, expected.find(": "));
+  if (path.find(' ') != std::string::npos) return "";
+  // Items lose their index; the names and levels under these keys are the file's own.
+  std::string out = std::regex_replace(path, std::regex(R"re(\[[0-9]+\])re"), "[]");
+  static const std::regex kNamed(
+      R"re((^|\.)(severity_map|targets|calendars|plans|schedules|escalation|hours|restrict)\.[^.\[]+)re");
+  out = std::regex_replace(out, kNamed, "$1$2.*");
+  if (out.size() > 2 && out.ends_with("[]")) out.resize(out.size() - 2);
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("the base of the error table is valid") {
@@ -275,6 +470,62 @@ TEST_CASE("each broken config yields the expected located error") {
       CHECK_FALSE(r.config);
       CHECK_THAT(all, Catch::Contains(row.expected));
     }
+  }
+}
+
+TEST_CASE("each field without a row above has its own broken value, located at the field") {
+  for (const Row& row : kFieldRows) {
+    SECTION(std::string(row.what) + ": " + row.to) {
+      auto r = config::ParseConfig(Replace(kBase, row.from, row.to), "t.yaml");
+      std::string all = AllErrors(r);
+      INFO(all);
+      CHECK_FALSE(r.config);
+      CHECK_THAT(all, Catch::Contains(row.expected));
+    }
+  }
+}
+
+TEST_CASE("every key the loader reads has a broken-config row naming it") {
+  // The keys config/parse.cc allows: each Map(..., {"a", "b"}) list. A key allowed in N
+  // mappings needs N fields ending in it (engineers[].zone, calendars.*.zone, ...).
+  const std::string source =
+      testing_support::ReadFile(testing_support::SourceDir() / "config" / "parse.cc");
+  static const std::regex kAllowed(R"re(\{\s*("[a-z0-9_]+"(?:\s*,\s*"[a-z0-9_]+")*)\s*\}\))re");
+  static const std::regex kKey(R"re("([a-z0-9_]+)")re");
+  std::map<std::string, int> allowed;
+  int lists = 0;
+  for (auto m = std::sregex_iterator(source.begin(), source.end(), kAllowed);
+       m != std::sregex_iterator(); ++m, ++lists) {
+    const std::string list = (*m)[1];
+    for (auto k = std::sregex_iterator(list.begin(), list.end(), kKey); k != std::sregex_iterator();
+         ++k) {
+      ++allowed[(*k)[1]];
+    }
+  }
+  REQUIRE(lists >= 16);
+  std::map<std::string, int> listed;
+  for (const std::string& field : kFields) {
+    ++listed[field.substr(
+        field.find_last_of(".]") == std::string::npos ? 0 : field.find_last_of(".]") + 1)];
+  }
+  for (const auto& [key, n] : allowed) {
+    INFO("key '" << key << "' is allowed in " << n << " mapping(s) of config/parse.cc; kFields "
+                 << "has " << listed[key] << " field(s) ending in it");
+    CHECK(listed[key] >= n);
+  }
+  // Each field has a row whose error names it.
+  std::set<std::string> named;
+  for (const Row& row : kRows) named.insert(FieldOf(row.expected));
+  for (const Row& row : kFieldRows) named.insert(FieldOf(row.expected));
+  for (const std::string& field : kFields) {
+    INFO("no row in kRows or kFieldRows names field " << field);
+    CHECK(named.count(field) == 1);
+  }
+  // And no row names a field kFields lacks.
+  for (const std::string& field : named) {
+    if (field.empty()) continue;
+    INFO("a row names field " << field << ", which kFields lacks");
+    CHECK(std::find(kFields.begin(), kFields.end(), field) != kFields.end());
   }
 }
 

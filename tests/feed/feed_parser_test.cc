@@ -113,9 +113,10 @@ TEST_CASE("malformed messages are rejected with a precise reason") {
   CHECK(Reason(Envelope(R"({"event-name":"ResolveCase"})")) == "field detail.case-id missing");
   CHECK(Reason(Envelope(R"({"case-id":42,"event-name":"ResolveCase"})")) ==
         "field detail.case-id: expected string, got number");
-  CHECK(Reason(Envelope(R"({"case-id":"c","event-name":"Foo"})")) == "unknown event-name 'Foo'");
+  CHECK(Reason(Envelope(R"({"case-id":"c","event-name":"Foo"})")) ==
+        "unknown event-name 'Foo' in detail.event-name");
   CHECK(Reason(Envelope(R"({"case-id":"c","event-name":"ResolveCase","origin":"BOT"})")) ==
-        "unknown origin 'BOT'");
+        "unknown origin 'BOT' in detail.origin");
   CHECK(Reason(Envelope(R"({"case-id":"c","event-name":"CreateCase"})")) ==
         "CreateCase without case details (detail.case missing)");
   std::string bad_sev = kDetails;

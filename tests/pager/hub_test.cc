@@ -200,7 +200,9 @@ TEST_CASE("bad input from one device is refused and counted; the others are stil
   expect_error("say hello first");
   rogue.send(zmq::str_buffer(R"({"type":"hello","engineer":"mallory","device":"x"})"));
   expect_error("unknown engineer");
-  CHECK((*hub)->stats().bad_messages == 5);
+  rogue.send(zmq::str_buffer(R"({"type":"hello","engineer":"alice","device":"x","version":2})"));
+  expect_error("field version: 2 is not a version serve speaks");
+  CHECK((*hub)->stats().bad_messages == 6);
 
   auto phone = Connect(endpoint, "alice");
   (*hub)->Written(100);

@@ -125,7 +125,7 @@ TEST_CASE("retro: bad arguments exit 2 naming the problem", "[retro]") {
       {"--from", "2026-11-10T00:00:00Z", "--to", "2026-11-11T00:00:00Z", "--format", "json"},
       "--format must be text or html, got 'json'");
   expect_usage({"--from", "2026-11-10T00:00:00Z", "--to", "2026-11-11T00:00:00Z", "--account", ""},
-               "--account must name an account");
+               "flag --account has an empty value");
   expect_usage({"--from", "2026-11-10T00:00:00Z", "--to", "2026-11-11T00:00:00Z", "--config",
                 "/nonexistent/config.yaml"},
                "/nonexistent/config.yaml");

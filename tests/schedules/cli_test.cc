@@ -101,7 +101,7 @@ TEST_CASE("due answers an unknown account as the router routes it: the fallback 
   r = Run({"due", "--config", SampleConfig(), "--account", "000000000000", "--service", "medialive",
            "--severity", "sev9", "--opened", "2026-11-24T00:00Z"});
   CHECK(r.exit_code == 2);
-  CHECK(r.err == "escalator due: unknown severity 'sev9' (not in severity_map)\n");
+  CHECK(r.err == "escalator due: --severity: unknown severity 'sev9' (not in severity_map)\n");
 }
 
 TEST_CASE("shifts --format json tiles the range with the override visible") {

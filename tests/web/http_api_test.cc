@@ -7,12 +7,16 @@
 #include <chrono>
 #include <csignal>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "tests/cli/serve_fixture.h"
+#include "web/http_server.h"
 #include "web/tokens.h"
 
 namespace {
@@ -244,7 +248,9 @@ TEST_CASE("the HTTP API over curl: reads need a token, every endpoint, bad input
     REQUIRE(letters.j["dead_letters"].size() == 1);
     CHECK(letters.j["next_cursor"].is_null());
     CHECK(Get(api + "/dead-letters?limit=1", admin).j["next_cursor"].is_null());
-    CHECK(Get(api + "/dead-letters?cursor=zzzz", admin).j["dead_letters"].empty());
+    CHECK(Get(api + "/dead-letters?cursor=zzzz/0000000000/00000000000000000000", admin)
+              .j["dead_letters"]
+              .empty());
     CheckError(Get(api + "/dead-letters?limit=0", admin), 400, "limit must be");
 
     Reply dash = Get(api + "/dashboard", admin);
@@ -255,6 +261,93 @@ TEST_CASE("the HTTP API over curl: reads need a token, every endpoint, bad input
     CHECK(dash.j["recent"].is_array());
     CHECK(dash.j["open_by_level"]["1"] == 1);
     CHECK(dash.j.contains("compliance"));
+  }
+
+  {  // every parameter and body field of every endpoint (HttpServer::Endpoints): a wrong value
+     // is 400 naming it; so is a parameter the endpoint does not read, one given twice or empty
+    // A valid query for the endpoints that need one; the parameter under test replaces its own.
+    const std::map<std::string, std::map<std::string, std::string>> valid = {
+        {"/api/v1/report", {{"from", "2026-01-01T00:00:00Z"}, {"to", "2027-01-01T00:00:00Z"}}}};
+    // Wrong values by "PATH NAME", for every parameter and body field. An empty list: any
+    // non-empty value is right (a filter that matches nothing answers an empty list).
+    const std::map<std::string, std::vector<std::string>> wrong = {
+        {"/api/v1/oncall at", {"not-a-time", "2026-02-30T00:00:00Z"}},
+        {"/api/v1/cases state", {"bogus", "OPEN"}},
+        {"/api/v1/cases level", {"x", "0", "10", "1.5"}},
+        {"/api/v1/cases limit", {"0", "1001", "2x", "-1"}},
+        {"/api/v1/cases cursor", {"bogus"}},
+        {"/api/v1/cases account", {}},
+        {"/api/v1/dead-letters limit", {"0", "x"}},
+        {"/api/v1/dead-letters cursor", {"zzzz"}},
+        {"/api/v1/report from", {"yesterday"}},
+        {"/api/v1/report to", {"2026-13-01T00:00:00Z"}},
+        {"/api/v1/report by", {"nope"}},
+        {"/api/v1/cases/ID/ack engineer",
+         {R"({"engineer":5})", R"({"engineer":""})", R"({"engineer":"zed"})",
+          R"({"engineer":null})"}},
+    };
+    std::set<std::string> used;
+    int requests = 0;
+    for (const web::ApiEndpoint& e : web::HttpServer::Endpoints()) {
+      INFO(e.method << " " << e.path);
+      // A POST goes to a case never seen: should a check be missing, it acknowledges nothing.
+      const std::string path =
+          std::regex_replace(e.path, std::regex("ID"), e.method == "POST" ? "case-never-seen" : id);
+      auto ask = [&](std::map<std::string, std::string> query, const std::string& extra = "") {
+        std::string url = serve.base + path;
+        char sep = '?';
+        for (const auto& [k, v] : query) {
+          url += sep + k + "=" + v;
+          sep = '&';
+        }
+        url += extra.empty() ? "" : sep + extra;
+        ++requests;
+        if (e.method == "GET") return Get(url, admin);
+        return Curl({"-X", "POST", "-H", "Authorization: Bearer " + admin, "--data-binary",
+                     R"({"engineer":"alice"})", url});
+      };
+      const auto base_query =
+          valid.count(e.path) ? valid.at(e.path) : std::map<std::string, std::string>{};
+      CheckError(ask(base_query, "bogus=1"), 400, "unknown parameter 'bogus' on " + e.path);
+      for (const std::string& p : e.parameters) {
+        INFO("parameter " << p);
+        const std::string key = e.path + " " + p;
+        REQUIRE(wrong.count(key) == 1);  // a new parameter needs its wrong values above
+        used.insert(key);
+        for (const std::string& value : wrong.at(key)) {
+          auto query = base_query;
+          query[p] = value;
+          INFO("value " << value);
+          CheckError(ask(query), 400, p);
+        }
+        auto empty = base_query;
+        empty[p] = "";
+        CheckError(ask(empty), 400, "parameter '" + p + "' is empty");
+        // (cpp-httplib drops a repeat with the same value: two different ones.)
+        CheckError(ask(base_query, p + "=1&" + p + "=2"), 400,
+                   "parameter '" + p + "' given more than once");
+      }
+      for (const std::string& field : e.body) {
+        const std::string key = e.path + " " + field;
+        REQUIRE(wrong.count(key) == 1);
+        used.insert(key);
+        for (const std::string& body : wrong.at(key)) {
+          INFO("body " << body);
+          ++requests;
+          CheckError(PostAck(serve, id, admin, body), 400, field);
+        }
+      }
+    }
+    for (const auto& [key, values] : wrong) {
+      INFO(key << " names no parameter or body field of HttpServer::Endpoints()");
+      CHECK(used.count(key) == 1);
+    }
+    // The cursor of state=all is a case of the log.
+    CheckError(Get(api + "/cases?state=all&cursor=case-never-seen", admin), 400,
+               "cursor 'case-never-seen'");
+    WARN(web::HttpServer::Endpoints().size()
+         << " endpoints, " << wrong.size() << " parameters and body fields, " << requests
+         << " bad requests");
   }
 
   {  // paths, methods, traversal, oversized requests
