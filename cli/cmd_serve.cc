@@ -149,6 +149,10 @@ int RunServe(int argc, char** argv) {
            ""},
           {"max-batch", true, false, "messages per batch (one atomic write, one fsync)", "1000"},
           {"max-message-bytes", true, false, "larger messages are dead letters", "65536"},
+          {"min-free-mib", true, false,
+           "keep this much free on the data directory's filesystem: below it besides the batch, "
+           "writes wait (not ready) until there is (README: Failure modes); 0: no check",
+           "64"},
           {"log-level", true, false, "debug, info, warn or error", "info"},
           {"summary-interval-s", true, false, "seconds between info summaries", "10"},
           {"exit-when-caught-up", false, false,
@@ -169,7 +173,7 @@ int RunServe(int argc, char** argv) {
   if (parsed.exit_code) return *parsed.exit_code;
   const auto& f = parsed.flags;
   int64_t session = 0, heartbeat = 0, max_batch = 0, max_bytes = 0, summary = 0, stop_after = 0,
-          fetch_wait = 0, fault_sync_delay = 0;
+          fetch_wait = 0, fault_sync_delay = 0, min_free_mib = 0;
   // The first bad value is the usage error. Options kept as int, and the grace added to a
   // clock, stay within int.
   struct NumberFlag {
@@ -183,6 +187,7 @@ int RunServe(int argc, char** argv) {
            NumberFlag{"fetch-wait-ms", 0, 300000, &fetch_wait},
            NumberFlag{"max-batch", 1, INT64_MAX, &max_batch},
            NumberFlag{"max-message-bytes", 1, INT64_MAX, &max_bytes},
+           NumberFlag{"min-free-mib", 0, 1 << 30, &min_free_mib},
            NumberFlag{"summary-interval-s", 1, INT_MAX, &summary},
            NumberFlag{"stop-after", 0, INT64_MAX, &stop_after},
            NumberFlag{"fault-sync-delay-ms", 0, 600000, &fault_sync_delay},
@@ -270,6 +275,7 @@ int RunServe(int argc, char** argv) {
   // The next batch is consumed, parsed and routed while the last one is written;
   // each stays atomic with its offsets, so a crash still loses nothing.
   store_options.write_behind = true;
+  store_options.min_free_bytes = static_cast<uint64_t>(min_free_mib) << 20;
   store_options.on_write_error = [&store_faults](const base::Status& s) {
     store_faults.OnFailure(s);
   };

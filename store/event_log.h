@@ -55,7 +55,8 @@ struct FaultOptions {
   // stall); zero: none.
   std::chrono::milliseconds sync_delay{0};
   // Non-empty: while a file exists at this path, every append to or sync of a file in the
-  // log's directory fails with "No space left on device", as on a full disk.
+  // log's directory fails with "No space left on device", and its filesystem reports no space
+  // free, as on a full disk.
   std::string full_flag = {};
   bool any() const { return sync_delay.count() > 0 || !full_flag.empty(); }
 };
@@ -68,12 +69,20 @@ struct Options {
   // goes to disk (serve's ingest): Append queues the batch for a writer thread
   // and returns once the batch before it has left the queue. Each batch stays
   // atomic and batches are written in order, so a crash loses at most the
-  // batches not yet written, whole. A failed write is retried with backoff, at
-  // most 2 s apart, until it succeeds (reported through on_write_error each
-  // time; a disk that was full resumes by itself once space is freed); Flush waits
-  // for everything queued. Reads see written batches only, so call Flush before
-  // reading what you appended (and before VerifyLog).
+  // batches not yet written, whole. A batch is not written while the directory's
+  // filesystem has less than min_free_bytes free besides it, and a failed write
+  // closes the store and opens it again before the batch is retried: either waits
+  // with backoff, at most 2 s apart, reporting through on_write_error each time,
+  // until the batch is written (a disk that was full resumes by itself once space
+  // is freed); Flush waits for everything queued. Reads see written batches only,
+  // so call Flush before reading what you appended (and before VerifyLog); a read
+  // waits while the store is being opened again, so the function a read calls
+  // back must not Append or Flush.
   bool write_behind = false;
+  // With write_behind: the space the data directory's filesystem must keep free besides the
+  // batch being written (store/rocksdb_log.cc, the writer, says why); 0: no check, a full
+  // disk is met as a failed write. RocksDB log only.
+  uint64_t min_free_bytes = 0;
   // Opens without taking the directory's lock, so readers (log, explain,
   // dead-letters) work while serve writes: sees what was written when it
   // opened; Append fails with kInvalidInput. Never creates anything.

@@ -77,6 +77,18 @@ class FaultFs final : public rocksdb::FileSystemWrapper {
       : FileSystemWrapper(rocksdb::FileSystem::Default()), faults_(faults) {}
   const char* Name() const override { return "EscalatorFaultFs"; }
 
+  // A full disk has no space free: what the write-behind writer's free-space check reads while
+  // the flag exists (and RocksDB's, where it looks).
+  rocksdb::IOStatus GetFreeSpace(const std::string& path, const rocksdb::IOOptions& options,
+                                 uint64_t* free, rocksdb::IODebugContext* dbg) override {
+    struct stat st;
+    if (!faults_.full_flag.empty() && stat(faults_.full_flag.c_str(), &st) == 0) {
+      *free = 0;
+      return rocksdb::IOStatus::OK();
+    }
+    return FileSystemWrapper::GetFreeSpace(path, options, free, dbg);
+  }
+
   rocksdb::IOStatus NewWritableFile(const std::string& path, const rocksdb::FileOptions& options,
                                     std::unique_ptr<rocksdb::FSWritableFile>* result,
                                     rocksdb::IODebugContext* dbg) override {

@@ -11,9 +11,11 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <utility>
@@ -52,18 +54,58 @@ constexpr size_t kMaxKeptBatchBytes = 128u << 20;
 // resume once the cause is gone (space freed on a full disk).
 constexpr auto kMaxWriteBackoff = std::chrono::milliseconds(2000);
 
+// One open of a log directory: the database and its column families.
+struct OpenedDb {
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // all opened, including unknown ones
+  std::array<rocksdb::ColumnFamilyHandle*, kFamilies.size()> families{};  // null: absent
+};
+
+// Opens `dir` with the column families `names` (every one the directory has, plus those to
+// create). Errors as EventLog::Open's, a damaged directory's naming the files it means.
+base::Result<OpenedDb> OpenDb(const std::string& dir, const rocksdb::DBOptions& db_options,
+                              const std::vector<std::string>& names, bool read_only) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const auto& name : names) {
+    descriptors.emplace_back(name, LogCfOptions(name));
+  }
+  OpenedDb opened;
+  rocksdb::DB* raw = nullptr;
+  SkipPerfCounters();  // opening replays the WAL into the memtables on this thread
+  auto s = read_only
+               ? rocksdb::DB::OpenForReadOnly(db_options, dir, descriptors, &opened.handles, &raw)
+               : rocksdb::DB::Open(db_options, dir, descriptors, &opened.handles, &raw);
+  if (!s.ok()) {
+    base::Status status = FromRocks(s, "open event log in " + dir);
+    if (status.code() == base::Code::kCorruption || status.code() == base::Code::kIoError) {
+      std::string message = ExplainOpenFailure(dir, status.message());
+      return status.code() == base::Code::kCorruption ? base::Status::Corruption(message)
+                                                      : base::Status::IoError(message);
+    }
+    return status;
+  }
+  opened.db.reset(raw);
+  for (size_t i = 0; i < names.size(); ++i) {
+    for (Family f : kFamilies) {
+      if (names[i] == FamilyName(f)) opened.families[static_cast<size_t>(f)] = opened.handles[i];
+    }
+  }
+  return opened;
+}
+
 class RocksDbLog final : public EventLog {
  public:
-  RocksDbLog(std::unique_ptr<rocksdb::Env> env, std::unique_ptr<rocksdb::DB> db,
-             std::vector<rocksdb::ColumnFamilyHandle*> handles,
-             std::array<rocksdb::ColumnFamilyHandle*, kFamilies.size()> families,
-             const Options& options, std::string dir)
+  RocksDbLog(std::unique_ptr<rocksdb::Env> env, OpenedDb opened, rocksdb::DBOptions db_options,
+             std::vector<std::string> names, const Options& options, std::string dir)
       : env_(std::move(env)),
-        db_(std::move(db)),
-        handles_(std::move(handles)),
-        families_(families),
+        db_options_(std::move(db_options)),
+        names_(std::move(names)),
+        db_(std::move(opened.db)),
+        handles_(std::move(opened.handles)),
+        families_(opened.families),
         dir_(std::move(dir)) {
     write_options_.sync = options.sync;
+    min_free_bytes_ = options.min_free_bytes;
     write_options_.disableWAL = false;
     read_only_ = options.read_only;
     on_write_error_ = options.on_write_error;
@@ -81,6 +123,7 @@ class RocksDbLog final : public EventLog {
       queue_cv_.notify_all();
       writer_.join();  // after it has written everything queued
     }
+    if (!db_) return;  // never: the writer ends with the store open
     for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
     // A clean close: nothing is being written, so the next open can tell a WAL cut short
     // from a torn last write (store/dir_checks.h).
@@ -106,6 +149,7 @@ class RocksDbLog final : public EventLog {
                        DecodeSeq(std::string_view(b).substr(8, 8)));
     }
 
+    auto lock = ReadLock();
     rocksdb::ReadOptions ro;
     ro.fill_cache = false;
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(Family::kLog)));
@@ -210,6 +254,7 @@ class RocksDbLog final : public EventLog {
                     const std::function<bool(uint64_t, std::string_view)>& fn) const override {
     SkipPerfCounters();
     if (from >= to) return base::Status::Ok();
+    auto lock = ReadLock();
     char from_key[8], to_key[8];
     PutSeq(from_key, from);
     PutSeq(to_key, to);
@@ -229,6 +274,7 @@ class RocksDbLog final : public EventLog {
       std::string_view index_key,
       const std::function<bool(uint64_t, std::string_view)>& fn) const override {
     SkipPerfCounters();
+    auto lock = ReadLock();
     if (cf(Family::kIndex) == nullptr) return base::Status::Ok();  // read-only, absent
     // One snapshot for both families, so every indexed event is found even
     // while an Append runs.
@@ -271,6 +317,7 @@ class RocksDbLog final : public EventLog {
   base::Result<std::optional<std::string>> Get(Family family, std::string_view key) const override {
     SkipPerfCounters();
     if (!KnownFamily(family)) return base::Status::InvalidInput("unknown column family");
+    auto lock = ReadLock();
     if (cf(family) == nullptr) return std::optional<std::string>();  // read-only, absent
     std::string value;
     auto s = db_->Get(rocksdb::ReadOptions(), cf(family), rocksdb::Slice(key.data(), key.size()),
@@ -291,6 +338,7 @@ class RocksDbLog final : public EventLog {
       const std::function<bool(std::string_view, std::string_view)>& fn) const override {
     SkipPerfCounters();
     if (!KnownFamily(family)) return base::Status::InvalidInput("unknown column family");
+    auto lock = ReadLock();
     if (cf(family) == nullptr) return base::Status::Ok();  // read-only, absent: empty
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(family)));
     const rocksdb::Slice p(prefix.data(), prefix.size());
@@ -316,9 +364,7 @@ class RocksDbLog final : public EventLog {
     return s;
   }
 
-  // The write-behind thread: builds and writes each queued batch, in order, retrying a
-  // failed write with backoff until it succeeds (the caller has moved on as if
-  // it had: giving up would leave its in-memory state ahead of the disk).
+  // The write-behind thread: builds and writes each queued batch, in order (WriteUntilWritten).
   void WriteBehindLoop() {
     SkipPerfCounters();
     rocksdb::WriteBatch wb;  // this thread's, reused
@@ -334,31 +380,8 @@ class RocksDbLog final : public EventLog {
       }
       queue_cv_.notify_all();  // the appender may queue the next batch
       Build(queued->batch, queued->plan, wb);
-      auto backoff = std::chrono::milliseconds(100);
       double seconds = 0;
-      for (auto s = TimedWrite(wb, &seconds); !s.ok(); s = TimedWrite(wb, &seconds)) {
-        if (on_write_error_) on_write_error_(FromRocks(s, "append to event log (retrying)"));
-        // A failed WAL write (or flush) stops RocksDB's writes until it recovers: the recovery
-        // flushes the memtables, which retires the WAL holding the failed record. Out of space,
-        // RocksDB recovers by itself once the directory's filesystem has a write buffer's worth
-        // free (64 MiB; its SstFileManager looks every 5 s) and Resume answers Busy meanwhile;
-        // other errors wait for this Resume. The next write waits for a flush that succeeds:
-        // RocksDB 7.8 may still hand it to the WAL writer that failed, which aborts the
-        // process on an assertion (fixed upstream by facebook/rocksdb#12448); the flush
-        // switches to a new WAL first.
-        for (bool flushed = false; !flushed;) {
-          std::this_thread::sleep_for(backoff);
-          backoff = std::min(backoff * 2, kMaxWriteBackoff);
-          db_->Resume();  // leaves a background-error stop, if the cause has gone
-          rocksdb::FlushOptions fo;
-          fo.allow_write_stall = true;
-          rocksdb::Status f = db_->Flush(fo, handles_);
-          flushed = f.ok();
-          if (!flushed && on_write_error_) {
-            on_write_error_(FromRocks(f, "flush the event log before retrying"));
-          }
-        }
-      }
+      WriteUntilWritten(wb, &seconds);
       const size_t bytes = wb.GetDataSize();
       if (bytes > kMaxKeptBatchBytes) wb = rocksdb::WriteBatch();
       if (on_write_timed_) on_write_timed_(seconds, bytes);
@@ -370,6 +393,115 @@ class RocksDbLog final : public EventLog {
       }
       queue_cv_.notify_all();
     }
+  }
+
+  // Writes `wb` on the writer thread, however long that takes: the appender has moved on as if
+  // it had been written, and giving up would leave its in-memory state ahead of the disk. Two
+  // things make it wait, each attempt reported to on_write_error, retried with backoff:
+  //
+  // A full disk, seen before RocksDB meets it. The batch is not written while the directory's
+  // filesystem has less than the batch plus min_free_bytes free (serve keeps 64 MiB: what one
+  // memtable flush writes at most, and what RocksDB itself wants free before resuming). So in
+  // the common case, a disk filling up, RocksDB never gets ENOSPC, and nothing needs
+  // recovering: the batch goes to the handle that wrote the last one once space returns.
+  //
+  // A failed write: the space went between the check and the write (another process took it,
+  // or a flush or compaction did), no check was asked for, or an I/O error. RocksDB 7.8 cannot
+  // be trusted to go on with a handle after that: its recovery (Resume, a flush) can hand the
+  // next write to the WAL writer that failed, which aborts the process on the assertion
+  // `sync_without_flush_called_` (facebook/rocksdb#12448; the recovery switches to a new WAL
+  // only for a non-empty memtable, fixed upstream in #12873), and from a WAL I/O error other
+  // than ENOSPC (fatal with paranoid_checks) it never resumes at all. We found no 7.8 option
+  // that avoids it: the assertion guards every operation on a WAL file writer that failed. So
+  // the handle that failed is never written, flushed or resumed again (LogDbOptions also turns
+  // RocksDB's own recovery off): it stays open for reads until there is space, then it is
+  // closed and the directory opened again, which recovers exactly as a restart would. The replay
+  // stops at the WAL's last whole record: a torn record the failed write left is that WAL's tail,
+  // which kTolerateCorruptedTailRecords drops. The batch is then written on the new handle. If the
+  // failed write did reach the WAL whole (an append that went through and a sync that failed), the
+  // replay applies it and the retry writes the same keys with the same values again: a batch's keys
+  // are its seqs, index runs, puts and bounds, so nothing doubles. Only this thread writes, so only
+  // it closes and opens; readers hold db_mu_ shared and wait on db_cv_ while the store is closed.
+  void WriteUntilWritten(rocksdb::WriteBatch& wb, double* seconds) {
+    auto backoff = std::chrono::milliseconds(100);
+    auto report_and_wait = [&](const base::Status& s) {
+      if (on_write_error_) on_write_error_(s);
+      std::this_thread::sleep_for(backoff);
+      backoff = std::min(backoff * 2, kMaxWriteBackoff);
+    };
+    bool failed = false;  // db_ saw a failed write: open the directory again before writing
+    while (true) {
+      if (base::Status space = CheckFreeSpace(wb.GetDataSize()); !space.ok()) {
+        report_and_wait(space);
+        continue;
+      }
+      if (failed) {
+        CloseDb();
+        failed = false;
+      }
+      if (!db_) {
+        if (base::Status opened = OpenAgain(); !opened.ok()) {
+          report_and_wait(opened);
+          continue;
+        }
+      }
+      rocksdb::Status s = TimedWrite(wb, seconds);
+      if (s.ok()) return;
+      failed = true;
+      report_and_wait(FromRocks(s, "append to event log (retrying)"));
+    }
+  }
+
+  // Ok if the data directory's filesystem has `bytes` plus min_free_bytes_ free (or cannot
+  // tell, or no check is asked for); else an error saying how much it has.
+  base::Status CheckFreeSpace(size_t bytes) const {
+    if (min_free_bytes_ == 0) return base::Status::Ok();
+    uint64_t free = 0;
+    rocksdb::Env* env = db_options_.env ? db_options_.env : rocksdb::Env::Default();
+    if (!env->GetFreeSpace(dir_, &free).ok()) return base::Status::Ok();  // the write will tell
+    const uint64_t need = min_free_bytes_ + bytes;
+    if (free >= need) return base::Status::Ok();
+    char message[160];
+    std::snprintf(message, sizeof message, "%.1f MiB free, need %.1f MiB (%.1f kept free)",
+                  free / 1048576.0, need / 1048576.0, min_free_bytes_ / 1048576.0);
+    return base::Status::IoError("disk full: " + dir_ + " has " + message +
+                                 "; not writing until there is");
+  }
+
+  // Closes the store (readers wait). REQUIRES: the writer thread.
+  void CloseDb() {
+    std::unique_lock<std::shared_mutex> lock(db_mu_);  // after the reads under way
+    for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+    handles_.clear();
+    families_ = {};
+    // Reports the WAL it could not write, which is why it closes; the open after it replays
+    // what that WAL holds.
+    db_->Close().PermitUncheckedError();
+    db_.reset();
+  }
+
+  // Opens the directory again after CloseDb, and lets the waiting readers go on.
+  // REQUIRES: the writer thread.
+  base::Status OpenAgain() {
+    auto opened = OpenDb(dir_, db_options_, names_, /*read_only=*/false);
+    if (!opened.ok()) {
+      return base::Status::IoError("after a failed write, " + opened.status().ToString());
+    }
+    {
+      std::unique_lock<std::shared_mutex> lock(db_mu_);
+      db_ = std::move(opened->db);
+      handles_ = std::move(opened->handles);
+      families_ = opened->families;
+    }
+    db_cv_.notify_all();
+    return base::Status::Ok();
+  }
+
+  // Holds the store open for a read: waits while the writer opens it again.
+  std::shared_lock<std::shared_mutex> ReadLock() const {
+    std::shared_lock<std::shared_mutex> lock(db_mu_);
+    db_cv_.wait(lock, [&] { return db_ != nullptr; });
+    return lock;
   }
 
   // Where an append goes: decided by the appender, under append_mu_.
@@ -467,12 +599,22 @@ class RocksDbLog final : public EventLog {
     return families_[static_cast<size_t>(family)];
   }
 
-  std::unique_ptr<rocksdb::Env> env_;  // fault injection only (null: the default); outlives db_
+  std::unique_ptr<rocksdb::Env> env_;     // fault injection only (null: the default); outlives db_
+  const rocksdb::DBOptions db_options_;   // what opens the directory again; its env is env_
+  const std::vector<std::string> names_;  // the column families opened
+
+  // The open store. Only the writer thread replaces it (closes it, then opens the directory
+  // again), under db_mu_ held exclusively; other threads use it under db_mu_ shared, waiting
+  // on db_cv_ while it is closed (null). The writer thread itself reads it without the lock.
+  mutable std::shared_mutex db_mu_;
+  mutable std::condition_variable_any db_cv_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // all opened, including unknown ones
   std::array<rocksdb::ColumnFamilyHandle*, kFamilies.size()> families_{};
+
   std::string dir_;
   rocksdb::WriteOptions write_options_;
+  uint64_t min_free_bytes_ = 0;
   bool read_only_ = false;
 
   std::mutex append_mu_;
@@ -545,36 +687,10 @@ base::Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir,
       names.emplace_back(FamilyName(f));
     }
   }
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const auto& name : names) {
-    descriptors.emplace_back(name, LogCfOptions(name));
-  }
-
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  SkipPerfCounters();  // opening replays the WAL into the memtables on this thread
-  auto s = options.read_only
-               ? rocksdb::DB::OpenForReadOnly(db_options, dir, descriptors, &handles, &raw)
-               : rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw);
-  if (!s.ok()) {
-    base::Status status = FromRocks(s, "open event log in " + dir);
-    if (status.code() == base::Code::kCorruption || status.code() == base::Code::kIoError) {
-      std::string message = ExplainOpenFailure(dir, status.message());
-      return status.code() == base::Code::kCorruption ? base::Status::Corruption(message)
-                                                      : base::Status::IoError(message);
-    }
-    return status;
-  }
-  std::unique_ptr<rocksdb::DB> db(raw);
-
-  std::array<rocksdb::ColumnFamilyHandle*, kFamilies.size()> families{};
-  for (size_t i = 0; i < names.size(); ++i) {
-    for (Family f : kFamilies) {
-      if (names[i] == FamilyName(f)) families[static_cast<size_t>(f)] = handles[i];
-    }
-  }
-  auto log = std::make_unique<RocksDbLog>(std::move(env), std::move(db), std::move(handles),
-                                          families, options, dir);
+  auto opened = OpenDb(dir, db_options, names, options.read_only);
+  if (!opened.ok()) return opened.status();
+  auto log = std::make_unique<RocksDbLog>(std::move(env), std::move(*opened), db_options,
+                                          std::move(names), options, dir);
   if (auto status = log->Recover(options.check); !status.ok()) return status;
   // Replayed: the WALs it names are retired, and the next clean close records the new ones.
   if (!options.read_only) RemoveWalRecord(dir);

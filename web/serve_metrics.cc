@@ -64,7 +64,8 @@ ServeMetrics::ServeMetrics() {
                       "Time of one batch's RocksDB write, WAL fsync included", kWriteBounds);
   store_write_failures_ = &r.AddCounter(
       "escalator_store_write_failures_total",
-      "Failed attempts to write a batch to the event log (retried until one succeeds)");
+      "Attempts to write a batch to the event log that failed or waited for free space "
+      "(retried until one succeeds)");
   decide_ = &r.AddHistogram("escalator_decide_seconds",
                             "Time to decide one input: load, Decide, Evolve, stage", kDecideBounds);
   r.AddCollector([this](metrics::Registry& reg) {

@@ -199,20 +199,22 @@ size_t CountLines(const std::string& text, const std::string& what) {
   return n;
 }
 
-SmallDisk::SmallDisk(const std::filesystem::path& dir, int mib) : dir_(dir) {
+SmallDisk::SmallDisk(const std::filesystem::path& dir, int mib, bool may_mount) : dir_(dir) {
   std::filesystem::create_directories(dir_);
   const std::string size = "size=" + std::to_string(mib) + "m";
   // ESCALATOR_FAULTS_NO_MOUNT=1 takes the fallback on purpose (to test it where mounting works).
   const char* no_mount = std::getenv("ESCALATOR_FAULTS_NO_MOUNT");
-  const bool forced = no_mount != nullptr && std::string(no_mount) == "1";
+  const bool forced = !may_mount || (no_mount != nullptr && std::string(no_mount) == "1");
   if (!forced && mount("tmpfs", dir_.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, size.c_str()) == 0) {
     mounted_ = true;
     std::printf("disk full: serve's data on a %d MiB tmpfs at %s\n", mib, dir_.c_str());
   } else {
     std::printf(
-        "disk full: cannot mount a tmpfs here (%s); falling back to serve's fault injection "
-        "(--fault-disk-full-flag: writes fail with ENOSPC while a flag file exists)\n",
-        forced ? "ESCALATOR_FAULTS_NO_MOUNT=1" : std::strerror(errno));
+        "disk full: no tmpfs (%s); serve's fault injection instead (--fault-disk-full-flag: "
+        "writes fail with ENOSPC while a flag file exists)\n",
+        !may_mount ? "this case takes the flag"
+        : forced   ? "ESCALATOR_FAULTS_NO_MOUNT=1"
+                   : std::strerror(errno));
   }
   std::fflush(stdout);
 }

@@ -69,13 +69,13 @@ class Producer {
 // How many lines of `text` contain `what`.
 size_t CountLines(const std::string& text, const std::string& what);
 
-// A small filesystem at `dir`: tmpfs of `mib` MiB when mounting works (root), else nothing
-// is mounted and Fill/Free toggle serve's --fault-disk-full-flag file instead (see mounted();
-// ESCALATOR_FAULTS_NO_MOUNT=1 takes that way on purpose).
+// A small filesystem at `dir`: tmpfs of `mib` MiB when mounting works (root) and `may_mount`,
+// else nothing is mounted and Fill/Free toggle serve's --fault-disk-full-flag file instead (see
+// mounted(); ESCALATOR_FAULTS_NO_MOUNT=1 takes that way on purpose).
 // Unmounts on destruction.
 class SmallDisk {
  public:
-  SmallDisk(const std::filesystem::path& dir, int mib);
+  SmallDisk(const std::filesystem::path& dir, int mib, bool may_mount = true);
   ~SmallDisk();
   bool mounted() const { return mounted_; }
   const std::filesystem::path& dir() const { return dir_; }
