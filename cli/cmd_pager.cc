@@ -231,27 +231,14 @@ int RunPager(int argc, char** argv) {
   };
   // Done once enough pages were shown and every acknowledgement asked for is answered.
   auto done = [&] { return count > 0 && shown >= count && unanswered.empty(); };
-  size_t turn = 0;
-  while (!g_stop.load() && !done() && Clock::now() < deadline) {
-    if (auto typed_seq = typed.Next()) {
-      auto id = shown_ids.find(*typed_seq);
-      auto sender = id == shown_ids.end() ? last_sender.end() : last_sender.find(id->second);
-      if (sender == last_sender.end()) {
-        acknowledge(0, *typed_seq);  // serve answers "refused" for a page it does not know
-      } else {
-        acknowledge(sender->second.first, sender->second.second);
-      }
-    }
-    const size_t from = turn++ % devices.size();
-    pager::Device& device = *devices[from];
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    auto message = device.Receive(std::min(slice, left));
+  // One message (or none) from device `from`.
+  auto handle = [&](size_t from, base::Result<std::optional<pager::FromServe>> message) {
     if (!message.ok()) {
       std::cerr << "escalator pager: ignored a message: " << message.status().message()
                 << std::endl;
-      continue;
+      return;
     }
-    if (!*message) continue;
+    if (!*message) return;
     if (const auto* welcome = std::get_if<pager::Welcome>(&**message)) {
       std::cerr << "escalator pager: connected to " << (*endpoints)[from] << " as "
                 << welcome->engineer << "'s " << welcome->device << "; " << welcome->pending
@@ -285,9 +272,34 @@ int RunPager(int argc, char** argv) {
       }
       // Confirmed whether shown now or before, to the instance that sent it: it resends
       // until it has a receipt.
-      if (base::Status s = device.ConfirmReceipt(page.seq); !s.ok()) {
+      if (base::Status s = devices[from]->ConfirmReceipt(page.seq); !s.ok()) {
         std::cerr << "escalator pager: " << s.message() << std::endl;
       }
+    }
+  };
+  size_t turn = 0;
+  while (!g_stop.load() && !done() && Clock::now() < deadline) {
+    if (auto typed_seq = typed.Next()) {
+      auto id = shown_ids.find(*typed_seq);
+      auto sender = id == shown_ids.end() ? last_sender.end() : last_sender.find(id->second);
+      if (sender == last_sender.end()) {
+        acknowledge(0, *typed_seq);  // serve answers "refused" for a page it does not know
+      } else {
+        acknowledge(sender->second.first, sender->second.second);
+      }
+    }
+    // Every device without waiting, then (when none had anything) one of them waits its slice:
+    // a busy instance is never held up by idle ones.
+    bool any = false;
+    for (size_t from = 0; from < devices.size() && !done(); ++from) {
+      auto message = devices[from]->Receive(std::chrono::milliseconds(0));
+      if (!message.ok() || *message) any = true;
+      handle(from, std::move(message));
+    }
+    if (!any) {
+      const size_t from = turn++ % devices.size();
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      handle(from, devices[from]->Receive(std::min(slice, left)));
     }
   }
   if (count > 0 && !done() && !g_stop.load()) {

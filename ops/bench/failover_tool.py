@@ -8,9 +8,11 @@
       N level-1 CreateCase events, case i of account i % K, dated evenly over the W seconds
       before --now (default: the wall clock), oldest first: with --step-s W their bob steps fall
       due evenly over the W seconds after it.
-  failover_tool.py balance FEED_PARTITIONS OUT --cases N --accounts K --spread-s W --halves P
-      As feed, with accounts chosen so that partitions [0, P/2) and [P/2, P) get N/2 cases each
-      (FEED_PARTITIONS: "account partition" lines from a calibration publish).
+  failover_tool.py balance FEED_PARTITIONS OUT --cases N --accounts K --spread-s W
+                           --partitions P --members M
+      As feed, with accounts chosen so that each of the M ranges the range assignor gives M
+      members of P partitions gets N/M cases (FEED_PARTITIONS: "account partition" lines from
+      a calibration publish).
   failover_tool.py failover B_ERR A_LOG B_LOG CASE_PARTITIONS --changelog LOG --kill EPOCH_S
       The failover's instants from B's stderr, checked against A's and B's logs and the
       changelog's (JSON lines of escalator log): prints one JSON object.
@@ -86,16 +88,32 @@ def feed(args):
     write_feed(args, lambda i: account(i % args.accounts))
 
 
+def member_ranges(partitions, members):
+    """The range assignor's split of partitions 0..P-1 among M members, in member order: the
+    first P % M members get one more."""
+    per, extra = divmod(partitions, members)
+    out, start = [], 0
+    for i in range(members):
+        n = per + (1 if i < extra else 0)
+        out.append(range(start, start + n))
+        start += n
+    return out
+
+
 def balance(args):
-    lo, hi = [], []
+    ranges = member_ranges(args.partitions, args.members)
+    groups = [[] for _ in ranges]
     for line in open(args.feed_partitions):
         acct, p = line.split()
-        (lo if int(p) < args.halves // 2 else hi).append(acct)
-    if not lo or not hi:
-        sys.exit("failover_tool: every account landed in one half; use more accounts")
-    lo.sort()
-    hi.sort()
-    write_feed(args, lambda i: lo[(i // 2) % len(lo)] if i % 2 == 0 else hi[(i // 2) % len(hi)])
+        for group, r in zip(groups, ranges):
+            if int(p) in r:
+                group.append(acct)
+    if not all(groups):
+        sys.exit("failover_tool: some member's partitions got no account; use more accounts")
+    for group in groups:
+        group.sort()
+    m = args.members
+    write_feed(args, lambda i: groups[i % m][(i // m) % len(groups[i % m])])
 
 
 STAMP = re.compile(r"^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3})\]")
@@ -257,7 +275,8 @@ def main():
         f = sub.add_parser(name)
         if name == "balance":
             f.add_argument("feed_partitions")
-            f.add_argument("--halves", type=int, required=True)
+            f.add_argument("--partitions", type=int, required=True)
+            f.add_argument("--members", type=int, required=True)
         f.add_argument("out")
         f.add_argument("--cases", type=int, required=True)
         f.add_argument("--accounts", type=int, required=True)

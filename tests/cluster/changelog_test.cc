@@ -17,49 +17,21 @@
 #include <vector>
 
 #include "tests/cli/serve_fixture.h"
+#include "tests/cluster/cluster_fixture.h"
 
 namespace {
 
+using cluster_fixture::ClusterArgs;
+using cluster_fixture::Lines;
+using cluster_fixture::OpenedByCase;
+using cluster_fixture::PagesByCase;
+using cluster_fixture::PublishCases;
+using cluster_fixture::WaitForPages;
+using cluster_fixture::WriteConfig;
 using ingest_test::Broker;
 using ingest_test::ChildProcess;
 using nlohmann::json;
 using testing_support::TempDir;
-
-// A level-1 CreateCase of `account` (serve_fixture's event, re-keyed).
-std::string CaseOf(const std::string& case_id, const std::string& account, base::Timestamp at) {
-  json j = json::parse(serve_fixture::CreateCase(case_id, at));
-  j["account"] = account;
-  return j.dump();
-}
-
-// serve_fixture's configuration with five more customers like Northwind (annual, 24x7), so
-// that cases of six accounts all take the fast level-1 policy.
-std::string WriteConfig(const TempDir& dir, int bob_s = 1, int gus_s = 2) {
-  const std::string path = serve_fixture::WriteConfig(dir, bob_s, gus_s);
-  std::string text = testing_support::ReadFile(path);
-  std::string more;
-  for (int i = 1; i < 6; ++i) {
-    more += "  - account: \"" + std::to_string(210000000000LL + i) + "\"\n    name: Customer " +
-            std::to_string(i) +
-            "\n    plan: annual\n    addons: [oncall_24x7]\n    calendar: us-east-business\n"
-            "    eae: alice\n    edm: femi\n    workflows: [live-linear]\n"
-            "    engagement: {start: 2026-07-01, end: 2027-06-30}\n";
-  }
-  const size_t at = text.find("customers:\n");
-  REQUIRE(at != std::string::npos);
-  text.insert(at + std::string("customers:\n").size(), more);
-  testing_support::WriteFile(path, text);
-  return path;
-}
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) out.push_back(line);
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -71,24 +43,8 @@ TEST_CASE("serve's changelog holds its whole log, each case in its feed partitio
   const std::string data = (dir.path() / "data").string();
 
   // Twelve cases of six accounts: spread over the partitions.
-  std::string feed;
-  std::vector<std::string> cases;
-  const auto now = serve_fixture::Now();
-  for (int i = 0; i < 12; ++i) {
-    const std::string account =
-        i % 6 == 0 ? serve_fixture::kAccount : std::to_string(210000000000LL + i % 6);
-    cases.push_back("case-cl-" + std::to_string(i));
-    feed += CaseOf(cases.back(), account, now) + "\n";
-  }
-  testing_support::WriteFile(dir.path() / "feed.jsonl", feed);
-  auto published = ingest_test::Run({serve_fixture::Bin(), "publish", "--brokers", broker.bootstrap,
-                                     (dir.path() / "feed.jsonl").string()});
-  INFO(published.err);
-  REQUIRE(published.exit_code == 0);
-
-  auto args = serve_fixture::ServeArgs(broker, config, data);
-  args.insert(args.end(), {"--changelog-topic", "escalator.changelog"});
-  ChildProcess serve(args, err);
+  const auto cases = PublishCases(broker, dir, "case-cl-", 12);
+  ChildProcess serve(ClusterArgs(broker, config, data), err);
   // Each case pages alice, bob (1 s) and gus (2 s): timer writes as well as input writes.
   for (const auto& c : cases) {
     INFO(c);
@@ -166,91 +122,6 @@ TEST_CASE("log --brokers: bad usage and a missing topic are clear errors") {
   CHECK(missing.exit_code != 0);
   CHECK_THAT(missing.err, Catch::Contains("no.such.topic"));
 }
-
-namespace {
-
-// The paged events of each case in an instance's log, as "engineer@step".
-// `escalator log --data` of an instance's directory. A serve just starting may still be creating
-// the log (its column families come one by one): read again, for 5 s at most.
-ingest_test::Output ReadLog(const std::string& data) {
-  ingest_test::Output log;
-  for (int attempt = 0; attempt < 25; ++attempt) {
-    log = ingest_test::Run({serve_fixture::Bin(), "log", "--data", data});
-    if (log.exit_code == 0) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  INFO(log.err);
-  REQUIRE(log.exit_code == 0);
-  return log;
-}
-
-// Empty while serve has not created the log yet.
-std::map<std::string, std::vector<std::string>> PagesByCase(const std::string& data) {
-  std::map<std::string, std::vector<std::string>> out;
-  if (!std::filesystem::exists(data)) return out;
-  auto log = ReadLog(data);
-  for (const auto& line : Lines(log.out)) {
-    json j = json::parse(line);
-    if (j["type"] == "paged") {
-      out[j["case"].get<std::string>()].push_back(j["engineer"].get<std::string>());
-    }
-  }
-  return out;
-}
-
-// The case_opened events per case in an instance's log.
-std::map<std::string, int> OpenedByCase(const std::string& data) {
-  if (!std::filesystem::exists(data)) return {};
-  auto log = ReadLog(data);
-  std::map<std::string, int> out;
-  for (const auto& line : Lines(log.out)) {
-    json j = json::parse(line);
-    if (j["type"] == "case_opened") ++out[j["case"].get<std::string>()];
-  }
-  return out;
-}
-
-// Publishes `n` level-1 cases of six accounts (spread over the partitions); returns their ids.
-std::vector<std::string> PublishCases(const Broker& broker, const TempDir& dir,
-                                      const std::string& prefix, int n) {
-  std::string feed;
-  std::vector<std::string> cases;
-  const auto now = serve_fixture::Now();
-  for (int i = 0; i < n; ++i) {
-    const std::string account =
-        i % 6 == 0 ? serve_fixture::kAccount : std::to_string(210000000000LL + i % 6);
-    cases.push_back(prefix + std::to_string(i));
-    feed += CaseOf(cases.back(), account, now) + "\n";
-  }
-  testing_support::WriteFile(dir.path() / (prefix + "feed.jsonl"), feed);
-  auto published = ingest_test::Run({serve_fixture::Bin(), "publish", "--brokers", broker.bootstrap,
-                                     (dir.path() / (prefix + "feed.jsonl")).string()});
-  INFO(published.err);
-  REQUIRE(published.exit_code == 0);
-  return cases;
-}
-
-std::vector<std::string> ClusterArgs(const Broker& broker, const std::string& config,
-                                     const std::string& data) {
-  auto args = serve_fixture::ServeArgs(broker, config, data);
-  args.insert(args.end(), {"--changelog-topic", "escalator.changelog"});
-  return args;
-}
-
-// Polls until every case has `n` pages in the instance's log, or 60 s pass.
-bool WaitForPages(const std::string& data, const std::vector<std::string>& cases, size_t n) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto pages = PagesByCase(data);
-    bool all = true;
-    for (const auto& c : cases) all = all && pages[c].size() >= n;
-    if (all) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
-  }
-  return false;
-}
-
-}  // namespace
 
 TEST_CASE("a new instance restores the partitions of one stopped cleanly, and pages on") {
   TempDir dir;
