@@ -12,7 +12,8 @@
 // --replicate K --into DIR2 writes into DIR2 the rollups of K copies of DIR's cases (case
 // ids suffixed "~k", so K times the records; the buckets hold K times the sums), over an
 // empty log: what the rollups of K times the cases over the same days and accounts look
-// like, without simulating them (the exact path cannot run there: it has no events).
+// like, without simulating them (the exact path cannot run there: it has no events). A
+// stand-in only: its log is small and fresh. ops/bench/run measures a simulated 10M log.
 //
 //   report_bench --data DIR [--bin build/cli/escalator] [--runs 3] [--kinds summary,full,cut]
 //                [--replicate K --into DIR2]
