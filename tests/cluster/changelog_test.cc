@@ -336,12 +336,7 @@ TEST_CASE(
   const std::string b_err = (dir.path() / "b.err").string();
   ChildProcess serve_a(ClusterArgs(broker, config, a), a_err);
   REQUIRE(serve_fixture::WaitForText(a_err, "assigned", std::chrono::seconds(30)));
-  std::vector<std::string> cases;
-  for (int i = 0; i < 3; ++i) {
-    cases.push_back("case-gone-" + std::to_string(i));
-    serve_fixture::Publish(broker, dir,
-                           serve_fixture::CreateCase(cases.back(), serve_fixture::Now()));
-  }
+  const auto cases = PublishCases(broker, dir, "case-gone-", 3);
   REQUIRE(WaitForPages(a, cases, 1));
   serve_fixture::StopServe(serve_a, a_err);  // the group has committed its offsets
   // What a deleted and recreated changelog reads as: a topic of that role with no records.
@@ -374,18 +369,14 @@ TEST_CASE("an instance restarted on its own state reads none of its changelog ag
   {
     ChildProcess serve(ClusterArgs(broker, config, a), first_err);
     REQUIRE(serve_fixture::WaitForText(first_err, "assigned", std::chrono::seconds(30)));
-    for (int i = 0; i < 3; ++i) {
-      cases.push_back("case-again-" + std::to_string(i));
-      serve_fixture::Publish(broker, dir,
-                             serve_fixture::CreateCase(cases.back(), serve_fixture::Now()));
-    }
+    cases = PublishCases(broker, dir, "case-again-", 3);
     REQUIRE(WaitForPages(a, cases, 2));
     serve_fixture::StopServe(serve, first_err);
   }
   auto changelog = ingest_test::Run({"/usr/bin/kcat", "-C", "-b", broker.bootstrap, "-t",
                                      "escalator.changelog", "-e", "-q", "-f", "%k\\n"});
   REQUIRE(changelog.exit_code == 0);
-  REQUIRE(Lines(changelog.out).size() >= 3);  // a record per write, at least one per case
+  REQUIRE(Lines(changelog.out).size() >= 2);  // a record per write: the openings, bob's step
 
   ChildProcess serve(ClusterArgs(broker, config, a), second_err);
   REQUIRE(serve_fixture::WaitForText(second_err, "changelog records", std::chrono::seconds(30)));
