@@ -388,7 +388,9 @@ int RunServe(int argc, char** argv) {
   readiness.SetTimersLoaded();  // the node loaded them when it opened
   readiness.SetPagerBound(pager_endpoint.empty() || hub != nullptr);
   engine_sink.SetOnSources(
-      [&readiness](const std::vector<router::SourceState>& s) { readiness.SetSources(s); });
+      [&readiness, &engine_sink, &log](const std::vector<router::SourceState>& s) {
+        readiness.SetSources(s, engine_sink.HeldBack(), (*log)->next_seq());
+      });
   web::AckQueue http_acks;
   uint64_t next_http_ack = 0;
   // With several instances, an acknowledgement posted here for a case another instance owns
@@ -422,6 +424,7 @@ int RunServe(int argc, char** argv) {
     };
     view = std::make_unique<web::LiveView>(**log, (*log)->next_seq(), std::move(view_options));
     view_for_writer.store(view.get());
+    readiness.SetViewFollowed([v = view.get()] { return v->followed_seq(); });
     view->Start();
     web::HttpOptions http_options;
     http_options.address = http_address;

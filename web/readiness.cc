@@ -2,9 +2,12 @@
 
 namespace web {
 
-void Readiness::SetSources(const std::vector<router::SourceState>& sources) {
+void Readiness::SetSources(const std::vector<router::SourceState>& sources, size_t held_inputs,
+                           uint64_t applied_next_seq) {
   std::lock_guard<std::mutex> lock(mu_);
   sources_ = sources;
+  held_inputs_ = held_inputs;
+  applied_next_seq_ = applied_next_seq;
 }
 
 void Readiness::SetStoreFailure(const std::string& why) {
@@ -48,6 +51,28 @@ Readiness::Verdict Readiness::Check() const {
   else if (lag > max_lag_) {
     v.reasons.push_back("the consumer is " + std::to_string(lag) + " messages behind (ready at " +
                         std::to_string(max_lag_) + " or fewer)");
+  }
+  // Consumed is not yet seen: inputs held back for event time apply later, and the live view
+  // follows the log on its own thread. Judged only once the consumer itself is caught up, so
+  // the reasons name the first thing to wait for.
+  if (v.reasons.empty()) {
+    size_t held = 0;
+    uint64_t applied_next = 0;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      held = held_inputs_;
+      applied_next = applied_next_seq_;
+    }
+    if (static_cast<int64_t>(held) > max_lag_) {
+      v.reasons.push_back(std::to_string(held) +
+                          " consumed inputs are held back for event time, not applied yet");
+    } else if (view_followed_) {
+      const uint64_t followed = view_followed_();
+      if (applied_next > followed && static_cast<int64_t>(applied_next - followed) > max_lag_) {
+        v.reasons.push_back("the live view is " + std::to_string(applied_next - followed) +
+                            " events behind the log");
+      }
+    }
   }
   if (!timers_loaded_.load()) v.reasons.push_back("the timers are not loaded yet");
   if (!pager_bound_.load()) v.reasons.push_back("the pager's socket is not bound");

@@ -1,11 +1,13 @@
 // What /readyz judges: serve is ready when its consumer is assigned and caught up to within
-// the configured lag, its timers are loaded, its pager (when it has one) is bound, and its
-// store's last write succeeded. Set by
+// the configured lag, what it consumed is applied and visible (no more than that lag held back
+// for event time, and the live view within that many events of the log), its timers are
+// loaded, its pager (when it has one) is bound, and its store's last write succeeded. Set by
 // serve's main loop, read by HTTP threads and the service notifier. Thread-safe.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -33,8 +35,15 @@ class Readiness {
   // assignment). From the ingest thread.
   void SetPartitionState(int32_t partition, const std::string& why);
   void ClearPartitions();
-  // The consumer's assignment as the ingest loop last reported it.
-  void SetSources(const std::vector<router::SourceState>& sources);
+  // The consumer's assignment as the ingest loop last reported it, with what consumption alone
+  // does not show: `held_inputs` consumed but held back for event time (not applied yet), and
+  // `applied_next_seq`, the log's next sequence number (every event below it is applied). A
+  // consumer caught up on a backlog it has not applied is not ready.
+  void SetSources(const std::vector<router::SourceState>& sources, size_t held_inputs = 0,
+                  uint64_t applied_next_seq = 0);
+  // Where the live view is (every event below the returned seq is visible to readers); unset,
+  // the view is not judged. Set once, before HTTP starts.
+  void SetViewFollowed(std::function<uint64_t()> followed) { view_followed_ = std::move(followed); }
   std::vector<router::SourceState> sources() const;
 
   struct Verdict {
@@ -52,6 +61,9 @@ class Readiness {
   std::atomic<bool> store_failed_{false};
   mutable std::mutex mu_;
   std::vector<router::SourceState> sources_;         // guarded by mu_
+  size_t held_inputs_ = 0;                           // guarded by mu_
+  uint64_t applied_next_seq_ = 0;                    // guarded by mu_
+  std::function<uint64_t()> view_followed_;          // set before readers start
   std::string store_failure_;                        // guarded by mu_; empty: writes succeed
   std::map<int32_t, std::string> partition_states_;  // guarded by mu_
 };

@@ -1,6 +1,7 @@
 // The web package's parts without HTTP: token files (web/tokens.h), the live view over a real
 // RocksDB log written by the engine (web/live_view.h), the fold of a case's pages, and the
-// queue that hands HTTP acknowledgements to serve's main loop (web/ack_queue.h).
+// queue that hands HTTP acknowledgements to serve's main loop (web/ack_queue.h), and what
+// /readyz judges (web/readiness.h).
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <future>
@@ -16,6 +17,7 @@
 #include "tests/test_support.h"
 #include "web/ack_queue.h"
 #include "web/live_view.h"
+#include "web/readiness.h"
 #include "web/tokens.h"
 
 namespace {
@@ -518,4 +520,44 @@ TEST_CASE("the ack queue hands requests to the main loop and their answers back"
       CHECK(answer->detail == "serve is stopping");
     }
   }
+}
+
+TEST_CASE("readiness: a consumer caught up on a backlog it has not applied or shown is not ready",
+          "[web][ready]") {
+  web::Readiness readiness(/*max_lag=*/5);
+  readiness.SetTimersLoaded();
+  readiness.SetPagerBound(true);
+  std::atomic<uint64_t> view_followed{1};
+  readiness.SetViewFollowed([&] { return view_followed.load(); });
+  const std::vector<router::SourceState> caught_up = {{"feed", 0, true, 0}, {"cmds", 0, true, 0}};
+
+  // Nothing assigned yet.
+  CHECK_FALSE(readiness.Check().ready);
+
+  // Consumed to the end, but 600 inputs held back for event time.
+  readiness.SetSources(caught_up, /*held_inputs=*/600, /*applied_next_seq=*/1);
+  web::Readiness::Verdict v = readiness.Check();
+  CHECK_FALSE(v.ready);
+  REQUIRE(v.reasons.size() == 1);
+  CHECK(v.reasons[0] == "600 consumed inputs are held back for event time, not applied yet");
+
+  // Applied (2,400 events), but the live view has shown none of them.
+  readiness.SetSources(caught_up, 0, 2401);
+  v = readiness.Check();
+  CHECK_FALSE(v.ready);
+  REQUIRE(v.reasons.size() == 1);
+  CHECK(v.reasons[0] == "the live view is 2400 events behind the log");
+
+  // Within the lag on both counts: ready.
+  view_followed = 2396;
+  readiness.SetSources(caught_up, 5, 2401);
+  v = readiness.Check();
+  CHECK(v.ready);
+  CHECK(v.lag == 0);
+
+  // A lagging consumer is named first, and alone.
+  readiness.SetSources({{"feed", 0, false, 40}}, 600, 2401);
+  v = readiness.Check();
+  REQUIRE(v.reasons.size() == 1);
+  CHECK(v.reasons[0] == "the consumer is 40 messages behind (ready at 5 or fewer)");
 }
