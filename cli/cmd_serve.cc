@@ -37,6 +37,7 @@
 #include "pager/hub.h"
 #include "service/notify.h"
 #include "store/event_log.h"
+#include "web/ack_forwarder.h"
 #include "web/ack_queue.h"
 #include "web/api_acks.h"
 #include "web/http_server.h"
@@ -394,18 +395,25 @@ int RunServe(int argc, char** argv) {
   web::AckQueue http_acks;
   uint64_t next_http_ack = 0;
   // With several instances, an acknowledgement posted here for a case another instance owns
-  // goes to the commands topic, which the owner consumes (README "Several instances").
-  std::unique_ptr<router::KafkaProducer> ack_forwarder;
+  // goes to the commands topic, which the owner consumes (README "Several instances"). The
+  // forwarder's thread waits for the broker, so the main loop (timers, pages) never does.
+  std::unique_ptr<web::AckForwarder> ack_forwarder;
   web::ForwardAck forward_ack;
-  if (!options.changelog_topic.empty() && !options.commands_topic.empty()) {
-    forward_ack = [&](const router::Acknowledge& ack) -> base::Status {
-      if (!ack_forwarder) {
-        auto created = router::KafkaProducer::Create(options.brokers);
-        if (!created.ok()) return created.status();
-        ack_forwarder = std::move(*created);
-      }
-      // Bounded: the main loop (timers, pages) waits for it.
-      return router::SendAck(*ack_forwarder, options.commands_topic, ack, 2000);
+  if (!http_address.empty() && !options.changelog_topic.empty() &&
+      !options.commands_topic.empty()) {
+    ack_forwarder = std::make_unique<web::AckForwarder>(
+        [producer = std::shared_ptr<router::KafkaProducer>(), brokers = options.brokers,
+         topic = options.commands_topic](const router::Acknowledge& ack) mutable -> base::Status {
+          if (!producer) {
+            auto created = router::KafkaProducer::Create(brokers);
+            if (!created.ok()) return created.status();
+            producer = std::move(*created);
+          }
+          return router::SendAck(*producer, topic, ack, 2000);
+        });
+    forward_ack = [f = ack_forwarder.get()](const router::Acknowledge& ack,
+                                            std::shared_ptr<web::AckQueue::Request> request) {
+      f->Forward(ack, std::move(request));
     };
   }
   std::unique_ptr<web::LiveView> view;
@@ -571,6 +579,8 @@ int RunServe(int argc, char** argv) {
   auto stats = router::RunIngest(options, stop_after_sink, g_stop);
   service::NotifyStopping();
   if (http) {
+    // Forwarded acknowledgements are answered first: their HTTP threads wait for the answer.
+    if (ack_forwarder) ack_forwarder->Stop();
     http->Stop();
     http_acks.FailAll("serve is stopping");
     view_for_writer.store(nullptr);

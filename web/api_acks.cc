@@ -37,11 +37,7 @@ base::Result<size_t> ApplyHttpAcks(router::Node& node, AckQueue& queue, uint64_t
         continue;
       }
       if (!state->opened || !*owned) {
-        base::Status sent = forward(ack);
-        answers.emplace_back(
-            &r, sent.ok() ? AckAnswer{202, "forwarded",
-                                      "sent to the instance that owns the case's partition"}
-                          : AckAnswer{503, "failed", "not forwarded: " + sent.message()});
+        forward(ack, request);
         continue;
       }
     }

@@ -1,11 +1,15 @@
 // The web package's parts without HTTP: token files (web/tokens.h), the live view over a real
 // RocksDB log written by the engine (web/live_view.h), the fold of a case's pages, and the
-// queue that hands HTTP acknowledgements to serve's main loop (web/ack_queue.h), and what
+// queue that hands HTTP acknowledgements to serve's main loop (web/ack_queue.h), the thread that
+// forwards those another instance owns (web/ack_forwarder.h), and what
 // /readyz judges (web/readiness.h).
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,6 +19,7 @@
 #include "store/event_log.h"
 #include "tests/router/samples.h"
 #include "tests/test_support.h"
+#include "web/ack_forwarder.h"
 #include "web/ack_queue.h"
 #include "web/live_view.h"
 #include "web/readiness.h"
@@ -560,4 +565,65 @@ TEST_CASE("readiness: a consumer caught up on a backlog it has not applied or sh
   v = readiness.Check();
   REQUIRE(v.reasons.size() == 1);
   CHECK(v.reasons[0] == "the consumer is 40 messages behind (ready at 5 or fewer)");
+}
+
+TEST_CASE(
+    "ack forwarder: the loop hands over without waiting; answers come from the broker's verdict",
+    "[web][acks]") {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false;
+  std::vector<std::string> sent;
+  web::AckForwarder forwarder([&](const router::Acknowledge& ack) -> base::Status {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return release; });  // a broker that takes its time
+    sent.push_back(ack.case_id);
+    if (ack.case_id == "case-refused") return base::Status::Unavailable("broker said no");
+    return base::Status::Ok();
+  });
+  auto request = [](const std::string& id) {
+    auto r = std::make_shared<web::AckQueue::Request>();
+    r->case_id = id;
+    r->engineer = "alice";
+    return r;
+  };
+  auto answer_of = [](web::AckQueue::Request& r) {
+    std::unique_lock<std::mutex> lock(r.mu);
+    r.done.wait_for(lock, 10s, [&] { return r.answer.has_value(); });
+    return r.answer;
+  };
+  auto first = request("case-ok");
+  auto second = request("case-refused");
+  // Both are queued while the send blocks: Forward returned, nothing is answered yet.
+  forwarder.Forward({"case-ok", "alice", T("2026-03-02T10:00:00Z")}, first);
+  forwarder.Forward({"case-refused", "alice", T("2026-03-02T10:00:00Z")}, second);
+  {
+    std::lock_guard<std::mutex> lock(first->mu);
+    CHECK_FALSE(first->answer.has_value());
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  auto a = answer_of(*first);
+  REQUIRE(a);
+  CHECK(a->http_status == 202);
+  CHECK(a->result == "forwarded");
+  auto b = answer_of(*second);
+  REQUIRE(b);
+  CHECK(b->http_status == 503);
+  CHECK(b->detail == "not forwarded: broker said no");
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    CHECK(sent == std::vector<std::string>{"case-ok", "case-refused"});
+  }
+  // After Stop, an acknowledgement is refused at once rather than left waiting.
+  forwarder.Stop();
+  auto late = request("case-late");
+  forwarder.Forward({"case-late", "alice", T("2026-03-02T10:00:00Z")}, late);
+  auto c = answer_of(*late);
+  REQUIRE(c);
+  CHECK(c->http_status == 503);
+  CHECK(c->detail == "not forwarded: serve is stopping");
 }
