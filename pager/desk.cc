@@ -1,10 +1,10 @@
 #include "pager/desk.h"
 
 #include <chrono>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <utility>
 
+#include "engine/direct_ack.h"
 #include "engine/engine.h"
 #include "feed/ingest_sink.h"
 #include "router/codec.h"
@@ -166,40 +166,21 @@ base::Status Desk::ApplyAcks(const std::vector<AckReport>& acks) {
       answers.emplace_back(a.route, std::move(answer));
       continue;
     }
-    router::Acknowledge ack{answer.case_id, a.engineer, a.at};
-    nlohmann::ordered_json summary;
-    summary["ack"] = answer.case_id;
-    summary["engineer"] = a.engineer;
-    summary["device"] = a.device;
-    summary["page"] = a.seq;
-    summary["at"] = base::FormatInstant(a.at);
-    const std::string payload = summary.dump();
-    const std::string where = "pager channel, " + a.engineer + "'s " + a.device;
-    router::IngestItem item;
-    item.topic = router::kPagerChannel;
-    item.offset = static_cast<int64_t>(next_direct_++);
-    item.payload = payload;
-    item.ack = &ack;
-    item.where = where;
-    auto applied = node_.ApplyDirect(item, a.at);
+    router::DirectAck direct;
+    direct.channel = router::kPagerChannel;
+    direct.offset = static_cast<int64_t>(next_direct_++);
+    direct.ack = {answer.case_id, a.engineer, a.at};
+    direct.extra = {{"device", a.device}, {"page", static_cast<int64_t>(a.seq)}};
+    direct.where = "pager channel, " + a.engineer + "'s " + a.device;
+    auto applied = router::ApplyDirectAck(node_, direct);
     if (!applied.ok()) {
       // Nothing was written: this and the acknowledgements after it wait for the next round.
       carried_.acks.assign(acks.begin() + static_cast<std::ptrdiff_t>(i), acks.end());
       break;
     }
     ++stats_.acks;
-    if (!applied->outcome.dead_letters.empty()) {
-      answer.detail = applied->outcome.dead_letters.front().reason;
-    } else if (applied->outcome.appended == 0) {
-      answer.result = "repeated";
-      answer.detail = a.engineer + " had acknowledged this case already: nothing changed";
-    } else if (applied->awaited_response) {
-      answer.result = "responded";
-      answer.detail = "first response recorded; escalation stopped";
-    } else {
-      answer.result = "acknowledged";
-      answer.detail = "recorded; the case had a response already";
-    }
+    answer.result = applied->result;
+    answer.detail = applied->detail;
     info_("pager: acknowledgement of case " + answer.case_id + " by " + a.engineer +
           " over the pager channel (page " + std::to_string(a.seq) + "): " + answer.result +
           (answer.result == "refused" || answer.result == "repeated" ? ", " + answer.detail : ""));

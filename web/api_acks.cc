@@ -1,9 +1,9 @@
 #include "web/api_acks.h"
 
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "engine/direct_ack.h"
 #include "engine/engine.h"
 
 namespace web {
@@ -45,36 +45,20 @@ base::Result<size_t> ApplyHttpAcks(router::Node& node, AckQueue& queue, uint64_t
       answers.emplace_back(&r, AckAnswer{404, "refused", "no case '" + r.case_id + "'"});
       continue;
     }
-    nlohmann::ordered_json summary;
-    summary["ack"] = r.case_id;
-    summary["engineer"] = r.engineer;
-    summary["at"] = base::FormatInstant(r.at);
-    const std::string payload = summary.dump();
-    router::IngestItem item;
-    item.topic = router::kHttpChannel;
-    item.offset = static_cast<int64_t>(next_offset++);
-    item.payload = payload;
-    item.ack = &ack;
-    item.where = "HTTP API";
-    auto outcome = node.ApplyDirect(item, r.at);
-    if (!outcome.ok()) {
-      failure = outcome.status();
+    router::DirectAck direct;
+    direct.channel = router::kHttpChannel;
+    direct.offset = static_cast<int64_t>(next_offset++);
+    direct.ack = ack;
+    direct.where = "HTTP API";
+    auto applied_one = router::ApplyDirectAck(node, direct);
+    if (!applied_one.ok()) {
+      failure = applied_one.status();
       answers.emplace_back(&r, AckAnswer{503, "failed", "not recorded: " + failure.message()});
       continue;
     }
     ++applied;
-    if (!outcome->outcome.dead_letters.empty()) {
-      answers.emplace_back(&r,
-                           AckAnswer{409, "refused", outcome->outcome.dead_letters.front().reason});
-    } else if (outcome->outcome.appended == 0) {
-      answers.emplace_back(
-          &r, AckAnswer{202, "repeated", r.engineer + " had acknowledged this case already"});
-    } else if (outcome->awaited_response) {
-      answers.emplace_back(
-          &r, AckAnswer{202, "responded", "first response recorded; escalation stopped"});
-    } else {
-      answers.emplace_back(&r, AckAnswer{202, "acknowledged", "recorded"});
-    }
+    answers.emplace_back(&r, AckAnswer{applied_one->result == "refused" ? 409 : 202,
+                                       applied_one->result, applied_one->detail});
   }
   // Answered only once durable, as the API promises.
   if (applied > 0) {
