@@ -22,11 +22,15 @@
 namespace {
 
 using cluster_fixture::ClusterArgs;
+using cluster_fixture::InstanceIn;
 using cluster_fixture::Lines;
 using cluster_fixture::OpenedByCase;
 using cluster_fixture::PagesByCase;
 using cluster_fixture::PublishCases;
+using cluster_fixture::Readyz;
+using cluster_fixture::StartInstance;
 using cluster_fixture::WaitForPages;
+using cluster_fixture::WaitUntil;
 using cluster_fixture::WriteConfig;
 using ingest_test::Broker;
 using ingest_test::ChildProcess;
@@ -167,42 +171,33 @@ TEST_CASE("an instance SIGKILLed mid-stream: the other takes its partitions and 
   TempDir dir;
   Broker broker(4, (dir.path() / "broker.err").string());
   const std::string config = WriteConfig(dir, 1, 20);
-  const std::string a = (dir.path() / "a").string();
-  const std::string b = (dir.path() / "b").string();
-  const std::string a_err = (dir.path() / "a.err").string();
-  const std::string b_err = (dir.path() / "b.err").string();
+  const auto [a, a_err] = InstanceIn(dir, "a");
+  const auto [b, b_err] = InstanceIn(dir, "b");
 
   // Both instances first, so that each owns some partitions.
-  ChildProcess serve_a(ClusterArgs(broker, config, a), a_err);
-  REQUIRE(serve_fixture::WaitForText(a_err, "assigned", std::chrono::seconds(30)));
-  ChildProcess serve_b(ClusterArgs(broker, config, b), b_err);
-  REQUIRE(serve_fixture::WaitForText(b_err, "assigned", std::chrono::seconds(30)));
+  auto serve_a = StartInstance(broker, config, {a, a_err});
+  auto serve_b = StartInstance(broker, config, {b, b_err});
   const auto cases = PublishCases(broker, dir, "case-kill-", 24);
   // alice and bob paged, each case by the instance that owns its partition.
-  auto both_paged = [&] {
+  REQUIRE(WaitUntil([&] {
     auto pa = PagesByCase(a), pb = PagesByCase(b);
     for (const auto& c : cases) {
       if (pa[c].size() < 2 && pb[c].size() < 2) return false;
     }
     return true;
-  };
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!both_paged()) {
-    REQUIRE(std::chrono::steady_clock::now() < deadline);
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
-  }
+  }));
   const auto before_kill = PagesByCase(a);
   size_t a_cases = 0;
   for (const auto& c : cases) a_cases += before_kill.count(c) ? 1 : 0;
   CHECK(a_cases > 0);  // the kill means something only when the victim owned cases
   CHECK(a_cases < cases.size());
-  serve_a.Signal(SIGKILL);
-  serve_a.Wait(std::chrono::seconds(10));
+  serve_a->Signal(SIGKILL);
+  serve_a->Wait(std::chrono::seconds(10));
 
   // gus (20 s after opening) comes from b for every case, once.
   REQUIRE(WaitForPages(b, cases, 3));
   std::this_thread::sleep_for(std::chrono::seconds(2));  // a second gus would show by now
-  serve_fixture::StopServe(serve_b, b_err);
+  serve_fixture::StopServe(*serve_b, b_err);
   auto pages = PagesByCase(b);
   auto opened = OpenedByCase(b);
   for (const auto& c : cases) {
@@ -222,32 +217,24 @@ TEST_CASE(
   TempDir dir;
   Broker broker(4, (dir.path() / "broker.err").string());
   const std::string config = WriteConfig(dir, 1, 15);
-  const std::string a = (dir.path() / "a").string();
-  const std::string b = (dir.path() / "b").string();
-  const std::string a_err = (dir.path() / "a.err").string();
-  const std::string b_err = (dir.path() / "b.err").string();
-  ChildProcess serve_a(ClusterArgs(broker, config, a), a_err);
-  REQUIRE(serve_fixture::WaitForText(a_err, "assigned", std::chrono::seconds(30)));
+  const auto [a, a_err] = InstanceIn(dir, "a");
+  const auto [b, b_err] = InstanceIn(dir, "b");
+  auto serve_a = StartInstance(broker, config, {a, a_err});
   const auto cases = PublishCases(broker, dir, "case-join-", 12);
   REQUIRE(WaitForPages(a, cases, 2));  // alice and bob, all from the first instance
 
   ChildProcess serve_b(ClusterArgs(broker, config, b), b_err);
   // gus (15 s after opening) from whichever instance owns the case's partition by then.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  auto gus_everywhere = [&] {
+  REQUIRE(WaitUntil([&] {
     auto pa = PagesByCase(a), pb = PagesByCase(b);
     for (const auto& c : cases) {
       if (pa[c].size() < 3 && pb[c].size() < 3) return false;
     }
     return true;
-  };
-  while (!gus_everywhere()) {
-    REQUIRE(std::chrono::steady_clock::now() < deadline);
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
-  }
+  }));
   std::this_thread::sleep_for(std::chrono::seconds(2));  // a second gus would show by now
   serve_fixture::StopServe(serve_b, b_err);
-  serve_fixture::StopServe(serve_a, a_err);
+  serve_fixture::StopServe(*serve_a, a_err);
   CHECK_THAT(testing_support::ReadFile(b_err), Catch::Contains("restored"));
 
   auto pa = PagesByCase(a), pb = PagesByCase(b);
@@ -274,14 +261,9 @@ TEST_CASE("a changelog that lost its first records: the new owner refuses the pa
   TempDir dir;
   Broker broker(1, (dir.path() / "broker.err").string());  // one partition, ~5 MiB kept
   const std::string config = WriteConfig(dir, 1, 2);
-  const std::string a = (dir.path() / "a").string();
-  const std::string b = (dir.path() / "b").string();
-  const std::string a_err = (dir.path() / "a.err").string();
-  const std::string b_err = (dir.path() / "b.err").string();
-  auto args = ClusterArgs(broker, config, a);
-  args.insert(args.end(), {"--max-batch", "10"});
-  ChildProcess serve_a(args, a_err);
-  REQUIRE(serve_fixture::WaitForText(a_err, "assigned", std::chrono::seconds(30)));
+  const auto [a, a_err] = InstanceIn(dir, "a");
+  const auto [b, b_err] = InstanceIn(dir, "b");
+  auto serve_a = StartInstance(broker, config, {a, a_err}, {"--max-batch", "10"});
   // Cases with 20 KB subjects, in rounds the instance consumes before the next: the changelog
   // outgrows what the embedded broker keeps of a partition, which drops its oldest records.
   const std::string subject(20000, 's');
@@ -301,7 +283,7 @@ TEST_CASE("a changelog that lost its first records: the new owner refuses the pa
     REQUIRE(published.exit_code == 0);
     REQUIRE(WaitForPages(a, {cases.back()}, 1));
   }
-  serve_fixture::StopServe(serve_a, a_err);
+  serve_fixture::StopServe(*serve_a, a_err);
   auto first =
       ingest_test::Run({"/usr/bin/kcat", "-C", "-b", broker.bootstrap, "-t", "escalator.changelog",
                         "-o", "beginning", "-c", "1", "-e", "-q", "-f", "%o %k\\n"});
@@ -314,10 +296,9 @@ TEST_CASE("a changelog that lost its first records: the new owner refuses the pa
   REQUIRE(serve_fixture::WaitForText(b_err, "refused, not served", std::chrono::seconds(30)));
   CHECK_THAT(testing_support::ReadFile(b_err), Catch::Contains("misses records 0.."));
   // Not ready, saying why.
-  auto ready =
-      ingest_test::Run({"/usr/bin/curl", "-s", "-w", "\n%{http_code}", serve_b.base + "/readyz"});
-  CHECK_THAT(ready.out, Catch::EndsWith("503"));
-  CHECK_THAT(ready.out, Catch::Contains("partition 0 is refused, not served"));
+  const std::string ready = Readyz(serve_b.base);
+  CHECK_THAT(ready, Catch::EndsWith("503"));
+  CHECK_THAT(ready, Catch::Contains("partition 0 is refused, not served"));
   std::this_thread::sleep_for(std::chrono::seconds(3));
   CHECK(serve_b.proc->running());
   serve_fixture::StopServe(*serve_b.proc, b_err);
@@ -330,15 +311,12 @@ TEST_CASE(
   TempDir dir;
   Broker broker(1, (dir.path() / "broker.err").string());
   const std::string config = WriteConfig(dir, 1, 2);
-  const std::string a = (dir.path() / "a").string();
-  const std::string b = (dir.path() / "b").string();
-  const std::string a_err = (dir.path() / "a.err").string();
-  const std::string b_err = (dir.path() / "b.err").string();
-  ChildProcess serve_a(ClusterArgs(broker, config, a), a_err);
-  REQUIRE(serve_fixture::WaitForText(a_err, "assigned", std::chrono::seconds(30)));
+  const auto [a, a_err] = InstanceIn(dir, "a");
+  const auto [b, b_err] = InstanceIn(dir, "b");
+  auto serve_a = StartInstance(broker, config, {a, a_err});
   const auto cases = PublishCases(broker, dir, "case-gone-", 3);
   REQUIRE(WaitForPages(a, cases, 1));
-  serve_fixture::StopServe(serve_a, a_err);  // the group has committed its offsets
+  serve_fixture::StopServe(*serve_a, a_err);  // the group has committed its offsets
   // What a deleted and recreated changelog reads as: a topic of that role with no records.
   INFO(broker.Control("topic escalator.changelog.recreated 1"));
 
@@ -346,10 +324,9 @@ TEST_CASE(
       broker, config, b, b_err, {"--changelog-topic", "escalator.changelog.recreated"});
   REQUIRE(serve_fixture::WaitForText(b_err, "refused, not served", std::chrono::seconds(30)));
   CHECK_THAT(testing_support::ReadFile(b_err), Catch::Contains("was the changelog topic deleted?"));
-  auto ready =
-      ingest_test::Run({"/usr/bin/curl", "-s", "-w", "\n%{http_code}", serve_b.base + "/readyz"});
-  CHECK_THAT(ready.out, Catch::EndsWith("503"));
-  CHECK_THAT(ready.out, Catch::Contains("partition 0 is refused, not served"));
+  const std::string ready = Readyz(serve_b.base);
+  CHECK_THAT(ready, Catch::EndsWith("503"));
+  CHECK_THAT(ready, Catch::Contains("partition 0 is refused, not served"));
   std::this_thread::sleep_for(std::chrono::seconds(3));
   CHECK(serve_b.proc->running());
   serve_fixture::StopServe(*serve_b.proc, b_err);
@@ -367,11 +344,10 @@ TEST_CASE("an instance restarted on its own state reads none of its changelog ag
   const std::string second_err = (dir.path() / "a2.err").string();
   std::vector<std::string> cases;
   {
-    ChildProcess serve(ClusterArgs(broker, config, a), first_err);
-    REQUIRE(serve_fixture::WaitForText(first_err, "assigned", std::chrono::seconds(30)));
+    auto serve = StartInstance(broker, config, {a, first_err});
     cases = PublishCases(broker, dir, "case-again-", 3);
     REQUIRE(WaitForPages(a, cases, 2));
-    serve_fixture::StopServe(serve, first_err);
+    serve_fixture::StopServe(*serve, first_err);
   }
   auto changelog = ingest_test::Run({"/usr/bin/kcat", "-C", "-b", broker.bootstrap, "-t",
                                      "escalator.changelog", "-e", "-q", "-f", "%k\\n"});

@@ -78,6 +78,35 @@ std::vector<std::string> ClusterArgs(const Broker& broker, const std::string& co
   return args;
 }
 
+Instance InstanceIn(const TempDir& dir, const std::string& name) {
+  return {(dir.path() / name).string(), (dir.path() / (name + ".err")).string()};
+}
+
+std::unique_ptr<ingest_test::ChildProcess> StartInstance(const Broker& broker,
+                                                         const std::string& config,
+                                                         const Instance& instance,
+                                                         const std::vector<std::string>& extra) {
+  auto args = ClusterArgs(broker, config, instance.data);
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto serve = std::make_unique<ingest_test::ChildProcess>(args, instance.err);
+  REQUIRE(serve_fixture::WaitForText(instance.err, "assigned", std::chrono::seconds(30)));
+  return serve;
+}
+
+bool WaitUntil(const std::function<bool()>& done, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  return true;
+}
+
+std::string Readyz(const std::string& base_url) {
+  return ingest_test::Run({"/usr/bin/curl", "-s", "-w", "\n%{http_code}", base_url + "/readyz"})
+      .out;
+}
+
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);
@@ -124,15 +153,13 @@ std::map<std::string, int> OpenedByCase(const std::string& data) {
 }
 
 bool WaitForPages(const std::string& data, const std::vector<std::string>& cases, size_t n) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline) {
+  return WaitUntil([&] {
     auto pages = PagesByCase(data);
-    bool all = true;
-    for (const auto& c : cases) all = all && pages[c].size() >= n;
-    if (all) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
-  }
-  return false;
+    for (const auto& c : cases) {
+      if (pages[c].size() < n) return false;
+    }
+    return true;
+  });
 }
 
 }  // namespace cluster_fixture

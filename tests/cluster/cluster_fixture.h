@@ -4,8 +4,11 @@
 // read while it runs.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -44,6 +47,27 @@ std::vector<std::string> PublishCases(const ingest_test::Broker& broker,
 // serve's arguments (serve_fixture::ServeArgs) with --changelog-topic escalator.changelog.
 std::vector<std::string> ClusterArgs(const ingest_test::Broker& broker, const std::string& config,
                                      const std::string& data);
+
+// One instance's files under a test's directory: its data directory dir/NAME and its stderr
+// dir/NAME.err.
+struct Instance {
+  std::string data;
+  std::string err;
+};
+Instance InstanceIn(const testing_support::TempDir& dir, const std::string& name);
+
+// Starts serve (ClusterArgs, then `extra`) on `instance` and waits up to 30 s for its first
+// assignment (REQUIRE).
+std::unique_ptr<ingest_test::ChildProcess> StartInstance(
+    const ingest_test::Broker& broker, const std::string& config, const Instance& instance,
+    const std::vector<std::string>& extra = {});
+
+// Polls `done` every 250 ms until it holds or `limit` passes; whether it held.
+bool WaitUntil(const std::function<bool()>& done,
+               std::chrono::seconds limit = std::chrono::seconds(60));
+
+// `curl` of serve's /readyz: the body, a newline, then the HTTP status.
+std::string Readyz(const std::string& base_url);
 
 // The non-empty lines of `text`.
 std::vector<std::string> Lines(const std::string& text);
