@@ -37,6 +37,27 @@ using ingest_test::ChildProcess;
 using nlohmann::json;
 using testing_support::TempDir;
 
+// Starts serve on `instance` with `changelog_topic` and checks that it refuses partition 0 (its
+// log naming `why`), says so on /readyz, keeps running, and serves nothing from empty state.
+void ExpectPartitionRefused(const Broker& broker, const std::string& config,
+                            const cluster_fixture::Instance& instance,
+                            const std::string& changelog_topic, const std::string& why) {
+  auto serve = serve_fixture::StartServeHttp(broker, config, instance.data, instance.err,
+                                             {"--changelog-topic", changelog_topic});
+  REQUIRE(
+      serve_fixture::WaitForText(instance.err, "refused, not served", std::chrono::seconds(30)));
+  CHECK_THAT(testing_support::ReadFile(instance.err), Catch::Contains(why));
+  const std::string ready = Readyz(serve.base);
+  CHECK_THAT(ready, Catch::EndsWith("503"));
+  CHECK_THAT(ready, Catch::Contains("partition 0 is refused, not served"));
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  CHECK(serve.proc->running());
+  serve_fixture::StopServe(*serve.proc, instance.err);
+  // Not rebuilt from the feed's beginning: that would page the cases' steps again.
+  CHECK(OpenedByCase(instance.data).empty());
+  CHECK(PagesByCase(instance.data).empty());
+}
+
 }  // namespace
 
 TEST_CASE("serve's changelog holds its whole log, each case in its feed partition's records") {
@@ -291,19 +312,7 @@ TEST_CASE("a changelog that lost its first records: the new owner refuses the pa
   INFO("the changelog now starts at: " << first.out);
   REQUIRE(first.out.rfind("0 ", 0) != 0);  // its first records are gone
 
-  auto serve_b = serve_fixture::StartServeHttp(broker, config, b, b_err,
-                                               {"--changelog-topic", "escalator.changelog"});
-  REQUIRE(serve_fixture::WaitForText(b_err, "refused, not served", std::chrono::seconds(30)));
-  CHECK_THAT(testing_support::ReadFile(b_err), Catch::Contains("misses records 0.."));
-  // Not ready, saying why.
-  const std::string ready = Readyz(serve_b.base);
-  CHECK_THAT(ready, Catch::EndsWith("503"));
-  CHECK_THAT(ready, Catch::Contains("partition 0 is refused, not served"));
-  std::this_thread::sleep_for(std::chrono::seconds(3));
-  CHECK(serve_b.proc->running());
-  serve_fixture::StopServe(*serve_b.proc, b_err);
-  CHECK(OpenedByCase(b).empty());  // nothing served from empty state
-  CHECK(PagesByCase(b).empty());
+  ExpectPartitionRefused(broker, config, {b, b_err}, "escalator.changelog", "misses records 0..");
 }
 
 TEST_CASE(
@@ -320,19 +329,8 @@ TEST_CASE(
   // What a deleted and recreated changelog reads as: a topic of that role with no records.
   INFO(broker.Control("topic escalator.changelog.recreated 1"));
 
-  auto serve_b = serve_fixture::StartServeHttp(
-      broker, config, b, b_err, {"--changelog-topic", "escalator.changelog.recreated"});
-  REQUIRE(serve_fixture::WaitForText(b_err, "refused, not served", std::chrono::seconds(30)));
-  CHECK_THAT(testing_support::ReadFile(b_err), Catch::Contains("was the changelog topic deleted?"));
-  const std::string ready = Readyz(serve_b.base);
-  CHECK_THAT(ready, Catch::EndsWith("503"));
-  CHECK_THAT(ready, Catch::Contains("partition 0 is refused, not served"));
-  std::this_thread::sleep_for(std::chrono::seconds(3));
-  CHECK(serve_b.proc->running());
-  serve_fixture::StopServe(*serve_b.proc, b_err);
-  // Not rebuilt from the feed's beginning: that would page the three cases' steps again.
-  CHECK(OpenedByCase(b).empty());
-  CHECK(PagesByCase(b).empty());
+  ExpectPartitionRefused(broker, config, {b, b_err}, "escalator.changelog.recreated",
+                         "was the changelog topic deleted?");
 }
 
 TEST_CASE("an instance restarted on its own state reads none of its changelog again") {
