@@ -606,7 +606,7 @@ TEST_CASE(
   std::string owner, other;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (owner.empty() && std::chrono::steady_clock::now() < deadline) {
-    for (const std::string& name : {"a", "b"}) {
+    for (const std::string name : {"a", "b"}) {
       if (!serve_fixture::OfType(serve_fixture::LogOf(d + "/" + name, kFwdCase), "case_opened")
                .empty()) {
         owner = name;
